@@ -1,0 +1,3 @@
+//! The audit trail: who changed what, when, with the before and after.
+
+pub mod service;

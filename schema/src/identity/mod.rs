@@ -1,0 +1,5 @@
+//! Who is calling: credentials, passwords, sessions.
+
+pub mod password;
+pub mod tokens;
+pub mod validate;

@@ -1,0 +1,3 @@
+//! Platform operators and the operations only they may run.
+
+pub mod service;

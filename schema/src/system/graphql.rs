@@ -1,0 +1,64 @@
+use super::service::{self, ServerMeta};
+use async_graphql::{Context, Object, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use futures_util::{Stream, StreamExt};
+use kernel::AppError;
+use std::sync::Arc;
+use tokio_stream::wrappers::IntervalStream;
+use uuid::Uuid;
+
+/// This server process: what runs and since when.
+#[derive(SimpleObject)]
+pub struct ServerInfo {
+    pub name: String,
+    pub version: String,
+    /// Differs between replicas.
+    pub instance_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub server_time: DateTime<Utc>,
+    pub uptime_seconds: i64,
+}
+
+impl From<service::ServerInfo> for ServerInfo {
+    fn from(i: service::ServerInfo) -> Self {
+        Self {
+            name: i.name,
+            version: i.version,
+            instance_id: i.instance_id,
+            started_at: i.started_at,
+            server_time: i.server_time,
+            uptime_seconds: i.uptime_seconds,
+        }
+    }
+}
+
+fn meta<'a>(ctx: &Context<'a>) -> Result<&'a Arc<ServerMeta>, AppError> {
+    ctx.data::<Arc<ServerMeta>>()
+        .map_err(|_| AppError::internal("server meta missing from schema data"))
+}
+
+#[derive(Default)]
+pub struct SystemQuery;
+
+#[Object]
+impl SystemQuery {
+    /// Name, version and clock of the server that answers.
+    async fn server_info(&self, ctx: &Context<'_>) -> async_graphql::Result<ServerInfo> {
+        Ok(service::server_info(meta(ctx)?).into())
+    }
+}
+
+#[derive(Default)]
+pub struct SystemSubscription;
+
+#[Subscription]
+impl SystemSubscription {
+    /// The server's clock, ticking every `intervalMs` milliseconds (100 to 60000).
+    async fn server_time(
+        &self,
+        #[graphql(default = 1000)] interval_ms: i64,
+    ) -> async_graphql::Result<impl Stream<Item = DateTime<Utc>>> {
+        let period = service::tick_interval(interval_ms)?;
+        Ok(IntervalStream::new(tokio::time::interval(period)).map(|_| Utc::now()))
+    }
+}

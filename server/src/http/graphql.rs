@@ -1,0 +1,188 @@
+//! GraphQL over HTTP (POST), GraphiQL (GET) and websockets
+//! (`graphql-transport-ws`, and the legacy `graphql-ws` subprotocol).
+
+use super::auth::actor_from_authorization;
+use super::errors::ApiError;
+use super::request_id::RequestId;
+use crate::state::AppState;
+use async_graphql::Data;
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource, WebSocketProtocols, WsMessage};
+use async_graphql_axum::GraphQLResponse;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequest, Request, State};
+use axum::response::{Html, IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt, future};
+use http::{HeaderMap, StatusCode, header};
+use kernel::{Actor, AppError, RequestContext};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("Platform GraphQL")
+            .finish(),
+    )
+}
+
+/// One GraphQL operation per POST (batches are refused: they would multiply
+/// the complexity limit).
+pub async fn graphql(
+    State(state): State<AppState>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+    Extension(actor): Extension<Actor>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let bytes = match Bytes::from_request(req, &()).await {
+        Ok(bytes) => bytes,
+        Err(rejection) => {
+            let status = rejection.status();
+            let err = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::validation("request body too large").with_status(413)
+            } else {
+                AppError::validation("could not read the request body")
+            };
+            return Err(err.into());
+        }
+    };
+    let request: async_graphql::Request = serde_json::from_slice(&bytes).map_err(|e| {
+        AppError::validation(format!(
+            "the body must be a JSON object with `query`, and optionally `variables` and `operationName`: {e}"
+        ))
+    })?;
+    let ctx = RequestContext::new(request_id, actor);
+    let response = state.schema.execute(request.data(ctx)).await;
+    Ok(GraphQLResponse::from(response).into_response())
+}
+
+/// Websocket sessions. The upgrade request's credential (if any) is the
+/// default; `connection_init` may carry its own (`{"authorization": "Bearer ..."}`).
+pub async fn websocket(
+    State(state): State<AppState>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+    Extension(actor): Extension<Actor>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let protocol = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',')
+                .find_map(|p| WebSocketProtocols::from_str(p.trim()).ok())
+        })
+        .ok_or_else(|| {
+            AppError::validation("request a subprotocol: graphql-transport-ws or graphql-ws")
+        })?;
+    let tracker = state.websockets.clone();
+    let span = tracing::Span::current();
+    Ok(upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        // Small buffers: thousands of idle terminals must stay cheap (axum#3178).
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .max_message_size(256 * 1024)
+        .on_upgrade(move |socket| {
+            tracker.track_future(tracing::Instrument::instrument(
+                session(
+                    socket,
+                    state,
+                    protocol,
+                    RequestContext::new(request_id, actor),
+                ),
+                span,
+            ))
+        }))
+}
+
+struct ConnectionGauge;
+
+impl ConnectionGauge {
+    fn open() -> Self {
+        metrics::gauge!("websocket_connections").increment(1.0);
+        Self
+    }
+}
+
+impl Drop for ConnectionGauge {
+    fn drop(&mut self) {
+        metrics::gauge!("websocket_connections").decrement(1.0);
+    }
+}
+
+fn init_payload_authorization(payload: &serde_json::Value) -> Option<&str> {
+    ["authorization", "Authorization", "token"]
+        .iter()
+        .find_map(|key| payload.get(*key).and_then(|v| v.as_str()))
+}
+
+async fn session(
+    socket: WebSocket,
+    state: AppState,
+    protocol: WebSocketProtocols,
+    base: RequestContext,
+) {
+    let _gauge = ConnectionGauge::open();
+    let (mut sink, stream) = socket.split();
+    let input = stream
+        .take_while(|msg| future::ready(msg.is_ok()))
+        .filter_map(|msg| {
+            future::ready(match msg {
+                Ok(msg @ (Message::Text(_) | Message::Binary(_))) => Some(msg.into_data()),
+                _ => None,
+            })
+        });
+
+    let keys = state.jwt.clone();
+    let on_init = move |payload: serde_json::Value| async move {
+        let mut ctx = base;
+        if let Some(value) = init_payload_authorization(&payload) {
+            let value = if value.starts_with("Bearer ") || value.starts_with("bearer ") {
+                value.to_owned()
+            } else {
+                format!("Bearer {value}")
+            };
+            ctx.actor = actor_from_authorization(&keys, &value)?;
+        }
+        let mut data = Data::default();
+        data.insert(ctx);
+        Ok(data)
+    };
+
+    let messages = async_graphql::http::WebSocket::new(state.schema.clone(), input, protocol)
+        .on_connection_init(on_init)
+        .keepalive_timeout(Duration::from_secs(
+            state.config.websocket_keepalive_secs.max(1),
+        ));
+    futures_util::pin_mut!(messages);
+
+    loop {
+        tokio::select! {
+            _ = state.shutdown.cancelled() => {
+                // 1001 "going away": clients reconnect to another replica.
+                let _ = sink.send(Message::Close(Some(CloseFrame {
+                    code: 1001,
+                    reason: "server shutting down".into(),
+                }))).await;
+                break;
+            }
+            next = messages.next() => match next {
+                Some(WsMessage::Text(text)) => {
+                    if sink.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Some(WsMessage::Close(code, reason)) => {
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+                    break;
+                }
+                None => break,
+            }
+        }
+    }
+    let _ = sink.close().await;
+}

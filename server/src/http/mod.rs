@@ -1,0 +1,86 @@
+//! The HTTP transport: one axum router and the middleware every request passes.
+
+pub mod auth;
+pub mod errors;
+pub mod graphql;
+pub mod health;
+pub mod metrics;
+pub mod rate_limit;
+pub mod request_id;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::get;
+use http::{HeaderName, HeaderValue, Method};
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+
+    // What clients call: authenticated (when a credential is presented) and rate limited.
+    let api = Router::new()
+        .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
+        .route("/graphql/ws", get(graphql::websocket))
+        .nest("/v1", crate::rest::router())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
+
+    // What operators and orchestrators call.
+    let ops = Router::new()
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics::render));
+
+    // Layers run outside-in from the last one added.
+    Router::new()
+        .merge(api)
+        .merge(ops)
+        .fallback(errors::not_found)
+        .layer(middleware::from_fn_with_state(
+            Duration::from_secs(config.request_timeout_secs),
+            errors::timeout,
+        ))
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(config.request_body_limit_bytes))
+        .layer(middleware::from_fn(errors::render))
+        .layer(cors(&config.cors_origins()))
+        .layer(middleware::from_fn(metrics::track))
+        .layer(middleware::from_fn(request_id::assign))
+        .with_state(state)
+}
+
+fn cors(origins: &[&str]) -> CorsLayer {
+    if origins.is_empty() {
+        return CorsLayer::new();
+    }
+    let allow_origin = if origins.contains(&"*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers(Any)
+        .expose_headers([
+            HeaderName::from_static(request_id::HEADER),
+            HeaderName::from_static("retry-after"),
+        ])
+        .max_age(Duration::from_secs(600))
+}

@@ -1,0 +1,96 @@
+//! The platform server binary.
+
+mod cli;
+mod config;
+mod database;
+mod http;
+mod rest;
+mod serve;
+mod state;
+mod telemetry;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use config::Config;
+use kernel::RequestContext;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // lettre and sqlx bring ring, reqwest could bring aws-lc: pin one provider
+    // before anything builds a TLS config. Err means one is already installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = format!("{err:#}"), "exiting on error");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    if let Command::ExportSchema { out } = &command {
+        return export_schema(out);
+    }
+    let mut telemetry = telemetry::init(&config)?;
+    let result = match command {
+        Command::Serve => serve::serve(config).await,
+        Command::Migrate { down } => database::migrate_command(&config, down).await,
+        Command::Jobs => serve::jobs_only(config).await,
+        Command::CreateSuperadmin {
+            email,
+            password,
+            name,
+        } => {
+            let db = database::prepare(&config).await?;
+            let ctx = RequestContext::system(uuid::Uuid::now_v7().to_string());
+            let outcome =
+                schema::superadmin::service::ensure_superadmin(&db, &ctx, &email, &password, &name)
+                    .await;
+            db.close().await;
+            match outcome? {
+                schema::superadmin::service::Ensured::Created(id) => {
+                    println!("created superadmin {email} ({id})")
+                }
+                schema::superadmin::service::Ensured::AlreadyExisted(id) => {
+                    println!("superadmin {email} already exists ({id}); nothing changed")
+                }
+            }
+            Ok(())
+        }
+        Command::ExportSchema { .. } => Ok(()),
+    };
+    telemetry.shutdown();
+    result
+}
+
+fn export_schema(out: &std::path::Path) -> anyhow::Result<()> {
+    let sdl = schema::sdl();
+    if out.as_os_str() == "-" {
+        print!("{sdl}");
+    } else {
+        std::fs::write(out, sdl)?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(())
+}

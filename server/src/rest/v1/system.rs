@@ -1,0 +1,36 @@
+use crate::rest::Data;
+use crate::state::AppState;
+use axum::extract::State;
+use schema::system::service::{self, ServerInfo, ServerMeta};
+use std::sync::Arc;
+
+/// Name, version and clock of the server that answers.
+#[utoipa::path(
+    get,
+    path = "/v1/server-info",
+    tag = "system",
+    responses((status = 200, description = "The server that answered", body = inline(ServerInfoDoc)))
+)]
+pub async fn server_info(State(state): State<AppState>) -> Data<ServerInfo> {
+    let meta: &Arc<ServerMeta> = &state.server_meta;
+    Data(service::server_info(meta))
+}
+
+/// The documented shape of `{ "data": ServerInfo }`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ServerInfoDoc {
+    data: ServerInfoSchema,
+}
+
+#[derive(utoipa::ToSchema)]
+#[schema(as = ServerInfo, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ServerInfoSchema {
+    name: String,
+    version: String,
+    instance_id: uuid::Uuid,
+    started_at: chrono::DateTime<chrono::Utc>,
+    server_time: chrono::DateTime<chrono::Utc>,
+    uptime_seconds: i64,
+}

@@ -1,0 +1,189 @@
+//! Start-up and shutdown: prepare the database, wire the state, serve until
+//! SIGTERM/SIGINT, then drain requests, close websockets and stop the runner.
+
+use crate::config::Config;
+use crate::database;
+use crate::http;
+use crate::http::auth::JwtVerifier;
+use crate::state::AppState;
+use anyhow::Context;
+use jobs::{Runner, RunnerConfig};
+use kernel::{Db, RequestContext};
+use schema::superadmin::service::{Ensured, ensure_superadmin};
+use schema::system::service::ServerMeta;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// Resolves when the process is asked to stop.
+async fn stop_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+fn runner_config(config: &Config) -> RunnerConfig {
+    RunnerConfig {
+        audit_partitions_ahead: config.audit_partitions_ahead_months,
+        ..RunnerConfig::default()
+    }
+}
+
+async fn bootstrap_superadmin(config: &Config, db: &Db) -> anyhow::Result<()> {
+    let (Some(email), Some(password)) = (
+        &config.bootstrap_superadmin_email,
+        &config.bootstrap_superadmin_password,
+    ) else {
+        return Ok(());
+    };
+    let ctx = RequestContext::system(format!("bootstrap-{}", uuid::Uuid::now_v7()));
+    match ensure_superadmin(db, &ctx, email, password.expose(), "Platform admin")
+        .await
+        .map_err(|e| anyhow::anyhow!("BOOTSTRAP_SUPERADMIN_*: {e}"))?
+    {
+        Ensured::Created(id) => tracing::info!(%id, "bootstrap superadmin created"),
+        Ensured::AlreadyExisted(id) => tracing::info!(%id, "bootstrap superadmin already present"),
+    }
+    Ok(())
+}
+
+fn jwt_keys(config: &Config) -> JwtVerifier {
+    let secret = match &config.jwt_secret {
+        Some(secret) => secret.expose().as_bytes().to_vec(),
+        None => {
+            tracing::warn!(
+                "JWT_SECRET is not set: using a random key for this process; tokens will not survive a restart or work across replicas"
+            );
+            let mut key = uuid::Uuid::new_v4().as_bytes().to_vec();
+            key.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+            key
+        }
+    };
+    JwtVerifier::new(&secret, &config.jwt_issuer, config.jwt_access_ttl_secs)
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = database::prepare(&config).await?;
+    if config.migrate_on_start {
+        bootstrap_superadmin(&config, &db).await?;
+    }
+    let redis = deadpool_redis::Config::from_url(config.redis_url.expose())
+        .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+        .context("REDIS_URL")?;
+    let metrics = http::metrics::install()?;
+    {
+        // Histograms need draining now and then, or they grow without bound.
+        let handle = metrics.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                handle.run_upkeep();
+            }
+        });
+    }
+    let server_meta = Arc::new(ServerMeta::new());
+    let schema = schema::build(
+        schema::Services {
+            db: db.clone(),
+            server: server_meta.clone(),
+        },
+        &schema::SchemaLimits {
+            max_depth: config.graphql_max_depth,
+            max_complexity: config.graphql_max_complexity,
+            introspection: config.graphql_introspection,
+        },
+    );
+    let shutdown = CancellationToken::new();
+    let websockets = TaskTracker::new();
+    let config = Arc::new(config);
+    let state = AppState {
+        config: config.clone(),
+        db: db.clone(),
+        redis,
+        schema,
+        metrics,
+        jwt: Arc::new(jwt_keys(&config)),
+        shutdown: shutdown.clone(),
+        websockets: websockets.clone(),
+        server_meta,
+    };
+
+    let runner = config.run_jobs_in_process.then(|| {
+        let runner = Runner::new(db.clone(), runner_config(&config));
+        tokio::spawn(runner.run(shutdown.clone()))
+    });
+
+    let listener = tokio::net::TcpListener::bind(config.bind_addr)
+        .await
+        .with_context(|| format!("BIND_ADDR: cannot listen on {}", config.bind_addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, version = env!("CARGO_PKG_VERSION"), "listening");
+
+    let app = http::router(state);
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown({
+        let shutdown = shutdown.clone();
+        async move {
+            stop_signal().await;
+            tracing::info!("shutdown requested: draining requests and closing websockets");
+            shutdown.cancel();
+        }
+    });
+    tokio::select! {
+        result = server => result.context("serving HTTP")?,
+        _ = async { shutdown.cancelled().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; stopping anyway");
+        }
+    }
+    websockets.close();
+    if tokio::time::timeout(grace, websockets.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("websocket sessions still open after the grace period");
+    }
+    if let Some(runner) = runner {
+        let _ = tokio::time::timeout(grace, runner).await;
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// `server jobs`: the runner alone, for scale-out.
+pub async fn jobs_only(config: Config) -> anyhow::Result<()> {
+    let db = database::prepare(&config).await?;
+    let shutdown = CancellationToken::new();
+    let runner =
+        tokio::spawn(Runner::new(db.clone(), runner_config(&config)).run(shutdown.clone()));
+    stop_signal().await;
+    tracing::info!("shutdown requested: stopping the job runner");
+    shutdown.cancel();
+    let _ = runner.await;
+    db.close().await;
+    Ok(())
+}
