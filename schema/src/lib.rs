@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod errors;
 pub mod identity;
+pub mod introspection;
 pub mod superadmin;
 pub mod system;
 
@@ -60,7 +61,9 @@ pub fn build(services: Services, limits: &SchemaLimits) -> AppSchema {
     .data(services.db.clone())
     .data(services.server.clone());
     if !limits.introspection {
-        builder = builder.disable_introspection();
+        builder = builder
+            .disable_introspection()
+            .extension(introspection::RefuseIntrospection);
     }
     builder.finish()
 }

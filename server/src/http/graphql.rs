@@ -99,6 +99,10 @@ pub async fn websocket(
         }))
 }
 
+/// Marks a refused `connection_init`, which async-graphql closes with 1002;
+/// the session turns it into 4403 Forbidden as graphql-transport-ws asks.
+const REJECTED: &str = "rejected: ";
+
 struct ConnectionGauge;
 
 impl ConnectionGauge {
@@ -146,7 +150,8 @@ async fn session(
             } else {
                 format!("Bearer {value}")
             };
-            ctx.actor = actor_from_authorization(&keys, &value)?;
+            ctx.actor = actor_from_authorization(&keys, &value)
+                .map_err(|e| async_graphql::Error::new(format!("{REJECTED}{}", e.message())))?;
         }
         let mut data = Data::default();
         data.insert(ctx);
@@ -177,6 +182,10 @@ async fn session(
                     }
                 }
                 Some(WsMessage::Close(code, reason)) => {
+                    let (code, reason) = match reason.strip_prefix(REJECTED) {
+                        Some(why) => (4403, why.to_owned()),
+                        None => (code, reason),
+                    };
                     let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
                     break;
                 }

@@ -1,0 +1,241 @@
+//! The commands besides `serve`.
+
+use crate::harness::{BIN, PG_BASE, ServerBuilder, TestDb, init};
+use sqlx::Connection;
+use std::process::Command;
+
+fn server_cmd(db_url: &str, args: &[&str]) -> std::process::Output {
+    init();
+    Command::new(BIN)
+        .env_clear()
+        .env("DATABASE_URL", db_url)
+        .env("LOG_LEVEL", "warn")
+        .args(args)
+        .output()
+        .expect("run server")
+}
+
+async fn superadmin_count(db: &TestDb) -> i64 {
+    let mut owner = db.owner().await;
+    sqlx::query_scalar("SELECT count(*) FROM superadmins")
+        .fetch_one(&mut owner)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn migrations_rerun_cleanly_and_roll_back() {
+    let db = TestDb::create().await;
+    for args in [
+        &["migrate"][..],
+        &["migrate"],
+        &["migrate", "--down", "3"],
+        &["migrate"],
+        &["migrate"],
+    ] {
+        let out = server_cmd(&db.url, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut owner = db.owner().await;
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM seaql_migrations")
+        .fetch_one(&mut owner)
+        .await
+        .unwrap();
+    assert_eq!(applied, 3);
+    let rls: bool =
+        sqlx::query_scalar("SELECT relforcerowsecurity FROM pg_class WHERE relname = 'users'")
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert!(rls, "row-level security is forced after a round trip");
+}
+
+#[tokio::test]
+async fn the_server_creates_its_database_when_missing() {
+    let name = format!("platform_fresh_{}", uuid::Uuid::new_v4().simple());
+    let url = format!("{PG_BASE}/{name}");
+    {
+        let server = ServerBuilder::new().env("DATABASE_URL", &url).start().await;
+        let (status, _, body) = server.get_json("/health/ready").await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let mut admin = sqlx::PgConnection::connect(&format!("{PG_BASE}/postgres"))
+        .await
+        .unwrap();
+    let migrated: i64 = {
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM seaql_migrations")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(migrated, 3);
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE \"{name}\" WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn create_superadmin_is_idempotent_and_validates() {
+    let db = TestDb::create().await;
+    let args = [
+        "create-superadmin",
+        "--email",
+        "Root@Example.com",
+        "--password",
+        "correct horse battery",
+    ];
+    let first = server_cmd(&db.url, &args);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("created superadmin"));
+    let second = server_cmd(&db.url, &args);
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("already exists"));
+    assert_eq!(superadmin_count(&db).await, 1);
+
+    let weak = server_cmd(
+        &db.url,
+        &[
+            "create-superadmin",
+            "--email",
+            "b@example.com",
+            "--password",
+            "short",
+        ],
+    );
+    assert!(!weak.status.success());
+    assert!(
+        String::from_utf8_lossy(&weak.stderr).contains("VALIDATION: password"),
+        "{}",
+        String::from_utf8_lossy(&weak.stderr)
+    );
+    let bad_email = server_cmd(
+        &db.url,
+        &[
+            "create-superadmin",
+            "--email",
+            "not-an-email",
+            "--password",
+            "correct horse battery",
+        ],
+    );
+    assert!(!bad_email.status.success());
+    assert_eq!(superadmin_count(&db).await, 1);
+
+    let mut owner = db.owner().await;
+    let (email, hash): (String, String) =
+        sqlx::query_as("SELECT email, password_hash FROM superadmins")
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(email, "root@example.com");
+    assert!(
+        hash.starts_with("$argon2id$"),
+        "stored as an argon2id hash only"
+    );
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'superadmin.created' AND tenant_id IS NULL")
+        .fetch_one(&mut owner)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn bootstrap_superadmin_at_start_is_idempotent() {
+    let db = std::sync::Arc::new(TestDb::create().await);
+    for _ in 0..2 {
+        let server = ServerBuilder::new()
+            .db(db.clone())
+            .env("BOOTSTRAP_SUPERADMIN_EMAIL", "ops@example.com")
+            .env("BOOTSTRAP_SUPERADMIN_PASSWORD", "correct horse battery")
+            .start()
+            .await;
+        assert!(
+            server
+                .wait_for_log(|l| l["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("bootstrap superadmin")))
+                .await
+                .is_some()
+        );
+        assert!(
+            !server
+                .logs
+                .lines()
+                .join("\n")
+                .contains("correct horse battery"),
+            "the password never reaches the log"
+        );
+    }
+    assert_eq!(superadmin_count(&db).await, 1);
+}
+
+#[test]
+fn export_schema_writes_the_sdl() {
+    let out = Command::new(BIN)
+        .env_clear()
+        .args(["export-schema", "--out", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sdl = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(sdl, schema::sdl());
+    assert!(sdl.contains("serverInfo: ServerInfo!"));
+    assert!(
+        sdl.contains("serverTime(intervalMs: Int! = 1000): DateTime!"),
+        "{sdl}"
+    );
+}
+
+#[tokio::test]
+async fn the_standalone_job_runner_runs_and_stops_on_sigterm() {
+    let db = TestDb::create().await;
+    init();
+    let mut child = tokio::process::Command::new(BIN)
+        .env_clear()
+        .env("DATABASE_URL", &db.url)
+        .env("LOG_FORMAT", "json")
+        .arg("jobs")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let mut seen = Vec::new();
+    while let Ok(Ok(Some(line))) =
+        tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line()).await
+    {
+        let done = line.contains("audit partitions checked");
+        seen.push(line);
+        if done {
+            break;
+        }
+    }
+    assert!(
+        seen.iter().any(|l| l.contains("audit partitions checked")),
+        "{seen:?}"
+    );
+    let pid = child.id().unwrap();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(pid.to_string())
+        .status();
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}

@@ -1,0 +1,17 @@
+//! End-to-end tests: the real server binary, real PostgreSQL, real Redis.
+//! One test binary (modules below) so the suite links once.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod harness;
+
+mod cli;
+mod config;
+mod errors;
+mod graphql;
+mod health;
+mod observability;
+mod rate_limit;
+mod rls;
+mod shutdown;
+mod websocket;

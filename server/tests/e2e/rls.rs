@@ -1,0 +1,244 @@
+//! The database refuses cross-tenant access by itself: as the application
+//! role, with no tenant set in the transaction, every tenant table reads
+//! empty and refuses writes; with a tenant set, only that tenant's rows exist.
+
+use crate::harness::TestDb;
+use kernel::db::{Db, DbOptions};
+use kernel::{ErrorCode, TenantId};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
+use sqlx::Executor;
+
+const TENANT_TABLES: &[&str] = &[
+    "tenants",
+    "users",
+    "roles",
+    "role_permissions",
+    "user_roles",
+    "tenant_modules",
+    "tenant_feature_flags",
+    "tenant_connection_profiles",
+    "audit_events",
+    "event_outbox",
+];
+
+/// Two tenants with a row in every tenant table, written as the owner.
+async fn seed(db: &TestDb) -> (TenantId, TenantId) {
+    let mut owner = db.owner().await;
+    let a = TenantId::new();
+    let b = TenantId::new();
+    for t in [a, b] {
+        let role = uuid::Uuid::now_v7();
+        let user = uuid::Uuid::now_v7();
+        owner.execute(sqlx::AssertSqlSafe(format!(r#"
+            INSERT INTO tenants (id, slug, name, status) VALUES ('{t}', 'shop-{s}', 'Shop', 'active');
+            INSERT INTO users (tenant_id, id, email, display_name) VALUES ('{t}', '{user}', 'a@{s}.test', 'A');
+            INSERT INTO roles (tenant_id, id, key, name, built_in) VALUES ('{t}', '{role}', 'owner', 'Owner', true);
+            INSERT INTO role_permissions (tenant_id, role_id, permission) VALUES ('{t}', '{role}', 'pos.ticket.write');
+            INSERT INTO user_roles (tenant_id, user_id, role_id) VALUES ('{t}', '{user}', '{role}');
+            INSERT INTO module_registry_entries (key, kind, name) VALUES ('m{s}', 'module', 'M') ON CONFLICT DO NOTHING;
+            INSERT INTO tenant_modules (tenant_id, module_key, enabled) VALUES ('{t}', 'm{s}', true);
+            INSERT INTO tenant_feature_flags (tenant_id, flag_key, enabled) VALUES ('{t}', 'beta', true);
+            INSERT INTO tenant_connection_profiles (tenant_id, mode) VALUES ('{t}', 'shared');
+            INSERT INTO audit_events (id, tenant_id, actor_type, action, entity_type) VALUES (gen_random_uuid(), '{t}', 'system', 'x.created', 'x');
+            INSERT INTO event_outbox (id, tenant_id, event_type) VALUES (gen_random_uuid(), '{t}', 'x.created');
+        "#, s = t.as_uuid().simple()))).await.expect("seed");
+    }
+    (a, b)
+}
+
+async fn count(tx: &DatabaseTransaction, table: &str) -> i64 {
+    let row = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT count(*) AS n FROM {table}"),
+        ))
+        .await
+        .expect("count")
+        .expect("a row");
+    row.try_get::<i64>("", "n").expect("n")
+}
+
+fn app_db(db: &TestDb) -> Db {
+    Db::connect_lazy(&db.url, &DbOptions::default()).expect("pool")
+}
+
+#[tokio::test]
+async fn without_a_tenant_every_tenant_table_reads_empty() {
+    let db = TestDb::create().await;
+    seed(&db).await;
+    let app = app_db(&db);
+    let tx = app.anonymous_tx().await.unwrap();
+    let role = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT current_user AS u",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        role.try_get::<String>("", "u").unwrap(),
+        "platform_app",
+        "the server's queries run as the app role"
+    );
+    for table in TENANT_TABLES {
+        assert_eq!(
+            count(&tx, table).await,
+            0,
+            "{table} leaked rows with no tenant set"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_a_tenant_writes_are_refused() {
+    let db = TestDb::create().await;
+    let (a, _) = seed(&db).await;
+    let app = app_db(&db);
+    let inserts = [
+        format!(
+            "INSERT INTO users (tenant_id, id, email, display_name) VALUES ('{a}', gen_random_uuid(), 'x@y.test', 'X')"
+        ),
+        format!(
+            "INSERT INTO roles (tenant_id, id, name) VALUES ('{a}', gen_random_uuid(), 'Extra')"
+        ),
+        format!(
+            "INSERT INTO tenant_feature_flags (tenant_id, flag_key, enabled) VALUES ('{a}', 'other', true)"
+        ),
+        format!(
+            "INSERT INTO audit_events (id, tenant_id, actor_type, action, entity_type) VALUES (gen_random_uuid(), '{a}', 'system', 'y', 'y')"
+        ),
+        format!(
+            "INSERT INTO event_outbox (id, tenant_id, event_type) VALUES (gen_random_uuid(), '{a}', 'y.created')"
+        ),
+        format!("UPDATE tenants SET name = 'Hijacked' WHERE id = '{a}'"),
+    ];
+    for sql in inserts {
+        let tx = app.anonymous_tx().await.unwrap();
+        let result = tx
+            .execute_raw(Statement::from_string(DbBackend::Postgres, sql.clone()))
+            .await;
+        match result {
+            Err(_) => {}
+            // An UPDATE that matches no visible row changes nothing.
+            Ok(done) => assert_eq!(done.rows_affected(), 0, "{sql} wrote without a tenant"),
+        }
+    }
+    let mut owner = db.owner().await;
+    let name: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT name FROM tenants WHERE id = '{a}'"
+    )))
+    .fetch_one(&mut owner)
+    .await
+    .unwrap();
+    assert_eq!(name, "Shop");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&mut owner)
+        .await
+        .unwrap();
+    assert_eq!(users, 2, "no user was written");
+}
+
+#[tokio::test]
+async fn a_tenant_sees_and_writes_only_its_own_rows() {
+    let db = TestDb::create().await;
+    let (a, b) = seed(&db).await;
+    let app = app_db(&db);
+    let tx = app.tenant_tx(a).await.unwrap();
+    for table in TENANT_TABLES {
+        assert_eq!(count(&tx, table).await, 1, "{table} as tenant A");
+    }
+    drop(tx);
+    // Writing B's row while scoped to A is refused by the policy's WITH CHECK.
+    let tx = app.tenant_tx(a).await.unwrap();
+    let err = tx
+        .execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("INSERT INTO users (tenant_id, id, email, display_name) VALUES ('{b}', gen_random_uuid(), 'x@y.test', 'X')"),
+        ))
+        .await
+        .expect_err("cross-tenant insert");
+    let app_err = kernel::AppError::from(err);
+    assert_eq!(
+        app_err.code(),
+        ErrorCode::Internal,
+        "an RLS violation is a bug, never a client error"
+    );
+}
+
+#[tokio::test]
+async fn superadmins_are_out_of_reach_of_the_app_role_and_audit_is_append_only() {
+    let db = TestDb::create().await;
+    seed(&db).await;
+    let app = app_db(&db);
+    let tx = app.anonymous_tx().await.unwrap();
+    assert!(
+        tx.query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT count(*) FROM superadmins"
+        ))
+        .await
+        .is_err()
+    );
+    drop(tx);
+
+    let tx = app.system_tx().await.unwrap();
+    assert_eq!(
+        count(&tx, "audit_events").await,
+        2,
+        "the system role sees every tenant"
+    );
+    assert!(
+        tx.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "UPDATE audit_events SET action = 'z'"
+        ))
+        .await
+        .is_err()
+    );
+    drop(tx);
+    let tx = app.system_tx().await.unwrap();
+    assert!(
+        tx.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "DELETE FROM audit_events"
+        ))
+        .await
+        .is_err()
+    );
+    drop(tx);
+    // Even the owner cannot rewrite history.
+    let mut owner = db.owner().await;
+    assert!(owner.execute("DELETE FROM audit_events").await.is_err());
+}
+
+#[tokio::test]
+async fn audit_partitions_are_made_ahead() {
+    let db = TestDb::create().await;
+    let app = app_db(&db);
+    jobs::maintenance::ensure_audit_partitions(&app, 6)
+        .await
+        .unwrap();
+    let mut owner = db.owner().await;
+    let parts: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'audit_events'::regclass ORDER BY 1",
+    )
+    .fetch_all(&mut owner)
+    .await
+    .unwrap();
+    let now = chrono::Utc::now().date_naive();
+    let this_month = format!("audit_events_{}", now.format("%Y%m"));
+    assert!(parts.contains(&this_month), "{parts:?}");
+    assert!(
+        parts.len() >= 8,
+        "last month, this month and six ahead: {parts:?}"
+    );
+    // Running it again makes nothing new.
+    assert_eq!(
+        jobs::maintenance::ensure_audit_partitions(&app, 6)
+            .await
+            .unwrap(),
+        0
+    );
+}
