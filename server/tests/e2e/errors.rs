@@ -247,3 +247,43 @@ fn base64_url(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// A request that outlives REQUEST_TIMEOUT_SECS is cut off with a taxonomy
+/// error rather than holding a worker (here: a client that stalls its body).
+#[tokio::test]
+async fn slow_requests_time_out() {
+    let server = ServerBuilder::new()
+        .env("REQUEST_TIMEOUT_SECS", 1)
+        .start()
+        .await;
+    let body = futures_util::stream::unfold(0, |step| async move {
+        match step {
+            0 => Some((Ok::<_, std::io::Error>(b"{\"query\": ".to_vec()), 1)),
+            1 => {
+                tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+                Some((Ok(b"\"{ __typename }\"}".to_vec()), 2))
+            }
+            _ => None,
+        }
+    });
+    let started = std::time::Instant::now();
+    let resp = server
+        .http
+        .post(server.url("/graphql"))
+        .body(reqwest::Body::wrap_stream(body))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 503);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "answered before the client finished"
+    );
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(code(&body), "INTERNAL", "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("internal error (request id "),
+        "nothing but the request id: {message}"
+    );
+}

@@ -153,3 +153,53 @@ async fn traces_are_exported_over_otlp_when_configured() {
         .unwrap();
     assert_eq!(&preface, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 }
+
+/// SQL statements run inside OpenTelemetry-style client spans, so exported
+/// traces show each query under the request (and resolver) that issued it.
+#[tokio::test]
+async fn sql_runs_inside_db_spans() {
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::layer::SubscriberExt;
+
+    #[derive(Clone, Default)]
+    struct SpanNames(Arc<Mutex<Vec<String>>>);
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SpanNames {
+        fn on_new_span(
+            &self,
+            attrs: &tracing::span::Attributes<'_>,
+            _: &tracing::span::Id,
+            _: tracing_subscriber::layer::Context<'_, S>,
+        ) {
+            let mut fields = String::new();
+            struct Visit<'a>(&'a mut String);
+            impl tracing::field::Visit for Visit<'_> {
+                fn record_debug(
+                    &mut self,
+                    field: &tracing::field::Field,
+                    value: &dyn std::fmt::Debug,
+                ) {
+                    self.0.push_str(&format!(" {}={:?}", field.name(), value));
+                }
+            }
+            attrs.record(&mut Visit(&mut fields));
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{}{fields}", attrs.metadata().name()));
+        }
+    }
+
+    let db = crate::harness::TestDb::create().await;
+    let names = SpanNames::default();
+    let subscriber = tracing_subscriber::registry().with(names.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = kernel::Db::connect_lazy(&db.url, &kernel::db::DbOptions::default()).unwrap();
+    app.ping().await.unwrap();
+    let spans = names.0.lock().unwrap().clone();
+    assert!(
+        spans
+            .iter()
+            .any(|s| s.starts_with("sea_orm.") && s.contains("db.system=\"postgresql\"")),
+        "{spans:?}"
+    );
+}

@@ -242,3 +242,38 @@ async fn audit_partitions_are_made_ahead() {
         0
     );
 }
+
+#[tokio::test]
+async fn database_errors_map_to_the_taxonomy() {
+    let db = TestDb::create().await;
+    let app = app_db(&db);
+    let insert = |slug: &str| {
+        Statement::from_string(
+            DbBackend::Postgres,
+            format!(
+                "INSERT INTO tenants (id, slug, name) VALUES (gen_random_uuid(), '{slug}', 'Shop')"
+            ),
+        )
+    };
+    let tx = app.system_tx().await.unwrap();
+    tx.execute_raw(insert("corner-cafe")).await.unwrap();
+    let duplicate =
+        kernel::AppError::from(tx.execute_raw(insert("corner-cafe")).await.unwrap_err());
+    assert_eq!(duplicate.code(), ErrorCode::Conflict);
+    assert_eq!(
+        duplicate.details().unwrap()["constraint"],
+        "tenants_slug_key"
+    );
+    drop(tx);
+    let tx = app.system_tx().await.unwrap();
+    let bad = kernel::AppError::from(tx.execute_raw(insert("Not A Slug!")).await.unwrap_err());
+    assert_eq!(
+        bad.code(),
+        ErrorCode::Validation,
+        "a check constraint is the client's input"
+    );
+    assert!(
+        !bad.client_message("r").contains("tenants"),
+        "no SQL leaks to the client"
+    );
+}
