@@ -15,6 +15,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,
+    pub mfa_enabled: bool,
+    pub mfa_secret_enc: Option<Vec<u8>>,
+    pub mfa_pending_secret_enc: Option<Vec<u8>>,
+    pub mfa_recovery_hashes: Vec<String>,
+    pub mfa_last_step: Option<i64>,
+    pub password_changed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 //! Knows no domain module: handlers that need domain logic live in `schema`.
 
 pub mod maintenance;
+pub mod outbox;
 pub mod runner;
 
 pub use runner::{Runner, RunnerConfig};

@@ -1,6 +1,12 @@
-//! The explicit request context passed to every service call.
+//! The explicit request context passed to every service call, and the one
+//! permission guard every GraphQL field and REST route goes through.
 
+use crate::error::{AppError, AppResult};
 use crate::ids::{TenantId, UserId};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use uuid::Uuid;
 
 /// Who is calling.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,18 +18,46 @@ pub enum Actor {
         tenant_id: TenantId,
         user_id: UserId,
     },
+    /// An integration, authenticated by a tenant-scoped API key.
+    ApiKey { tenant_id: TenantId, key_id: Uuid },
     /// A platform operator, outside any tenant.
     Superadmin { user_id: UserId },
     /// The platform itself (jobs, the CLI, start-up tasks).
     System,
 }
 
-/// What every service function receives: who calls, for which tenant, and the
-/// request id that ties log lines, audit rows and error messages together.
+/// What a tenant principal may do, loaded fresh for every request so a change
+/// of roles, modules or status applies to the very next one.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// Whether the tenant is `active`; until then no business module is reachable.
+    pub tenant_status: String,
+    pub permissions: BTreeSet<String>,
+    /// Modules and features switched on for the tenant.
+    pub enabled_modules: BTreeSet<String>,
+}
+
+impl Access {
+    pub fn tenant_active(&self) -> bool {
+        self.tenant_status == "active"
+    }
+}
+
+/// What every service function receives: who calls, for which tenant, what
+/// they may do, and the request id that ties log lines, audit rows and error
+/// messages together.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
     pub request_id: String,
     pub actor: Actor,
+    pub access: Option<Arc<Access>>,
+    /// The caller's IP, for throttling and the audit trail.
+    pub client_ip: Option<String>,
+}
+
+/// The module a permission belongs to: its first segment (`pos.ticket.write` → `pos`).
+pub fn module_of(permission: &str) -> &str {
+    permission.split('.').next().unwrap_or(permission)
 }
 
 impl RequestContext {
@@ -31,6 +65,8 @@ impl RequestContext {
         Self {
             request_id: request_id.into(),
             actor,
+            access: None,
+            client_ip: None,
         }
     }
 
@@ -39,9 +75,19 @@ impl RequestContext {
         Self::new(request_id, Actor::System)
     }
 
+    pub fn with_access(mut self, access: Access) -> Self {
+        self.access = Some(Arc::new(access));
+        self
+    }
+
+    pub fn with_client_ip(mut self, ip: Option<String>) -> Self {
+        self.client_ip = ip;
+        self
+    }
+
     pub fn tenant_id(&self) -> Option<TenantId> {
         match self.actor {
-            Actor::User { tenant_id, .. } => Some(tenant_id),
+            Actor::User { tenant_id, .. } | Actor::ApiKey { tenant_id, .. } => Some(tenant_id),
             _ => None,
         }
     }
@@ -51,5 +97,115 @@ impl RequestContext {
             Actor::User { user_id, .. } | Actor::Superadmin { user_id } => Some(user_id),
             _ => None,
         }
+    }
+
+    /// The tenant of a signed-in tenant principal, or `AUTHN`.
+    pub fn require_tenant(&self) -> AppResult<TenantId> {
+        self.tenant_id()
+            .ok_or_else(|| AppError::authn("sign in to a tenant to do this"))
+    }
+
+    /// The signed-in tenant user (not an API key), or `AUTHN`.
+    pub fn require_user(&self) -> AppResult<(TenantId, UserId)> {
+        match self.actor {
+            Actor::User { tenant_id, user_id } => Ok((tenant_id, user_id)),
+            Actor::ApiKey { .. } => Err(AppError::authz(
+                "API keys cannot do this; sign in as a user",
+            )),
+            _ => Err(AppError::authn("sign in to do this")),
+        }
+    }
+
+    /// A platform superadmin, or `AUTHN`/`AUTHZ`.
+    pub fn require_superadmin(&self) -> AppResult<UserId> {
+        match self.actor {
+            Actor::Superadmin { user_id } => Ok(user_id),
+            Actor::Anonymous => Err(AppError::authn("sign in as a superadmin to do this")),
+            _ => Err(AppError::authz("only platform superadmins may do this")),
+        }
+    }
+
+    /// The permission guard: the caller is a tenant principal whose tenant is
+    /// active, the permission's module is switched on for the tenant, and the
+    /// caller holds the permission. Returns the tenant to scope the work to.
+    pub fn require(&self, permission: &str) -> AppResult<TenantId> {
+        let tenant = self.require_tenant()?;
+        let access = self
+            .access
+            .as_deref()
+            .ok_or_else(|| AppError::internal("permission check without loaded access"))?;
+        let module = module_of(permission);
+        if !access.tenant_active() {
+            return Err(AppError::authz(format!(
+                "the tenant is {}; business modules open once it is active",
+                access.tenant_status
+            ))
+            .with_details(
+                json!({ "tenantStatus": access.tenant_status, "permission": permission }),
+            ));
+        }
+        if !access.enabled_modules.contains(module) {
+            return Err(AppError::authz(format!(
+                "the {module} module is switched off for this tenant"
+            ))
+            .with_details(json!({ "module": module, "permission": permission })));
+        }
+        if !access.permissions.contains(permission) {
+            return Err(AppError::authz(format!("missing permission {permission}"))
+                .with_details(json!({ "permission": permission, "module": module })));
+        }
+        Ok(tenant)
+    }
+
+    /// Whether [`require`](Self::require) would pass.
+    pub fn can(&self, permission: &str) -> bool {
+        self.require(permission).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(status: &str, perms: &[&str], modules: &[&str]) -> RequestContext {
+        RequestContext::new(
+            "r",
+            Actor::User {
+                tenant_id: TenantId::new(),
+                user_id: UserId::new(),
+            },
+        )
+        .with_access(Access {
+            tenant_status: status.into(),
+            permissions: perms.iter().map(|p| p.to_string()).collect(),
+            enabled_modules: modules.iter().map(|m| m.to_string()).collect(),
+        })
+    }
+
+    #[test]
+    fn the_guard_checks_status_module_and_permission() {
+        assert!(
+            ctx("active", &["pos.ticket.write"], &["pos"])
+                .require("pos.ticket.write")
+                .is_ok()
+        );
+        let pending = ctx("pending", &["pos.ticket.write"], &["pos"]).require("pos.ticket.write");
+        assert_eq!(
+            pending.err().map(|e| e.code()),
+            Some(crate::ErrorCode::Authz)
+        );
+        let off = ctx("active", &["pos.ticket.write"], &[]).require("pos.ticket.write");
+        let off = off.err().map(|e| e.details().cloned());
+        assert_eq!(
+            off.flatten().map(|d| d["module"].clone()),
+            Some(json!("pos"))
+        );
+        assert!(
+            ctx("active", &["pos.ticket.read"], &["pos"])
+                .require("pos.ticket.write")
+                .is_err()
+        );
+        let anon = RequestContext::new("r", Actor::Anonymous).require("pos.ticket.write");
+        assert_eq!(anon.err().map(|e| e.code()), Some(crate::ErrorCode::Authn));
     }
 }

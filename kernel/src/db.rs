@@ -131,3 +131,11 @@ impl Db {
         self.conn.get_postgres_connection_pool().close().await;
     }
 }
+
+/// A PostgreSQL statement with positional (`$1`) parameters.
+pub fn sql<I>(sql: &str, values: I) -> Statement
+where
+    I: IntoIterator<Item = sea_orm::Value>,
+{
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}

@@ -5,11 +5,12 @@
 //! GraphQL resolver speak the same error and open transactions the same way.
 
 pub mod context;
+pub mod counter;
 pub mod db;
 pub mod error;
 pub mod ids;
 
-pub use context::{Actor, RequestContext};
+pub use context::{Access, Actor, RequestContext};
 pub use db::Db;
 pub use error::{AppError, AppResult, ErrorCode};
 pub use ids::{TenantId, UserId};

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_roles_and_tenancy;
 mod m20261124_000002_platform_tables;
 mod m20261124_000003_audit_and_outbox;
+mod m20261124_000004_identity;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_roles_and_tenancy::Migration),
             Box::new(m20261124_000002_platform_tables::Migration),
             Box::new(m20261124_000003_audit_and_outbox::Migration),
+            Box::new(m20261124_000004_identity::Migration),
         ]
     }
 }

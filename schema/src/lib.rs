@@ -1,26 +1,51 @@
 //! The platform's modules and the GraphQL schema stitched from them.
 //!
-//! Each module folder holds its `service.rs` (behaviour, no transport types)
-//! and `graphql.rs` (thin resolvers). Transports live in the `server` crate.
+//! Each module folder holds its `service.rs` (behaviour, no transport code)
+//! and `graphql.rs` (thin resolvers). Domain values derive their GraphQL and
+//! JSON views; transports live in the `server` crate.
 
+pub mod api_keys;
 pub mod audit;
 pub mod errors;
+pub mod gql;
 pub mod identity;
 pub mod introspection;
+pub mod loaders;
+pub mod module_registry;
+pub mod pagination;
+pub mod rbac;
+pub mod services;
 pub mod superadmin;
 pub mod system;
+pub mod tenants;
 
-use async_graphql::{EmptyMutation, MergedObject, MergedSubscription, Schema};
-use kernel::Db;
-use std::sync::Arc;
+use async_graphql::{MergedObject, MergedSubscription, Schema};
+pub use services::Services;
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(system::graphql::SystemQuery);
+pub struct QueryRoot(
+    system::graphql::SystemQuery,
+    identity::graphql::IdentityQuery,
+    tenants::graphql::TenantsQuery,
+    rbac::graphql::RbacQuery,
+    module_registry::graphql::ModuleRegistryQuery,
+    api_keys::graphql::ApiKeysQuery,
+    audit::graphql::AuditQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    identity::graphql::IdentityMutation,
+    tenants::graphql::TenantsMutation,
+    rbac::graphql::RbacMutation,
+    module_registry::graphql::ModuleRegistryMutation,
+    api_keys::graphql::ApiKeysMutation,
+);
 
 #[derive(MergedSubscription, Default)]
 pub struct SubscriptionRoot(system::graphql::SystemSubscription);
 
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, SubscriptionRoot>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Limits that protect the server from expensive queries.
 #[derive(Debug, Clone)]
@@ -40,26 +65,22 @@ impl Default for SchemaLimits {
     }
 }
 
-/// What resolvers reach through the schema's data.
-#[derive(Clone)]
-pub struct Services {
-    pub db: Db,
-    pub server: Arc<system::service::ServerMeta>,
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot::default(),
+    )
 }
 
 pub fn build(services: Services, limits: &SchemaLimits) -> AppSchema {
-    let mut builder = Schema::build(
-        QueryRoot::default(),
-        EmptyMutation,
-        SubscriptionRoot::default(),
-    )
-    .extension(async_graphql::extensions::Tracing)
-    .extension(errors::ErrorCodes)
-    .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity)
-    .limit_recursive_depth(64)
-    .data(services.db.clone())
-    .data(services.server.clone());
+    let mut builder = builder()
+        .extension(async_graphql::extensions::Tracing)
+        .extension(errors::ErrorCodes)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(64)
+        .data(services);
     if !limits.introspection {
         builder = builder
             .disable_introspection()
@@ -70,11 +91,5 @@ pub fn build(services: Services, limits: &SchemaLimits) -> AppSchema {
 
 /// The schema's SDL, as `server export-schema` writes it to `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(
-        QueryRoot::default(),
-        EmptyMutation,
-        SubscriptionRoot::default(),
-    )
-    .finish()
-    .sdl()
+    builder().finish().sdl()
 }

@@ -96,6 +96,13 @@ pub struct Config {
     #[serde(deserialize_with = "lossy_string")]
     pub jwt_issuer: String,
     pub jwt_access_ttl_secs: u64,
+    pub refresh_token_ttl_secs: u64,
+    /// Key for encrypted columns (TOTP secrets); set it in production.
+    pub data_encryption_key: Option<Secret>,
+    /// Failed sign-ins per account, and per client IP, within the window before `RATE_LIMIT`.
+    pub login_max_failures_per_account: u64,
+    pub login_max_failures_per_ip: u64,
+    pub login_failure_window_secs: u64,
     #[serde(deserialize_with = "lossy_opt_string")]
     pub otel_exporter_otlp_endpoint: Option<String>,
     #[serde(deserialize_with = "lossy_string")]
@@ -139,6 +146,11 @@ impl Default for Config {
             jwt_secret: None,
             jwt_issuer: "platform".into(),
             jwt_access_ttl_secs: 900,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            data_encryption_key: None,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: 50,
+            login_failure_window_secs: 900,
             otel_exporter_otlp_endpoint: None,
             otel_service_name: "platform-server".into(),
             log_format: LogFormat::Json,
@@ -174,6 +186,11 @@ pub const VARIABLES: &[&str] = &[
     "JWT_SECRET",
     "JWT_ISSUER",
     "JWT_ACCESS_TTL_SECS",
+    "REFRESH_TOKEN_TTL_SECS",
+    "DATA_ENCRYPTION_KEY",
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+    "LOGIN_MAX_FAILURES_PER_IP",
+    "LOGIN_FAILURE_WINDOW_SECS",
     "OTEL_EXPORTER_OTLP_ENDPOINT",
     "OTEL_SERVICE_NAME",
     "LOG_FORMAT",
@@ -271,6 +288,23 @@ impl Config {
             && secret.expose().len() < 32
         {
             return Err(invalid("JWT_SECRET", "must be at least 32 bytes"));
+        }
+        if let Some(key) = &self.data_encryption_key
+            && key.expose().len() < 32
+        {
+            return Err(invalid("DATA_ENCRYPTION_KEY", "must be at least 32 bytes"));
+        }
+        if self.refresh_token_ttl_secs < 60 {
+            return Err(invalid("REFRESH_TOKEN_TTL_SECS", "must be at least 60"));
+        }
+        if self.login_max_failures_per_account == 0 || self.login_max_failures_per_ip == 0 {
+            return Err(invalid(
+                "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+                "limits must be at least 1",
+            ));
+        }
+        if self.login_failure_window_secs == 0 {
+            return Err(invalid("LOGIN_FAILURE_WINDOW_SECS", "must be at least 1"));
         }
         if self.jwt_access_ttl_secs < 30 {
             return Err(invalid("JWT_ACCESS_TTL_SECS", "must be at least 30"));

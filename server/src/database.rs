@@ -69,6 +69,11 @@ pub async fn migrate_command(config: &Config, down: Option<u32>) -> anyhow::Resu
     }
     migrate(url, down).await?;
     tracing::info!(down, "migrations done");
+    if down.is_none() {
+        let db = connect(config)?;
+        sync_registry(&db).await?;
+        db.close().await;
+    }
     Ok(())
 }
 
@@ -81,7 +86,20 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Db> {
         }
         migrate(url, None).await?;
     }
-    connect(config)
+    let db = connect(config)?;
+    if config.migrate_on_start {
+        sync_registry(&db).await?;
+    }
+    Ok(db)
+}
+
+/// Writes module-registry.json into the database.
+async fn sync_registry(db: &Db) -> anyhow::Result<()> {
+    let entries = schema::module_registry::service::sync(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("syncing the module registry: {e}"))?;
+    tracing::info!(entries, "module registry synced");
+    Ok(())
 }
 
 pub fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -4,11 +4,12 @@
 use crate::config::Config;
 use crate::database;
 use crate::http;
-use crate::http::auth::JwtVerifier;
 use crate::state::AppState;
 use anyhow::Context;
 use jobs::{Runner, RunnerConfig};
 use kernel::{Db, RequestContext};
+use schema::identity::tokens::TokenKeys;
+use schema::services::{LoginThrottle, Services};
 use schema::superadmin::service::{Ensured, ensure_superadmin};
 use schema::system::service::ServerMeta;
 use std::net::SocketAddr;
@@ -66,7 +67,34 @@ async fn bootstrap_superadmin(config: &Config, db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn jwt_keys(config: &Config) -> JwtVerifier {
+/// Everything the services need, from the configuration.
+fn services(config: &Config, db: Db, redis: deadpool_redis::Pool) -> Services {
+    let data_key: Arc<str> = match &config.data_encryption_key {
+        Some(key) => Arc::from(key.expose()),
+        None => {
+            tracing::warn!(
+                "DATA_ENCRYPTION_KEY is not set: encrypting MFA secrets with the development key; set it in production"
+            );
+            Arc::from("platform-development-data-key-do-not-use-in-production")
+        }
+    };
+    Services {
+        db,
+        redis,
+        redis_prefix: config.redis_key_prefix.clone(),
+        tokens: Arc::new(jwt_keys(config)),
+        data_key,
+        refresh_ttl: Duration::from_secs(config.refresh_token_ttl_secs),
+        login_throttle: LoginThrottle {
+            per_account: config.login_max_failures_per_account,
+            per_ip: config.login_max_failures_per_ip,
+            window: Duration::from_secs(config.login_failure_window_secs),
+        },
+        server: Arc::new(ServerMeta::new()),
+    }
+}
+
+fn jwt_keys(config: &Config) -> TokenKeys {
     let secret = match &config.jwt_secret {
         Some(secret) => secret.expose().as_bytes().to_vec(),
         None => {
@@ -78,7 +106,7 @@ fn jwt_keys(config: &Config) -> JwtVerifier {
             key
         }
     };
-    JwtVerifier::new(&secret, &config.jwt_issuer, config.jwt_access_ttl_secs)
+    TokenKeys::new(&secret, &config.jwt_issuer, config.jwt_access_ttl_secs)
 }
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
@@ -101,12 +129,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             }
         });
     }
-    let server_meta = Arc::new(ServerMeta::new());
+    let services = services(&config, db.clone(), redis);
     let schema = schema::build(
-        schema::Services {
-            db: db.clone(),
-            server: server_meta.clone(),
-        },
+        services.clone(),
         &schema::SchemaLimits {
             max_depth: config.graphql_max_depth,
             max_complexity: config.graphql_max_complexity,
@@ -118,14 +143,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let config = Arc::new(config);
     let state = AppState {
         config: config.clone(),
-        db: db.clone(),
-        redis,
+        services,
         schema,
         metrics,
-        jwt: Arc::new(jwt_keys(&config)),
         shutdown: shutdown.clone(),
         websockets: websockets.clone(),
-        server_meta,
     };
 
     let runner = config.run_jobs_in_process.then(|| {

@@ -2,10 +2,8 @@
 //! need to agree on: that lives in PostgreSQL or Redis.
 
 use crate::config::Config;
-use crate::http::auth::JwtVerifier;
-use kernel::Db;
 use metrics_exporter_prometheus::PrometheusHandle;
-use schema::AppSchema;
+use schema::{AppSchema, Services};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -13,14 +11,11 @@ use tokio_util::task::TaskTracker;
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
-    pub db: Db,
-    pub redis: deadpool_redis::Pool,
+    pub services: Services,
     pub schema: AppSchema,
     pub metrics: PrometheusHandle,
-    pub jwt: Arc<JwtVerifier>,
     /// Cancelled when the process starts shutting down.
     pub shutdown: CancellationToken,
     /// Websocket sessions, which outlive the HTTP request that upgraded them.
     pub websockets: TaskTracker,
-    pub server_meta: Arc<schema::system::service::ServerMeta>,
 }

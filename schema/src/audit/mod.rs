@@ -1,3 +1,4 @@
 //! The audit trail: who changed what, when, with the before and after.
 
+pub mod graphql;
 pub mod service;

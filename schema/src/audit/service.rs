@@ -1,6 +1,9 @@
-use chrono::Utc;
-use kernel::{Actor, AppResult, RequestContext, TenantId};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use crate::pagination::{Page, PageRequest};
+use chrono::{DateTime, Utc};
+use kernel::db::sql;
+use kernel::{Actor, AppResult, Db, RequestContext, TenantId};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, FromQueryResult};
+use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -19,6 +22,7 @@ fn actor_columns(actor: &Actor) -> (&'static str, Option<Uuid>) {
     match actor {
         Actor::Anonymous => ("anonymous", None),
         Actor::User { user_id, .. } => ("user", Some(user_id.as_uuid())),
+        Actor::ApiKey { key_id, .. } => ("api_key", Some(*key_id)),
         Actor::Superadmin { user_id } => ("superadmin", Some(user_id.as_uuid())),
         Actor::System => ("system", None),
     }
@@ -48,4 +52,113 @@ pub async fn record(
     .exec_without_returning(conn)
     .await?;
     Ok(id)
+}
+
+/// One audited change.
+#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub tenant_id: Option<Uuid>,
+    pub actor_type: String,
+    pub actor_id: Option<Uuid>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub request_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Exact action, or a prefix ending in `.` (`identity.`).
+    pub action: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_id: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Newest first. The time bounds also prune partitions.
+async fn query(
+    conn: &impl ConnectionTrait,
+    tenant: Option<Uuid>,
+    all_tenants: bool,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> AppResult<Vec<AuditEvent>> {
+    let (action_exact, action_prefix) = match &filter.action {
+        Some(a) if a.ends_with('.') => (
+            None,
+            Some(format!("{}%", a.replace('%', "\\%").replace('_', "\\_"))),
+        ),
+        Some(a) => (Some(a.clone()), None),
+        None => (None, None),
+    };
+    Ok(AuditEvent::find_by_statement(sql(
+        "SELECT id, tenant_id, actor_type, actor_id, action, entity_type, entity_id, before, after, request_id, created_at
+         FROM audit_events
+         WHERE ($1::boolean OR tenant_id IS NOT DISTINCT FROM $2)
+           AND ($3::text IS NULL OR action = $3) AND ($4::text IS NULL OR action LIKE $4)
+           AND ($5::text IS NULL OR entity_type = $5) AND ($6::text IS NULL OR entity_id = $6)
+           AND ($7::uuid IS NULL OR actor_id = $7)
+           AND ($8::timestamptz IS NULL OR created_at >= $8) AND ($9::timestamptz IS NULL OR created_at < $9)
+           AND ($10::uuid IS NULL OR id < $10)
+         ORDER BY id DESC LIMIT $11",
+        [
+            all_tenants.into(),
+            tenant.into(),
+            action_exact.into(),
+            action_prefix.into(),
+            filter.entity_type.clone().into(),
+            filter.entity_id.clone().into(),
+            filter.actor_id.into(),
+            filter.from.into(),
+            filter.to.into(),
+            page.after.into(),
+            page.fetch_limit().into(),
+        ],
+    ))
+    .all(conn)
+    .await?)
+}
+
+/// The caller's tenant's audit trail.
+pub async fn list(
+    db: &Db,
+    ctx: &RequestContext,
+    filter: AuditFilter,
+    page: PageRequest,
+) -> AppResult<Page<AuditEvent>> {
+    let tenant = ctx.require("admin.audit.read")?;
+    let tx = db.tenant_tx(tenant).await?;
+    let rows = query(&tx, Some(tenant.as_uuid()), false, &filter, page).await?;
+    tx.commit().await?;
+    Ok(page.finish(rows, |e| e.id))
+}
+
+/// Across tenants (superadmins): one tenant's, the platform's own
+/// (`tenant: None, all: false`), or everything (`all: true`).
+pub async fn list_platform(
+    db: &Db,
+    ctx: &RequestContext,
+    tenant: Option<TenantId>,
+    filter: AuditFilter,
+    page: PageRequest,
+) -> AppResult<Page<AuditEvent>> {
+    ctx.require_superadmin()?;
+    let tx = db.system_tx().await?;
+    let rows = query(
+        &tx,
+        tenant.map(|t| t.as_uuid()),
+        tenant.is_none(),
+        &filter,
+        page,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(page.finish(rows, |e| e.id))
 }

@@ -33,8 +33,7 @@ impl From<service::ServerInfo> for ServerInfo {
 }
 
 fn meta<'a>(ctx: &Context<'a>) -> Result<&'a Arc<ServerMeta>, AppError> {
-    ctx.data::<Arc<ServerMeta>>()
-        .map_err(|_| AppError::internal("server meta missing from schema data"))
+    Ok(&crate::gql::svc(ctx)?.server)
 }
 
 #[derive(Default)]

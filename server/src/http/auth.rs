@@ -1,26 +1,45 @@
-//! Turns the `Authorization` header into the request's [`Actor`]. A bad
-//! credential fails the request (`AUTHN`); it never quietly becomes anonymous.
+//! Authentication: turns the `Authorization` header into the request's
+//! [`RequestContext`]. A bad credential fails the request (`AUTHN`); it never
+//! quietly becomes anonymous. Access (permissions, modules, statuses) is
+//! loaded by [`load_access`] after rate limiting, fresh for every request.
 
 use super::errors::ApiError;
+use super::rate_limit::client_ip;
+use super::request_id::RequestId;
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::header::AUTHORIZATION;
-use kernel::{Actor, AppError, AppResult};
-use schema::identity::tokens::TokenKeys;
+use kernel::{Access, Actor, AppError, AppResult, RequestContext};
+use schema::Services;
+use schema::api_keys::service as api_keys;
+use schema::rbac::service::load_user_access;
 
-pub type JwtVerifier = TokenKeys;
-
-/// The actor for a raw `Authorization` value (`Bearer <token>`).
-pub fn actor_from_authorization(keys: &TokenKeys, value: &str) -> AppResult<Actor> {
+/// The actor (and, for API keys, its access) for a raw `Authorization` value.
+pub async fn resolve(services: &Services, value: &str) -> AppResult<(Actor, Option<Access>)> {
     let token = value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| AppError::authn("expected `Authorization: Bearer <token>`"))?;
-    keys.verify(token)?.actor()
+    if api_keys::looks_like_key(token) {
+        let (actor, access) = api_keys::authenticate(&services.db, token).await?;
+        return Ok((actor, Some(access)));
+    }
+    Ok((services.tokens.verify(token)?.actor()?, None))
+}
+
+/// Loads what a tenant user may do; other actors need nothing loaded.
+pub async fn access_for(services: &Services, ctx: RequestContext) -> AppResult<RequestContext> {
+    match ctx.actor {
+        Actor::User { tenant_id, user_id } if ctx.access.is_none() => {
+            let access = load_user_access(&services.db, tenant_id, user_id).await?;
+            Ok(ctx.with_access(access))
+        }
+        _ => Ok(ctx),
+    }
 }
 
 pub async fn authenticate(
@@ -28,13 +47,13 @@ pub async fn authenticate(
     mut req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let actor = match req.headers().get(AUTHORIZATION) {
-        None => Actor::Anonymous,
+    let (actor, access) = match req.headers().get(AUTHORIZATION) {
+        None => (Actor::Anonymous, None),
         Some(value) => {
             let value = value
                 .to_str()
                 .map_err(|_| AppError::authn("malformed Authorization header"))?;
-            actor_from_authorization(&state.jwt, value)?
+            resolve(&state.services, value).await?
         }
     };
     let span = tracing::Span::current();
@@ -43,11 +62,41 @@ pub async fn authenticate(
             span.record("tenant_id", tracing::field::display(tenant_id));
             span.record("user_id", tracing::field::display(user_id));
         }
+        Actor::ApiKey { tenant_id, key_id } => {
+            span.record("tenant_id", tracing::field::display(tenant_id));
+            span.record(
+                "user_id",
+                tracing::field::display(format!("api_key:{key_id}")),
+            );
+        }
         Actor::Superadmin { user_id } => {
             span.record("user_id", tracing::field::display(user_id));
         }
         Actor::Anonymous | Actor::System => {}
     }
-    req.extensions_mut().insert(actor);
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let ip = client_ip(&req, state.config.trust_forwarded_for).map(|ip| ip.to_string());
+    let mut ctx = RequestContext::new(request_id, actor).with_client_ip(ip);
+    if let Some(access) = access {
+        ctx = ctx.with_access(access);
+    }
+    req.extensions_mut().insert(ctx);
+    Ok(next.run(req).await)
+}
+
+/// Runs after rate limiting, so a flood costs Redis, not PostgreSQL.
+pub async fn load_access(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    if let Some(ctx) = req.extensions_mut().remove::<RequestContext>() {
+        let ctx = access_for(&state.services, ctx).await?;
+        req.extensions_mut().insert(ctx);
+    }
     Ok(next.run(req).await)
 }

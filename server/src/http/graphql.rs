@@ -1,11 +1,9 @@
 //! GraphQL over HTTP (POST), GraphiQL (GET) and websockets
 //! (`graphql-transport-ws`, and the legacy `graphql-ws` subprotocol).
 
-use super::auth::actor_from_authorization;
+use super::auth::{access_for, resolve};
 use super::errors::ApiError;
-use super::request_id::RequestId;
 use crate::state::AppState;
-use async_graphql::Data;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource, WebSocketProtocols, WsMessage};
 use async_graphql_axum::GraphQLResponse;
 use axum::Extension;
@@ -15,7 +13,7 @@ use axum::extract::{FromRequest, Request, State};
 use axum::response::{Html, IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt, future};
 use http::{HeaderMap, StatusCode, header};
-use kernel::{Actor, AppError, RequestContext};
+use kernel::{AppError, RequestContext};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -33,8 +31,7 @@ pub async fn graphiql() -> Html<String> {
 /// the complexity limit).
 pub async fn graphql(
     State(state): State<AppState>,
-    Extension(RequestId(request_id)): Extension<RequestId>,
-    Extension(actor): Extension<Actor>,
+    Extension(ctx): Extension<RequestContext>,
     req: Request,
 ) -> Result<Response, ApiError> {
     let bytes = match Bytes::from_request(req, &()).await {
@@ -54,8 +51,9 @@ pub async fn graphql(
             "the body must be a JSON object with `query`, and optionally `variables` and `operationName`: {e}"
         ))
     })?;
-    let ctx = RequestContext::new(request_id, actor);
-    let response = state.schema.execute(request.data(ctx)).await;
+    let mut request = request;
+    request.data = schema::loaders::request_data(&state.services, ctx);
+    let response = state.schema.execute(request).await;
     Ok(GraphQLResponse::from(response).into_response())
 }
 
@@ -63,8 +61,7 @@ pub async fn graphql(
 /// default; `connection_init` may carry its own (`{"authorization": "Bearer ..."}`).
 pub async fn websocket(
     State(state): State<AppState>,
-    Extension(RequestId(request_id)): Extension<RequestId>,
-    Extension(actor): Extension<Actor>,
+    Extension(ctx): Extension<RequestContext>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
@@ -88,12 +85,7 @@ pub async fn websocket(
         .max_message_size(256 * 1024)
         .on_upgrade(move |socket| {
             tracker.track_future(tracing::Instrument::instrument(
-                session(
-                    socket,
-                    state,
-                    protocol,
-                    RequestContext::new(request_id, actor),
-                ),
+                session(socket, state, protocol, ctx),
                 span,
             ))
         }))
@@ -141,8 +133,10 @@ async fn session(
             })
         });
 
-    let keys = state.jwt.clone();
+    let services = state.services.clone();
     let on_init = move |payload: serde_json::Value| async move {
+        let rejected =
+            |e: AppError| async_graphql::Error::new(format!("{REJECTED}{}", e.message()));
         let mut ctx = base;
         if let Some(value) = init_payload_authorization(&payload) {
             let value = if value.starts_with("Bearer ") || value.starts_with("bearer ") {
@@ -150,12 +144,12 @@ async fn session(
             } else {
                 format!("Bearer {value}")
             };
-            ctx.actor = actor_from_authorization(&keys, &value)
-                .map_err(|e| async_graphql::Error::new(format!("{REJECTED}{}", e.message())))?;
+            let (actor, access) = resolve(&services, &value).await.map_err(rejected)?;
+            ctx.actor = actor;
+            ctx.access = access.map(std::sync::Arc::new);
         }
-        let mut data = Data::default();
-        data.insert(ctx);
-        Ok(data)
+        let ctx = access_for(&services, ctx).await.map_err(rejected)?;
+        Ok(schema::loaders::request_data(&services, ctx))
     };
 
     let messages = async_graphql::http::WebSocket::new(state.schema.clone(), input, protocol)

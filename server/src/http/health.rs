@@ -42,12 +42,17 @@ where
 
 pub async fn ready(State(state): State<AppState>) -> Response {
     let redis_probe = async {
-        let mut conn = state.redis.get().await.map_err(|e| e.to_string())?;
+        let mut conn = state
+            .services
+            .redis
+            .get()
+            .await
+            .map_err(|e| e.to_string())?;
         let _: String = conn.ping().await.map_err(|e| e.to_string())?;
         Ok::<(), String>(())
     };
     let ((pg_ok, pg), (redis_ok, redis)) = tokio::join!(
-        check("postgres", state.db.ping()),
+        check("postgres", state.services.db.ping()),
         check("redis", redis_probe)
     );
     let shutting_down = state.shutdown.is_cancelled();

@@ -57,11 +57,11 @@ pub async fn track(req: Request, next: Next) -> Response {
 }
 
 pub async fn render(State(state): State<AppState>) -> Response {
-    let db = state.db.pool_stats();
+    let db = state.services.db.pool_stats();
     metrics::gauge!("db_pool_connections", "state" => "open").set(f64::from(db.size));
     metrics::gauge!("db_pool_connections", "state" => "idle").set(f64::from(db.idle));
     metrics::gauge!("db_pool_max_connections").set(f64::from(db.max));
-    let redis = state.redis.status();
+    let redis = state.services.redis.status();
     metrics::gauge!("redis_pool_connections", "state" => "open").set(redis.size as f64);
     metrics::gauge!("redis_pool_connections", "state" => "idle").set(redis.available as f64);
     metrics::gauge!("redis_pool_max_connections").set(redis.max_size as f64);

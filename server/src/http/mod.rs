@@ -28,6 +28,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/v1", crate::rest::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            auth::load_access,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             rate_limit::limit,
         ))
         .layer(middleware::from_fn_with_state(

@@ -1,30 +1,22 @@
 //! Rate limits per client IP and per tenant, counted in Redis so they hold
-//! across replicas. Fixed one-minute windows: one atomic script call per
-//! scope and request. If Redis is unreachable the limiter lets requests
-//! through (and says so in the log and metrics): losing the API because the
-//! limiter's store is down would be the worse failure.
+//! across replicas (fixed one-minute windows, one script call per scope). If
+//! Redis is unreachable the limiter lets requests through, and says so in the
+//! log and metrics: losing the API because the limiter's store is down would
+//! be the worse failure.
 
 use super::errors::ApiError;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use kernel::{Actor, AppError};
+use kernel::{AppError, RequestContext, counter};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::LazyLock;
 
 const WINDOW_MS: u64 = 60_000;
 
-/// INCR the window's counter, set its expiry on first use, return count and TTL.
-static SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| {
-    redis::Script::new(
-        r"local n = redis.call('INCR', KEYS[1])
-          if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-          return {n, redis.call('PTTL', KEYS[1])}",
-    )
-});
-
-fn client_ip(req: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
+/// The caller's IP: the socket peer, or the first `X-Forwarded-For` hop when
+/// the deployment says a trusted proxy sets it.
+pub fn client_ip(req: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
     if trust_forwarded_for
         && let Some(ip) = req
             .headers()
@@ -40,24 +32,15 @@ fn client_ip(req: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
         .map(|ConnectInfo(addr)| addr.ip())
 }
 
-/// Counts one request against `key`; `Err` carries the seconds to wait.
-async fn hit(state: &AppState, key: String, limit: u64) -> Result<(), u64> {
+/// Counts one request against `scope`; `Err` carries the seconds to wait.
+async fn hit(state: &AppState, scope: String, limit: u64) -> Result<(), u64> {
     let window = chrono::Utc::now().timestamp_millis().unsigned_abs() / WINDOW_MS;
-    let key = format!("{}ratelimit:{key}:{window}", state.config.redis_key_prefix);
-    let result: Result<(u64, i64), String> = async {
-        let mut conn = state.redis.get().await.map_err(|e| e.to_string())?;
-        SCRIPT
-            .key(&key)
-            .arg(WINDOW_MS)
-            .invoke_async(&mut *conn)
-            .await
-            .map_err(|e| e.to_string())
-    }
-    .await;
-    match result {
-        Ok((count, ttl_ms)) if count > limit => {
-            Err(u64::try_from(ttl_ms).unwrap_or(0).div_ceil(1000).max(1))
-        }
+    let key = format!(
+        "{}ratelimit:{scope}:{window}",
+        state.config.redis_key_prefix
+    );
+    match counter::hit(&state.services.redis, &key, WINDOW_MS).await {
+        Ok(count) if count.count > limit => Err(count.resets_in_secs),
         Ok(_) => Ok(()),
         Err(error) => {
             metrics::counter!("rate_limit_store_errors_total").increment(1);
@@ -86,10 +69,13 @@ pub async fn limit(
         return Err(AppError::rate_limited(wait).into());
     }
     if config.rate_limit_per_tenant_per_minute > 0
-        && let Some(Actor::User { tenant_id, .. }) = req.extensions().get::<Actor>()
+        && let Some(tenant) = req
+            .extensions()
+            .get::<RequestContext>()
+            .and_then(RequestContext::tenant_id)
         && let Err(wait) = hit(
             &state,
-            format!("tenant:{tenant_id}"),
+            format!("tenant:{tenant}"),
             config.rate_limit_per_tenant_per_minute,
         )
         .await

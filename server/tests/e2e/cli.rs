@@ -29,7 +29,7 @@ async fn migrations_rerun_cleanly_and_roll_back() {
     for args in [
         &["migrate"][..],
         &["migrate"],
-        &["migrate", "--down", "3"],
+        &["migrate", "--down", "4"],
         &["migrate"],
         &["migrate"],
     ] {
@@ -45,7 +45,7 @@ async fn migrations_rerun_cleanly_and_roll_back() {
         .fetch_one(&mut owner)
         .await
         .unwrap();
-    assert_eq!(applied, 3);
+    assert_eq!(applied, 4);
     let rls: bool =
         sqlx::query_scalar("SELECT relforcerowsecurity FROM pg_class WHERE relname = 'users'")
             .fetch_one(&mut owner)
@@ -73,7 +73,7 @@ async fn the_server_creates_its_database_when_missing() {
             .await
             .unwrap()
     };
-    assert_eq!(migrated, 3);
+    assert_eq!(migrated, 4);
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DROP DATABASE \"{name}\" WITH (FORCE)"
     )))

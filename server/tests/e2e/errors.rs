@@ -153,8 +153,10 @@ async fn too_deep_and_too_complex_queries_are_refused() {
 #[tokio::test]
 async fn bad_credentials_are_authn_never_anonymous() {
     let server = TestServer::start().await;
-    let tenant = uuid::Uuid::now_v7();
-    let good = user_token(tenant, uuid::Uuid::now_v7());
+    let shop = server.tenant("authn").await;
+    let other_shop = server.tenant("authn-other").await;
+    let tenant = shop.id;
+    let good = shop.owner_token.clone();
 
     let (status, body) = server
         .graphql("{ serverInfo { name } }", json!({}), Some(&good))
@@ -199,12 +201,18 @@ async fn bad_credentials_are_authn_never_anonymous() {
     parts[1] = &tampered_payload;
     let tampered = parts.join(".");
 
+    // A well-signed token whose tenant claim names another tenant than the user's.
+    let wrong_tenant = user_token(other_shop.id, shop.owner_id);
+    // A well-signed token for a user that does not exist.
+    let ghost = user_token(shop.id, uuid::Uuid::now_v7());
     for (label, token) in [
         ("forged", forged),
         ("expired", expired),
         ("none", none),
         ("tampered", tampered),
         ("garbage", "abc".into()),
+        ("wrong tenant", wrong_tenant),
+        ("ghost", ghost),
     ] {
         let resp = server
             .http

@@ -21,6 +21,11 @@ pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
 pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
 pub const JWT_SECRET: &str = "test-signing-key-0123456789abcdef0123456789";
 pub const BIN: &str = env!("CARGO_BIN_EXE_server");
+/// Every test server bootstraps this superadmin.
+pub const SUPERADMIN_EMAIL: &str = "root@platform.test";
+pub const SUPERADMIN_PASSWORD: &str = "root-password-for-tests";
+/// The password fixtures give every user they create.
+pub const PASSWORD: &str = "correct horse battery staple";
 
 pub fn init() {
     static ONCE: Once = Once::new();
@@ -332,6 +337,8 @@ pub fn base_command(db_url: &str, redis_prefix: &str) -> Command {
         .env("LOG_FORMAT", "json")
         .env("LOG_LEVEL", "info,sqlx=warn")
         .env("SHUTDOWN_GRACE_SECS", "5")
+        .env("BOOTSTRAP_SUPERADMIN_EMAIL", SUPERADMIN_EMAIL)
+        .env("BOOTSTRAP_SUPERADMIN_PASSWORD", SUPERADMIN_PASSWORD)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -499,5 +506,137 @@ pub async fn ws_next(ws: &mut Ws) -> Result<Value, Option<(u16, String)>> {
             Ok(Some(Err(_))) | Ok(None) => return Err(None),
             Err(_) => panic!("no websocket message within 10s"),
         }
+    }
+}
+
+/// A tenant made through the real API: signed up, approved, owner signed in.
+#[derive(Debug, Clone)]
+pub struct TenantFixture {
+    pub id: uuid::Uuid,
+    pub slug: String,
+    pub owner_id: uuid::Uuid,
+    pub owner_email: String,
+    pub owner_token: String,
+    pub owner_refresh: String,
+}
+
+const AUTH_FIELDS: &str =
+    "accessToken refreshToken accessExpiresAt refreshExpiresAt tokenType tenantId userId";
+
+impl TestServer {
+    /// Runs an operation that must succeed; returns `data`.
+    pub async fn gql_ok(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        let (status, body) = self.graphql(query, variables, token).await;
+        assert!(
+            status == 200 && body.get("errors").is_none(),
+            "{query}\n-> {status} {body}"
+        );
+        body["data"].clone()
+    }
+
+    /// Runs an operation that must fail; returns the first error's code and the whole body.
+    pub async fn gql_err(
+        &self,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+    ) -> (String, Value) {
+        let (_, body) = self.graphql(query, variables, token).await;
+        let code = body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("expected an error from {query}: {body}"))
+            .to_owned();
+        (code, body)
+    }
+
+    pub async fn superadmin_token(&self) -> String {
+        let data = self
+            .gql_ok(
+                &format!("mutation($i: SuperadminLoginInput!) {{ superadminLogin(input: $i) {{ {AUTH_FIELDS} }} }}"),
+                json!({"i": {"email": SUPERADMIN_EMAIL, "password": SUPERADMIN_PASSWORD}}),
+                None,
+            )
+            .await;
+        data["superadminLogin"]["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Signs a tenant user in; returns the whole `AuthTokens` object.
+    pub async fn login(&self, slug: &str, email: &str, password: &str) -> Value {
+        let data = self
+            .gql_ok(
+                &format!("mutation($i: LoginInput!) {{ login(input: $i) {{ {AUTH_FIELDS} }} }}"),
+                json!({"i": {"tenantSlug": slug, "email": email, "password": password}}),
+                None,
+            )
+            .await;
+        data["login"].clone()
+    }
+
+    /// Signs up a business without approving it; returns (tenant id, slug, owner email).
+    pub async fn signup(&self, hint: &str) -> (uuid::Uuid, String, String) {
+        let slug = format!("{hint}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let email = format!("owner@{slug}.test");
+        let data = self
+            .gql_ok(
+                "mutation($i: SignupInput!) { signup(input: $i) { tenant { id slug status } ownerId } }",
+                json!({"i": {"businessName": format!("{hint} Ltd"), "slug": slug, "ownerName": "Olive Owner", "email": email, "password": PASSWORD}}),
+                None,
+            )
+            .await;
+        let id = uuid::Uuid::parse_str(data["signup"]["tenant"]["id"].as_str().unwrap()).unwrap();
+        (id, slug, email)
+    }
+
+    /// A business that is signed up, approved, and whose owner is signed in.
+    pub async fn tenant(&self, hint: &str) -> TenantFixture {
+        let (id, slug, email) = self.signup(hint).await;
+        let admin = self.superadmin_token().await;
+        self.gql_ok(
+            "mutation($i: TenantIdInput!) { approveTenant(input: $i) { tenant { status } } }",
+            json!({"i": {"tenantId": id}}),
+            Some(&admin),
+        )
+        .await;
+        let auth = self.login(&slug, &email, PASSWORD).await;
+        TenantFixture {
+            id,
+            slug,
+            owner_id: uuid::Uuid::parse_str(auth["userId"].as_str().unwrap()).unwrap(),
+            owner_email: email,
+            owner_token: auth["accessToken"].as_str().unwrap().to_owned(),
+            owner_refresh: auth["refreshToken"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// A user of `tenant` holding the built-in role `role_key`, signed in; returns (user id, access token).
+    pub async fn staff(&self, tenant: &TenantFixture, role_key: &str) -> (uuid::Uuid, String) {
+        let roles = self
+            .gql_ok("{ roles { id key } }", json!({}), Some(&tenant.owner_token))
+            .await;
+        let role_id = roles["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == role_key)
+            .unwrap_or_else(|| panic!("no role {role_key}: {roles}"))["id"]
+            .clone();
+        let email = format!(
+            "{role_key}-{}@{}.test",
+            &uuid::Uuid::new_v4().simple().to_string()[..6],
+            tenant.slug
+        );
+        let data = self
+            .gql_ok(
+                "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+                json!({"i": {"email": email, "displayName": role_key, "password": PASSWORD, "roleIds": [role_id]}}),
+                Some(&tenant.owner_token),
+            )
+            .await;
+        let id = uuid::Uuid::parse_str(data["createUser"]["user"]["id"].as_str().unwrap()).unwrap();
+        let auth = self.login(&tenant.slug, &email, PASSWORD).await;
+        (id, auth["accessToken"].as_str().unwrap().to_owned())
     }
 }

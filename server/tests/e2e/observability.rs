@@ -1,4 +1,4 @@
-use crate::harness::{ServerBuilder, TestServer, user_token};
+use crate::harness::{ServerBuilder, TestServer};
 use serde_json::json;
 use std::time::Duration;
 use tokio::io::AsyncReadExt;
@@ -6,13 +6,13 @@ use tokio::io::AsyncReadExt;
 #[tokio::test]
 async fn request_ids_are_echoed_or_made_and_logged_with_the_tenant() {
     let server = TestServer::start().await;
-    let tenant = uuid::Uuid::now_v7();
-    let user = uuid::Uuid::now_v7();
+    let shop = server.tenant("logs").await;
+    let (tenant, user) = (shop.id, shop.owner_id);
     let resp = server
         .http
         .post(server.url("/graphql"))
         .header("x-request-id", "trace-me-123")
-        .bearer_auth(user_token(tenant, user))
+        .bearer_auth(&shop.owner_token)
         .json(&json!({"query": "{ serverInfo { name } }"}))
         .send()
         .await

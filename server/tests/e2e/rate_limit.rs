@@ -1,4 +1,4 @@
-use crate::harness::{RedisPrefix, ServerBuilder, user_token};
+use crate::harness::{RedisPrefix, ServerBuilder};
 use std::sync::Arc;
 
 #[tokio::test]
@@ -70,8 +70,8 @@ async fn per_tenant_limit_holds_across_replicas_and_spares_other_tenants() {
         .env("RATE_LIMIT_PER_TENANT_PER_MINUTE", 4)
         .start()
         .await;
-    let busy = user_token(uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
-    let quiet = user_token(uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let busy = first.tenant("busy").await.owner_token;
+    let quiet = first.tenant("quiet").await.owner_token;
     for server in [&first, &second, &first, &second] {
         let resp = server
             .http

@@ -1,4 +1,4 @@
-use crate::harness::{TestServer, user_token, ws_connect, ws_next, ws_send};
+use crate::harness::{TestServer, ws_connect, ws_next, ws_send};
 use serde_json::json;
 
 #[tokio::test]
@@ -61,7 +61,7 @@ async fn subscription_input_errors_carry_codes() {
 #[tokio::test]
 async fn connection_init_credentials_are_checked() {
     let server = TestServer::start().await;
-    let good = user_token(uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let good = server.tenant("ws").await.owner_token;
     let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
     ws_send(
         &mut ws,

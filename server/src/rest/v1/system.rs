@@ -12,7 +12,7 @@ use std::sync::Arc;
     responses((status = 200, description = "The server that answered", body = inline(ServerInfoDoc)))
 )]
 pub async fn server_info(State(state): State<AppState>) -> Data<ServerInfo> {
-    let meta: &Arc<ServerMeta> = &state.server_meta;
+    let meta: &Arc<ServerMeta> = &state.services.server;
     Data(service::server_info(meta))
 }
 

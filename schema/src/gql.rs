@@ -1,0 +1,37 @@
+//! Helpers every module's resolvers share: the request context, the
+//! services, and Relay connections built from a [`Page`].
+
+use crate::pagination::{Page, PageRequest};
+use crate::services::Services;
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, OutputType};
+use kernel::{AppError, RequestContext};
+
+/// The request's context (inserted by the HTTP and websocket transports).
+pub fn rc<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, AppError> {
+    ctx.data::<RequestContext>()
+        .map_err(|_| AppError::internal("request context missing"))
+}
+
+pub fn svc<'a>(ctx: &Context<'a>) -> Result<&'a Services, AppError> {
+    ctx.data::<Services>()
+        .map_err(|_| AppError::internal("services missing from schema data"))
+}
+
+pub fn page(first: Option<i32>, after: Option<String>) -> Result<PageRequest, AppError> {
+    PageRequest::new(first.map(i64::from), after.as_deref())
+}
+
+/// A Relay connection whose cursors are item ids.
+pub fn connection<T: OutputType>(
+    page: Page<T>,
+    id: impl Fn(&T) -> uuid::Uuid,
+) -> Connection<String, T> {
+    let mut connection = Connection::new(false, page.has_next_page);
+    connection.edges.extend(
+        page.items
+            .into_iter()
+            .map(|item| Edge::new(id(&item).to_string(), item)),
+    );
+    connection
+}

@@ -1,0 +1,49 @@
+//! Dataloaders: relations resolved for a whole list in one query. Created per
+//! request, because they are scoped to the caller's tenant.
+
+use crate::rbac::service::{Role, roles_of_users};
+use crate::services::Services;
+use async_graphql::dataloader::{DataLoader, Loader};
+use kernel::{AppError, RequestContext, TenantId};
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub struct RolesByUser {
+    services: Services,
+    tenant: Option<TenantId>,
+}
+
+impl Loader<Uuid> for RolesByUser {
+    type Value = Vec<Role>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Role>>, Self::Error> {
+        let tenant = self
+            .tenant
+            .ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))?;
+        let pairs = roles_of_users(&self.services.db, tenant, keys)
+            .await
+            .map_err(Arc::new)?;
+        let mut out: HashMap<Uuid, Vec<Role>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (user, role) in pairs {
+            out.entry(user).or_default().push(role);
+        }
+        Ok(out)
+    }
+}
+
+/// What a GraphQL operation needs in its data: the request context and the
+/// request's dataloaders.
+pub fn request_data(services: &Services, ctx: RequestContext) -> async_graphql::Data {
+    let mut data = async_graphql::Data::default();
+    data.insert(DataLoader::new(
+        RolesByUser {
+            services: services.clone(),
+            tenant: ctx.tenant_id(),
+        },
+        tokio::spawn,
+    ));
+    data.insert(ctx);
+    data
+}

@@ -1,0 +1,145 @@
+use super::service::{self, Role};
+use crate::gql::{rc, svc};
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+use uuid::Uuid;
+
+#[derive(InputObject)]
+pub struct CreateRoleInput {
+    pub name: String,
+    pub description: Option<String>,
+    /// Permission keys from the module registry, e.g. `pos.ticket.write`.
+    pub permissions: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateRoleInput {
+    pub role_id: Uuid,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Replaces the role's permissions when given.
+    pub permissions: Option<Vec<String>>,
+}
+
+#[derive(InputObject)]
+pub struct RoleIdInput {
+    pub role_id: Uuid,
+}
+
+#[derive(InputObject)]
+pub struct RoleAssignmentInput {
+    pub user_id: Uuid,
+    pub role_id: Uuid,
+}
+
+#[derive(SimpleObject)]
+pub struct RolePayload {
+    pub role: Role,
+}
+
+#[derive(SimpleObject)]
+pub struct Permission {
+    pub key: String,
+    pub module: String,
+}
+
+#[derive(Default)]
+pub struct RbacQuery;
+
+#[Object]
+impl RbacQuery {
+    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Role>> {
+        Ok(service::list_roles(&svc(ctx)?.db, rc(ctx)?).await?)
+    }
+
+    async fn role(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Role> {
+        Ok(service::get_role(&svc(ctx)?.db, rc(ctx)?, id).await?)
+    }
+
+    /// Every permission the module registry defines.
+    async fn permissions(&self) -> async_graphql::Result<Vec<Permission>> {
+        Ok(service::permission_catalog()?
+            .into_iter()
+            .map(|(key, module)| Permission { key, module })
+            .collect())
+    }
+
+    /// The permissions the caller holds right now.
+    async fn my_permissions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let rc = rc(ctx)?;
+        rc.require_tenant()?;
+        Ok(rc
+            .access
+            .as_deref()
+            .map(|a| a.permissions.iter().cloned().collect())
+            .unwrap_or_default())
+    }
+}
+
+#[derive(Default)]
+pub struct RbacMutation;
+
+#[Object]
+impl RbacMutation {
+    async fn create_role(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateRoleInput,
+    ) -> async_graphql::Result<RolePayload> {
+        let role = service::create_role(
+            &svc(ctx)?.db,
+            rc(ctx)?,
+            &input.name,
+            input.description,
+            input.permissions,
+        )
+        .await?;
+        Ok(RolePayload { role })
+    }
+
+    async fn update_role(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateRoleInput,
+    ) -> async_graphql::Result<RolePayload> {
+        let role = service::update_role(
+            &svc(ctx)?.db,
+            rc(ctx)?,
+            input.role_id,
+            input.name,
+            input.description,
+            input.permissions,
+        )
+        .await?;
+        Ok(RolePayload { role })
+    }
+
+    /// Deletes a custom role that nobody holds.
+    async fn delete_role(
+        &self,
+        ctx: &Context<'_>,
+        input: RoleIdInput,
+    ) -> async_graphql::Result<RolePayload> {
+        let role = service::delete_role(&svc(ctx)?.db, rc(ctx)?, input.role_id).await?;
+        Ok(RolePayload { role })
+    }
+
+    async fn assign_role(
+        &self,
+        ctx: &Context<'_>,
+        input: RoleAssignmentInput,
+    ) -> async_graphql::Result<RolePayload> {
+        let role =
+            service::assign_role(&svc(ctx)?.db, rc(ctx)?, input.user_id, input.role_id).await?;
+        Ok(RolePayload { role })
+    }
+
+    async fn unassign_role(
+        &self,
+        ctx: &Context<'_>,
+        input: RoleAssignmentInput,
+    ) -> async_graphql::Result<RolePayload> {
+        let role =
+            service::unassign_role(&svc(ctx)?.db, rc(ctx)?, input.user_id, input.role_id).await?;
+        Ok(RolePayload { role })
+    }
+}

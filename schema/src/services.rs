@@ -1,0 +1,50 @@
+//! What service functions need beyond the request context: the database,
+//! Redis, token keys and settings. Built once at start, cloned cheaply.
+
+use crate::identity::tokens::TokenKeys;
+use crate::system::service::ServerMeta;
+use kernel::Db;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Failed sign-ins allowed per window before `RATE_LIMIT`.
+#[derive(Debug, Clone)]
+pub struct LoginThrottle {
+    pub per_account: u64,
+    pub per_ip: u64,
+    pub window: Duration,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self {
+            per_account: 5,
+            per_ip: 50,
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Services {
+    pub db: Db,
+    pub redis: deadpool_redis::Pool,
+    /// Prefix of every Redis key this deployment writes.
+    pub redis_prefix: String,
+    pub tokens: Arc<TokenKeys>,
+    /// Key for pgcrypto-encrypted columns (TOTP secrets).
+    pub data_key: Arc<str>,
+    pub refresh_ttl: Duration,
+    pub login_throttle: LoginThrottle,
+    pub server: Arc<ServerMeta>,
+}
+
+impl fmt::Debug for Services {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Services")
+            .field("redis_prefix", &self.redis_prefix)
+            .field("refresh_ttl", &self.refresh_ttl)
+            .finish_non_exhaustive()
+    }
+}

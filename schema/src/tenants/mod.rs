@@ -1,0 +1,5 @@
+//! The tenant registry: public signup, approval by a superadmin, rejection,
+//! suspension and reactivation.
+
+pub mod graphql;
+pub mod service;
