@@ -42,6 +42,19 @@ pub struct Permission {
     pub module: String,
 }
 
+/// Whether the caller may use a permission right now, and if not, why
+/// (for UIs that hide or grey out what the user cannot do).
+#[derive(SimpleObject)]
+pub struct PermissionCheck {
+    pub permission: String,
+    pub allowed: bool,
+    /// The error code a guarded operation would answer with (`AUTHN`, `AUTHZ`).
+    pub code: Option<String>,
+    pub reason: Option<String>,
+    /// The module that is switched off, when that is the reason.
+    pub module: Option<String>,
+}
+
 #[derive(Default)]
 pub struct RbacQuery;
 
@@ -60,6 +73,38 @@ impl RbacQuery {
         Ok(service::permission_catalog()?
             .into_iter()
             .map(|(key, module)| Permission { key, module })
+            .collect())
+    }
+
+    /// Runs the permission guard for each permission without doing anything.
+    async fn permission_check(
+        &self,
+        ctx: &Context<'_>,
+        permissions: Vec<String>,
+    ) -> async_graphql::Result<Vec<PermissionCheck>> {
+        let rc = rc(ctx)?;
+        Ok(permissions
+            .into_iter()
+            .map(|permission| match rc.require(&permission) {
+                Ok(_) => PermissionCheck {
+                    permission,
+                    allowed: true,
+                    code: None,
+                    reason: None,
+                    module: None,
+                },
+                Err(err) => PermissionCheck {
+                    module: err
+                        .details()
+                        .and_then(|d| d.get("module"))
+                        .and_then(|m| m.as_str())
+                        .map(str::to_owned),
+                    code: Some(err.code().as_str().to_owned()),
+                    reason: Some(err.message().to_owned()),
+                    permission,
+                    allowed: false,
+                },
+            })
             .collect())
     }
 
