@@ -17,6 +17,8 @@ pub struct Model {
     pub last_error: Option<String>,
     pub dispatched_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub sequence: Option<i64>,
+    pub published_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,9 +1,16 @@
-//! Infrastructure for work that happens outside a request: periodic
-//! maintenance now; the job queue, outbox relay and event bus build on it.
-//! Knows no domain module: handlers that need domain logic live in `schema`.
+//! Infrastructure for work that happens outside a request: the transactional
+//! outbox and its relay, the event bus that feeds subscriptions, the job
+//! queue with its workers, and periodic maintenance. Knows no domain module:
+//! consumers and handlers that need domain logic live in `schema`.
 
+pub mod bus;
+pub mod consumer;
+pub mod envelope;
 pub mod maintenance;
 pub mod outbox;
+pub mod queue;
+pub mod relay;
 pub mod runner;
+pub mod worker;
 
 pub use runner::{Runner, RunnerConfig};

@@ -52,6 +52,8 @@ pub async fn record(
         last_error: Set(None),
         dispatched_at: Set(None),
         created_at: Set(now),
+        sequence: Set(None),
+        published_at: Set(None),
     })
     .exec_without_returning(conn)
     .await?;

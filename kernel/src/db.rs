@@ -139,3 +139,10 @@ where
 {
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
+
+impl Db {
+    /// The underlying sqlx pool, for LISTEN/NOTIFY and session-scoped locks.
+    pub fn pg_pool(&self) -> &sqlx::PgPool {
+        self.conn.get_postgres_connection_pool()
+    }
+}

@@ -7,6 +7,7 @@ mod m20261124_000001_roles_and_tenancy;
 mod m20261124_000002_platform_tables;
 mod m20261124_000003_audit_and_outbox;
 mod m20261124_000004_identity;
+mod m20261124_000005_event_streams;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_platform_tables::Migration),
             Box::new(m20261124_000003_audit_and_outbox::Migration),
             Box::new(m20261124_000004_identity::Migration),
+            Box::new(m20261124_000005_event_streams::Migration),
         ]
     }
 }

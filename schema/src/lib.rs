@@ -6,7 +6,9 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod background;
 pub mod errors;
+pub mod events;
 pub mod gql;
 pub mod identity;
 pub mod introspection;
@@ -31,6 +33,7 @@ pub struct QueryRoot(
     module_registry::graphql::ModuleRegistryQuery,
     api_keys::graphql::ApiKeysQuery,
     audit::graphql::AuditQuery,
+    superadmin::graphql::SuperadminQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -40,10 +43,14 @@ pub struct MutationRoot(
     rbac::graphql::RbacMutation,
     module_registry::graphql::ModuleRegistryMutation,
     api_keys::graphql::ApiKeysMutation,
+    superadmin::graphql::SuperadminMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(system::graphql::SystemSubscription);
+pub struct SubscriptionRoot(
+    system::graphql::SystemSubscription,
+    events::graphql::EventsSubscription,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

@@ -38,6 +38,9 @@ pub struct Services {
     pub refresh_ttl: Duration,
     pub login_throttle: LoginThrottle,
     pub server: Arc<ServerMeta>,
+    pub queue: jobs::queue::Queue,
+    /// The process's event bus; absent in a standalone job runner.
+    pub bus: Option<jobs::bus::EventBus>,
 }
 
 impl fmt::Debug for Services {

@@ -6,6 +6,9 @@ use crate::database;
 use crate::http;
 use crate::state::AppState;
 use anyhow::Context;
+use jobs::bus::EventBus;
+use jobs::queue::{Queue, QueueConfig};
+use jobs::relay::events_stream_key;
 use jobs::{Runner, RunnerConfig};
 use kernel::{Db, RequestContext};
 use schema::identity::tokens::TokenKeys;
@@ -42,11 +45,24 @@ async fn stop_signal() {
     }
 }
 
-fn runner_config(config: &Config) -> RunnerConfig {
-    RunnerConfig {
-        audit_partitions_ahead: config.audit_partitions_ahead_months,
-        ..RunnerConfig::default()
-    }
+fn runner(config: &Config, services: &Services) -> Runner {
+    Runner::new(
+        services.db.clone(),
+        services.queue.clone(),
+        schema::background::handlers(services),
+        schema::background::consumers(services),
+        RunnerConfig {
+            audit_partitions_ahead: config.audit_partitions_ahead_months,
+            shutdown_grace: Duration::from_secs(config.shutdown_grace_secs),
+            ..RunnerConfig::default()
+        },
+    )
+}
+
+fn redis_pool(config: &Config) -> anyhow::Result<deadpool_redis::Pool> {
+    deadpool_redis::Config::from_url(config.redis_url.expose())
+        .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+        .context("REDIS_URL")
 }
 
 async fn bootstrap_superadmin(config: &Config, db: &Db) -> anyhow::Result<()> {
@@ -68,7 +84,12 @@ async fn bootstrap_superadmin(config: &Config, db: &Db) -> anyhow::Result<()> {
 }
 
 /// Everything the services need, from the configuration.
-fn services(config: &Config, db: Db, redis: deadpool_redis::Pool) -> Services {
+fn services(
+    config: &Config,
+    db: Db,
+    redis: deadpool_redis::Pool,
+    bus: Option<EventBus>,
+) -> Services {
     let data_key: Arc<str> = match &config.data_encryption_key {
         Some(key) => Arc::from(key.expose()),
         None => {
@@ -78,6 +99,7 @@ fn services(config: &Config, db: Db, redis: deadpool_redis::Pool) -> Services {
             Arc::from("platform-development-data-key-do-not-use-in-production")
         }
     };
+    let redis_clone = redis.clone();
     Services {
         db,
         redis,
@@ -91,6 +113,11 @@ fn services(config: &Config, db: Db, redis: deadpool_redis::Pool) -> Services {
             window: Duration::from_secs(config.login_failure_window_secs),
         },
         server: Arc::new(ServerMeta::new()),
+        queue: Queue::new(
+            redis_clone,
+            QueueConfig::new(config.redis_key_prefix.clone()),
+        ),
+        bus,
     }
 }
 
@@ -114,9 +141,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.migrate_on_start {
         bootstrap_superadmin(&config, &db).await?;
     }
-    let redis = deadpool_redis::Config::from_url(config.redis_url.expose())
-        .create_pool(Some(deadpool_redis::Runtime::Tokio1))
-        .context("REDIS_URL")?;
+    let redis = redis_pool(&config)?;
+    let shutdown = CancellationToken::new();
+    let bus = EventBus::start(
+        redis.clone(),
+        events_stream_key(&config.redis_key_prefix),
+        shutdown.clone(),
+    );
     let metrics = http::metrics::install()?;
     {
         // Histograms need draining now and then, or they grow without bound.
@@ -129,7 +160,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             }
         });
     }
-    let services = services(&config, db.clone(), redis);
+    let services = services(&config, db.clone(), redis, Some(bus));
     let schema = schema::build(
         services.clone(),
         &schema::SchemaLimits {
@@ -138,7 +169,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             introspection: config.graphql_introspection,
         },
     );
-    let shutdown = CancellationToken::new();
     let websockets = TaskTracker::new();
     let config = Arc::new(config);
     let state = AppState {
@@ -150,10 +180,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         websockets: websockets.clone(),
     };
 
-    let runner = config.run_jobs_in_process.then(|| {
-        let runner = Runner::new(db.clone(), runner_config(&config));
-        tokio::spawn(runner.run(shutdown.clone()))
-    });
+    let runner = config
+        .run_jobs_in_process
+        .then(|| tokio::spawn(runner(&config, &state.services).run(shutdown.clone())));
 
     let listener = tokio::net::TcpListener::bind(config.bind_addr)
         .await
@@ -200,8 +229,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 pub async fn jobs_only(config: Config) -> anyhow::Result<()> {
     let db = database::prepare(&config).await?;
     let shutdown = CancellationToken::new();
-    let runner =
-        tokio::spawn(Runner::new(db.clone(), runner_config(&config)).run(shutdown.clone()));
+    let services = services(&config, db.clone(), redis_pool(&config)?, None);
+    let runner = tokio::spawn(runner(&config, &services).run(shutdown.clone()));
     stop_signal().await;
     tracing::info!("shutdown requested: stopping the job runner");
     shutdown.cancel();

@@ -1,3 +1,4 @@
 //! Platform operators and the operations only they may run.
 
+pub mod graphql;
 pub mod service;

@@ -79,3 +79,28 @@ pub async fn ensure_superadmin(
     tx.commit().await?;
     Ok(Ensured::Created(id))
 }
+
+/// Audits a platform-level action that changed no table (a job retried, say).
+pub async fn audit_platform(
+    db: &Db,
+    ctx: &RequestContext,
+    action: &str,
+    entity_id: &str,
+) -> AppResult<()> {
+    let tx = db.system_tx().await?;
+    audit::record(
+        &tx,
+        ctx,
+        AuditEntry {
+            tenant_id: None,
+            action,
+            entity_type: "job",
+            entity_id: Some(entity_id.to_owned()),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

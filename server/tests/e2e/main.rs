@@ -8,6 +8,7 @@ mod harness;
 mod cli;
 mod config;
 mod errors;
+mod events;
 mod graphql;
 mod health;
 mod observability;

@@ -1,0 +1,376 @@
+//! The outbox relay: turns committed `event_outbox` rows into Redis stream
+//! entries (for subscriptions on every replica) and consumer jobs.
+//!
+//! One relay leads at a time (a session advisory lock; a relay that dies
+//! releases it with its connection), which keeps each tenant's events
+//! published in stream order. Each batch:
+//! 1. claims pending rows (`FOR UPDATE SKIP LOCKED`) and gives those without a
+//!    stream position the next positions of their tenant, and commits that;
+//! 2. publishes them to the events stream and enqueues their consumer jobs
+//!    (dedupe keys make a repeat harmless);
+//! 3. marks them `dispatched`, or schedules a retry with backoff, and marks
+//!    them `failed` after the attempt limit.
+//!
+//! A crash between 1 and 3 republishes the same positions later; subscribers
+//! drop positions they have seen, so clients see neither gaps nor duplicates.
+//! Woken by NOTIFY; polls with backoff in case a notification is missed.
+
+use crate::envelope::Envelope;
+use crate::queue::{Category, Job, Queue};
+use chrono::{DateTime, Utc};
+use kernel::db::sql;
+use kernel::{AppError, AppResult, Db};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde_json::{Value, json};
+use sqlx::postgres::PgListener;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+/// Which consumers want an event type (the domain says; the relay asks).
+pub trait ConsumerDirectory: Send + Sync + 'static {
+    fn consumers_for(&self, event_type: &str) -> Vec<&'static str>;
+}
+
+/// No consumers (for tests and tools).
+pub struct NoConsumers;
+
+impl ConsumerDirectory for NoConsumers {
+    fn consumers_for(&self, _: &str) -> Vec<&'static str> {
+        Vec::new()
+    }
+}
+
+/// The job kind that delivers an event to a consumer.
+pub const CONSUMER_JOB: &str = "event-consumer";
+
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    pub batch_size: i64,
+    pub poll_min: Duration,
+    pub poll_max: Duration,
+    pub max_attempts: i32,
+    /// Stream entries kept in Redis (approximate); older positions are read from PostgreSQL.
+    pub stream_max_len: u64,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 500,
+            poll_min: Duration::from_millis(100),
+            poll_max: Duration::from_secs(2),
+            max_attempts: 10,
+            stream_max_len: 100_000,
+        }
+    }
+}
+
+const LEADER_LOCK: i64 = 7_253_002;
+
+#[derive(FromQueryResult)]
+struct Row {
+    id: Uuid,
+    tenant_id: Option<Uuid>,
+    event_type: String,
+    entity_id: Option<String>,
+    entity_version: i64,
+    payload: Value,
+    occurred_at: DateTime<Utc>,
+    attempts: i32,
+    sequence: Option<i64>,
+}
+
+impl Row {
+    fn envelope(&self) -> Envelope {
+        Envelope {
+            event_id: self.id,
+            tenant_id: self.tenant_id,
+            event_type: self.event_type.clone(),
+            entity_id: self.entity_id.clone(),
+            version: self.entity_version,
+            occurred_at: self.occurred_at,
+            sequence: self.sequence,
+            data: self.payload.clone(),
+        }
+    }
+}
+
+pub struct Relay {
+    db: Db,
+    queue: Queue,
+    consumers: Arc<dyn ConsumerDirectory>,
+    config: RelayConfig,
+}
+
+/// The Redis stream every replica's event bus reads.
+pub fn events_stream_key(prefix: &str) -> String {
+    format!("{prefix}events")
+}
+
+impl Relay {
+    pub fn new(
+        db: Db,
+        queue: Queue,
+        consumers: Arc<dyn ConsumerDirectory>,
+        config: RelayConfig,
+    ) -> Self {
+        Self {
+            db,
+            queue,
+            consumers,
+            config,
+        }
+    }
+
+    /// Leads when it can, relays until `shutdown`.
+    pub async fn run(self, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            match self.db.pg_pool().acquire().await {
+                Ok(mut conn) => {
+                    let leader: Result<bool, _> =
+                        sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                            .bind(LEADER_LOCK)
+                            .fetch_one(&mut *conn)
+                            .await;
+                    if let Ok(true) = leader {
+                        tracing::info!(module = "jobs", "outbox relay leading");
+                        let lost = self.lead(&mut conn, &shutdown).await;
+                        // Closing the connection releases the lock even if unlocking fails.
+                        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+                            .bind(LEADER_LOCK)
+                            .execute(&mut *conn)
+                            .await;
+                        drop(conn.detach());
+                        if let Err(err) = lost {
+                            tracing::warn!(module = "jobs", error = %err, "outbox relay lost its lead");
+                        }
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(module = "jobs", error = %err, "outbox relay cannot reach PostgreSQL")
+                }
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = tokio::time::sleep(self.config.poll_max) => {}
+            }
+        }
+    }
+
+    async fn lead(
+        &self,
+        lock: &mut sqlx::PgConnection,
+        shutdown: &CancellationToken,
+    ) -> AppResult<()> {
+        let mut listener = PgListener::connect_with(self.db.pg_pool()).await?;
+        listener.listen("event_outbox").await?;
+        let mut idle = self.config.poll_min;
+        let mut lag_tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            // The lock lives as long as this connection does.
+            sqlx::query("SELECT 1").execute(&mut *lock).await?;
+            let mut relayed = 0;
+            loop {
+                match self.dispatch_once().await {
+                    Ok(0) => break,
+                    Ok(n) => relayed += n,
+                    Err(err) => {
+                        tracing::warn!(module = "jobs", error = %err, "relaying a batch failed");
+                        break;
+                    }
+                }
+                if shutdown.is_cancelled() {
+                    return Ok(());
+                }
+            }
+            idle = if relayed > 0 {
+                self.config.poll_min
+            } else {
+                (idle * 2).min(self.config.poll_max)
+            };
+            tokio::select! {
+                _ = shutdown.cancelled() => return Ok(()),
+                notified = listener.recv() => { notified?; idle = self.config.poll_min; }
+                _ = tokio::time::sleep(idle) => {}
+                _ = lag_tick.tick() => self.export_lag().await,
+            }
+        }
+    }
+
+    async fn export_lag(&self) {
+        let lag = async {
+            let tx = self.db.system_tx().await?;
+            let row = tx
+                .query_one_raw(sql(
+                    "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS lag,
+                            count(*) FILTER (WHERE status = 'failed') AS failed
+                     FROM event_outbox WHERE status IN ('pending', 'failed')",
+                    [],
+                ))
+                .await?;
+            tx.commit().await?;
+            let lag: f64 = row
+                .as_ref()
+                .map(|r| r.try_get("", "lag"))
+                .transpose()?
+                .unwrap_or(0.0);
+            let failed: i64 = row
+                .as_ref()
+                .map(|r| r.try_get("", "failed"))
+                .transpose()?
+                .unwrap_or(0);
+            Ok::<_, AppError>((lag, failed))
+        };
+        if let Ok((lag, failed)) = lag.await {
+            metrics::gauge!("outbox_lag_seconds").set(lag);
+            metrics::gauge!("outbox_failed_events").set(failed as f64);
+        }
+    }
+
+    /// Relays one batch; returns how many events it handled. Public so tests
+    /// and tools can drive the relay step by step.
+    pub async fn dispatch_once(&self) -> AppResult<usize> {
+        let rows = self.claim().await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        match self.publish(&rows).await {
+            Ok(()) => {
+                let tx = self.db.system_tx().await?;
+                tx.execute_raw(sql(
+                    "UPDATE event_outbox SET status = 'dispatched', dispatched_at = now(), published_at = now(),
+                       attempts = attempts + 1, last_error = NULL
+                     WHERE id = ANY($1)",
+                    [ids.into()],
+                ))
+                .await?;
+                tx.commit().await?;
+                metrics::counter!("outbox_dispatched_total").increment(rows.len() as u64);
+            }
+            Err(err) => {
+                let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
+                let delay = self.queue.backoff(u32::try_from(attempts).unwrap_or(0));
+                let tx = self.db.system_tx().await?;
+                tx.execute_raw(sql(
+                    "UPDATE event_outbox SET attempts = attempts + 1, last_error = $2,
+                       next_attempt_at = now() + make_interval(secs => $3),
+                       status = CASE WHEN attempts + 1 >= $4 THEN 'failed' ELSE 'pending' END
+                     WHERE id = ANY($1)",
+                    [
+                        ids.into(),
+                        err.to_string().into(),
+                        delay.as_secs_f64().into(),
+                        self.config.max_attempts.into(),
+                    ],
+                ))
+                .await?;
+                tx.commit().await?;
+                metrics::counter!("outbox_publish_failures_total").increment(1);
+                return Err(err);
+            }
+        }
+        Ok(rows.len())
+    }
+
+    /// Step 1: claim and sequence, committed before anything is published.
+    async fn claim(&self) -> AppResult<Vec<Row>> {
+        let tx = self.db.system_tx().await?;
+        let mut rows = Row::find_by_statement(sql(
+            "SELECT id, tenant_id, event_type, entity_id, entity_version, payload, occurred_at, attempts, sequence
+             FROM event_outbox
+             WHERE status = 'pending' AND next_attempt_at <= now()
+             ORDER BY created_at, id
+             LIMIT $1
+             FOR UPDATE SKIP LOCKED",
+            [self.config.batch_size.into()],
+        ))
+        .all(&tx)
+        .await?;
+        // Give positions to the events that have none, tenant by tenant, in claim order.
+        let mut tenants: Vec<Uuid> = rows
+            .iter()
+            .filter(|r| r.sequence.is_none())
+            .filter_map(|r| r.tenant_id)
+            .collect();
+        tenants.sort();
+        tenants.dedup();
+        let mut assigned: Vec<(Uuid, i64)> = Vec::new();
+        for tenant in tenants {
+            let count = rows
+                .iter()
+                .filter(|r| r.sequence.is_none() && r.tenant_id == Some(tenant))
+                .count() as i64;
+            let last: i64 = tx
+                .query_one_raw(sql(
+                    "INSERT INTO tenant_event_streams (tenant_id, last_sequence) VALUES ($1, $2)
+                     ON CONFLICT (tenant_id) DO UPDATE
+                       SET last_sequence = tenant_event_streams.last_sequence + EXCLUDED.last_sequence, updated_at = now()
+                     RETURNING last_sequence",
+                    [tenant.into(), count.into()],
+                ))
+                .await?
+                .ok_or_else(|| AppError::internal("sequence upsert returned nothing"))?
+                .try_get("", "last_sequence")?;
+            let first = last - count + 1;
+            for (row, sequence) in rows
+                .iter_mut()
+                .filter(|r| r.sequence.is_none() && r.tenant_id == Some(tenant))
+                .zip(first..)
+            {
+                row.sequence = Some(sequence);
+                assigned.push((row.id, sequence));
+            }
+        }
+        if !assigned.is_empty() {
+            let (ids, seqs): (Vec<Uuid>, Vec<i64>) = assigned.into_iter().unzip();
+            tx.execute_raw(sql(
+                "UPDATE event_outbox o SET sequence = s.seq FROM unnest($1::uuid[], $2::bigint[]) AS s(id, seq) WHERE o.id = s.id",
+                [ids.into(), seqs.into()],
+            ))
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(rows)
+    }
+
+    /// Step 2: one pipeline for the whole batch.
+    async fn publish(&self, rows: &[Row]) -> AppResult<()> {
+        let mut conn = self.queue.conn().await?;
+        let stream = events_stream_key(&self.queue.config.prefix);
+        let mut pipe = redis::pipe();
+        for row in rows {
+            let envelope = row.envelope();
+            let body = serde_json::to_string(&envelope)?;
+            if row.tenant_id.is_some() {
+                pipe.cmd("XADD")
+                    .arg(&stream)
+                    .arg("MAXLEN")
+                    .arg("~")
+                    .arg(self.config.stream_max_len)
+                    .arg("*")
+                    .arg("e")
+                    .arg(&body)
+                    .ignore();
+            }
+        }
+        pipe.query_async::<()>(&mut *conn)
+            .await
+            .map_err(|e| AppError::internal(format!("redis: {e}")))?;
+        for row in rows {
+            for consumer in self.consumers.consumers_for(&row.event_type) {
+                let job = Job::new(
+                    Category::OutboxDispatch,
+                    CONSUMER_JOB,
+                    row.tenant_id,
+                    json!({ "consumer": consumer, "event": row.envelope() }),
+                )
+                .dedupe(format!("{}:{consumer}", row.id));
+                self.queue.enqueue_on(&mut conn, &job).await?;
+            }
+        }
+        Ok(())
+    }
+}

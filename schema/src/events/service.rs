@@ -1,0 +1,262 @@
+use crate::rbac::service::load_user_access;
+use crate::services::Services;
+use jobs::bus::BusItem;
+use jobs::envelope::Envelope;
+use kernel::db::sql;
+use kernel::{Actor, AppError, AppResult, Db, RequestContext, TenantId};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc};
+use uuid::Uuid;
+
+/// Who may see an event: `None` means nobody outside the platform (it
+/// carries a secret, like a password-reset token); `Some(None)` anyone of the
+/// tenant; `Some(Some(p))` holders of `p`.
+pub fn audience(event_type: &str) -> Option<Option<&'static str>> {
+    const SECRET: &[&str] = &["identity.password_reset.requested", "identity.user.invited"];
+    if SECRET.contains(&event_type) {
+        return None;
+    }
+    let module = event_type.split('.').next().unwrap_or_default();
+    Some(match module {
+        "tenant" => None,
+        "pos" => Some("pos.ticket.read"),
+        "inventory" => Some("inventory.stock.read"),
+        "menu" => Some("menu.catalog.read"),
+        "orders" => Some("orders.kitchen.read"),
+        "reporting" => Some("reporting.sales.read"),
+        "billing" => Some("billing.subscription.read"),
+        "support" => Some("support.ticket.read"),
+        "identity" | "rbac" => Some("admin.users.read"),
+        _ => Some("admin.audit.read"),
+    })
+}
+
+fn may_see(ctx: &RequestContext, event: &Envelope) -> bool {
+    match audience(&event.event_type) {
+        None => false,
+        Some(None) => true,
+        Some(Some(permission)) => ctx.can(permission),
+    }
+}
+
+/// Events that can change what the subscriber may see.
+fn changes_access(event_type: &str) -> bool {
+    event_type.starts_with("rbac.")
+        || event_type.starts_with("tenant.")
+        || matches!(
+            event_type,
+            "identity.user.deactivated" | "identity.user.reactivated"
+        )
+}
+
+#[derive(FromQueryResult)]
+struct Row {
+    id: Uuid,
+    tenant_id: Option<Uuid>,
+    event_type: String,
+    entity_id: Option<String>,
+    entity_version: i64,
+    payload: serde_json::Value,
+    occurred_at: chrono::DateTime<chrono::Utc>,
+    sequence: Option<i64>,
+}
+
+/// Committed events of a tenant after position `after`, in order.
+pub async fn replay(db: &Db, tenant: TenantId, after: i64, limit: i64) -> AppResult<Vec<Envelope>> {
+    let tx = db.tenant_tx(tenant).await?;
+    let rows = Row::find_by_statement(sql(
+        "SELECT id, tenant_id, event_type, entity_id, entity_version, payload, occurred_at, sequence
+         FROM event_outbox WHERE tenant_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3",
+        [tenant.as_uuid().into(), after.into(), limit.into()],
+    ))
+    .all(&tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Envelope {
+            event_id: r.id,
+            tenant_id: r.tenant_id,
+            event_type: r.event_type,
+            entity_id: r.entity_id,
+            version: r.entity_version,
+            occurred_at: r.occurred_at,
+            sequence: r.sequence,
+            data: r.payload,
+        })
+        .collect())
+}
+
+/// The tenant's latest stream position.
+pub async fn position(db: &Db, tenant: TenantId) -> AppResult<i64> {
+    let tx = db.tenant_tx(tenant).await?;
+    let row = tx
+        .query_one_raw(sql(
+            "SELECT last_sequence FROM tenant_event_streams WHERE tenant_id = $1",
+            [tenant.as_uuid().into()],
+        ))
+        .await?;
+    tx.commit().await?;
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "last_sequence"))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+const REPLAY_PAGE: i64 = 500;
+/// With no live event for this long, the subscriber checks PostgreSQL for
+/// positions it might have missed (the last entries before a Redis loss).
+const QUIET_CHECK: Duration = Duration::from_secs(5);
+
+struct Follower {
+    services: Services,
+    ctx: RequestContext,
+    tenant: TenantId,
+    types: Option<Vec<String>>,
+    last: i64,
+    out: mpsc::Sender<AppResult<Envelope>>,
+}
+
+impl Follower {
+    /// Sends `event` if the subscriber may see it; `Err` when the subscriber is gone.
+    async fn emit(&mut self, event: Envelope) -> Result<(), ()> {
+        let Some(sequence) = event.sequence else {
+            return Ok(());
+        };
+        if sequence <= self.last {
+            return Ok(());
+        }
+        self.last = sequence;
+        if changes_access(&event.event_type) {
+            self.refresh_access().await?;
+        }
+        let wanted = self
+            .types
+            .as_ref()
+            .is_none_or(|t| t.iter().any(|t| event.event_type.starts_with(t.as_str())));
+        if wanted && may_see(&self.ctx, &event) {
+            self.out.send(Ok(event)).await.map_err(|_| ())?;
+        }
+        Ok(())
+    }
+
+    /// Reloads permissions; a user who lost access gets the error and the stream ends.
+    async fn refresh_access(&mut self) -> Result<(), ()> {
+        if let Actor::User { tenant_id, user_id } = self.ctx.actor {
+            match load_user_access(&self.services.db, tenant_id, user_id).await {
+                Ok(access) => self.ctx.access = Some(Arc::new(access)),
+                Err(err) => {
+                    let _ = self.out.send(Err(err)).await;
+                    return Err(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends every committed event after `last`.
+    async fn backfill(&mut self) -> Result<(), ()> {
+        loop {
+            let page = match replay(&self.services.db, self.tenant, self.last, REPLAY_PAGE).await {
+                Ok(page) => page,
+                Err(err) => {
+                    tracing::warn!(error = %err, "event backfill failed; will retry on the next event");
+                    return Ok(());
+                }
+            };
+            let full = page.len() as i64 == REPLAY_PAGE;
+            for event in page {
+                self.emit(event).await?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn follow(mut self, mut live: broadcast::Receiver<BusItem>) {
+        if self.backfill().await.is_err() {
+            return;
+        }
+        loop {
+            let item = tokio::select! {
+                _ = self.out.closed() => return,
+                item = tokio::time::timeout(QUIET_CHECK, live.recv()) => item,
+            };
+            let step = match item {
+                Ok(Ok(BusItem::Event(event))) => match event.sequence {
+                    Some(seq) if seq == self.last + 1 => self.emit(event.as_ref().clone()).await,
+                    Some(seq) if seq > self.last + 1 => self.backfill().await,
+                    _ => Ok(()),
+                },
+                Ok(Ok(BusItem::Resync)) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => {
+                    self.backfill().await
+                }
+                Ok(Err(broadcast::error::RecvError::Closed)) => return,
+                Err(_quiet) => match position(&self.services.db, self.tenant).await {
+                    Ok(latest) if latest > self.last => self.backfill().await,
+                    _ => Ok(()),
+                },
+            };
+            if step.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// The caller's tenant's events after position `after` (or from now when
+/// `None`), then live ones, without gaps or duplicates, filtered by
+/// permission and optionally by type prefixes.
+pub async fn subscribe(
+    services: &Services,
+    ctx: &RequestContext,
+    after: Option<i64>,
+    types: Option<Vec<String>>,
+) -> AppResult<mpsc::Receiver<AppResult<Envelope>>> {
+    let tenant = ctx.require_tenant()?;
+    if after.is_some_and(|a| a < 0) {
+        return Err(AppError::invalid_field(
+            "after",
+            "must be a stream position (0 or more)",
+        ));
+    }
+    let bus = services
+        .bus
+        .as_ref()
+        .ok_or_else(|| AppError::internal("this process has no event bus"))?;
+    // Listen first, then read the position: nothing can fall in between.
+    let live = bus.subscribe(tenant.as_uuid());
+    let last = match after {
+        Some(after) => after,
+        None => position(&services.db, tenant).await?,
+    };
+    let (tx, rx) = mpsc::channel(256);
+    let follower = Follower {
+        services: services.clone(),
+        ctx: ctx.clone(),
+        tenant,
+        types,
+        last,
+        out: tx,
+    };
+    tokio::spawn(follower.follow(live));
+    Ok(rx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::audience;
+
+    #[test]
+    fn secrets_never_reach_subscribers() {
+        assert_eq!(audience("identity.password_reset.requested"), None);
+        assert_eq!(
+            audience("pos.ticket.settled"),
+            Some(Some("pos.ticket.read"))
+        );
+        assert_eq!(audience("tenant.module.toggled"), Some(None));
+    }
+}
