@@ -5,6 +5,7 @@
 
 pub mod bus;
 pub mod consumer;
+pub mod email;
 pub mod envelope;
 pub mod maintenance;
 pub mod outbox;

@@ -2,16 +2,20 @@
 //! events and which handlers run which jobs. The server hands both to the
 //! `jobs` runner, which knows no module.
 
+use crate::notifications::consumer::EmailNotifications;
 use crate::services::Services;
 use jobs::consumer::Consumers;
+use jobs::email::EMAIL_JOB;
 use jobs::worker::Registry;
 
 /// Event consumers of every module.
-pub fn consumers(_services: &Services) -> Consumers {
-    Consumers::new()
+pub fn consumers(services: &Services) -> Consumers {
+    Consumers::new().with(EmailNotifications {
+        services: services.clone(),
+    })
 }
 
 /// Job handlers of every module (consumer jobs are added by the runner).
-pub fn handlers(_services: &Services) -> Registry {
-    Registry::new()
+pub fn handlers(services: &Services) -> Registry {
+    Registry::new().handler(EMAIL_JOB, services.mailer.clone())
 }

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod introspection;
 pub mod loaders;
 pub mod module_registry;
+pub mod notifications;
 pub mod pagination;
 pub mod rbac;
 pub mod services;

@@ -41,6 +41,10 @@ pub struct Services {
     pub queue: jobs::queue::Queue,
     /// The process's event bus; absent in a standalone job runner.
     pub bus: Option<jobs::bus::EventBus>,
+    /// Delivers email (SMTP, or the log when none is configured).
+    pub mailer: jobs::email::Mailer,
+    /// Where people open the apps; links in emails start with it.
+    pub public_url: Arc<str>,
 }
 
 impl fmt::Debug for Services {

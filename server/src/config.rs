@@ -127,6 +127,14 @@ pub struct Config {
     pub shutdown_grace_secs: u64,
     pub websocket_keepalive_secs: u64,
     pub run_jobs_in_process: bool,
+    /// SMTP server for outgoing mail (`smtp://host:port`, `smtps://user:pass@host`,
+    /// `?tls=required` for STARTTLS); unset: emails are logged, not sent.
+    pub smtp_url: Option<Secret>,
+    #[serde(deserialize_with = "lossy_string")]
+    pub smtp_from: String,
+    /// Where people open the apps; links in emails start with it.
+    #[serde(deserialize_with = "lossy_string")]
+    pub public_url: String,
     pub audit_partitions_ahead_months: u32,
     #[serde(deserialize_with = "lossy_opt_string")]
     pub bootstrap_superadmin_email: Option<String>,
@@ -167,6 +175,9 @@ impl Default for Config {
             shutdown_grace_secs: 20,
             websocket_keepalive_secs: 30,
             run_jobs_in_process: true,
+            smtp_url: None,
+            smtp_from: "Platform <no-reply@platform.local>".into(),
+            public_url: "http://127.0.0.1:8080".into(),
             audit_partitions_ahead_months: 3,
             bootstrap_superadmin_email: None,
             bootstrap_superadmin_password: None,
@@ -207,6 +218,9 @@ pub const VARIABLES: &[&str] = &[
     "SHUTDOWN_GRACE_SECS",
     "WEBSOCKET_KEEPALIVE_SECS",
     "RUN_JOBS_IN_PROCESS",
+    "SMTP_URL",
+    "SMTP_FROM",
+    "PUBLIC_URL",
     "AUDIT_PARTITIONS_AHEAD_MONTHS",
     "BOOTSTRAP_SUPERADMIN_EMAIL",
     "BOOTSTRAP_SUPERADMIN_PASSWORD",
@@ -324,6 +338,18 @@ impl Config {
                     format!("not an origin: {origin:?}"),
                 ));
             }
+        }
+        jobs::email::check_settings(self.smtp_url.as_ref().map(Secret::expose), &self.smtp_from)
+            .map_err(|var| {
+                let why = if var == "SMTP_FROM" {
+                    "not a mailbox like `Name <addr@host>`"
+                } else {
+                    "not an smtp:// or smtps:// URL"
+                };
+                invalid(var, why)
+            })?;
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(invalid("PUBLIC_URL", "must be an http:// or https:// URL"));
         }
         if self.graphql_max_depth == 0 {
             return Err(invalid("GRAPHQL_MAX_DEPTH", "must be at least 1"));

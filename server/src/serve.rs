@@ -7,6 +7,7 @@ use crate::http;
 use crate::state::AppState;
 use anyhow::Context;
 use jobs::bus::EventBus;
+use jobs::email::Mailer;
 use jobs::queue::{Queue, QueueConfig};
 use jobs::relay::events_stream_key;
 use jobs::{Runner, RunnerConfig};
@@ -89,7 +90,7 @@ fn services(
     db: Db,
     redis: deadpool_redis::Pool,
     bus: Option<EventBus>,
-) -> Services {
+) -> anyhow::Result<Services> {
     let data_key: Arc<str> = match &config.data_encryption_key {
         Some(key) => Arc::from(key.expose()),
         None => {
@@ -100,7 +101,12 @@ fn services(
         }
     };
     let redis_clone = redis.clone();
-    Services {
+    let mailer = Mailer::new(
+        config.smtp_url.as_ref().map(|u| u.expose()),
+        &config.smtp_from,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Services {
         db,
         redis,
         redis_prefix: config.redis_key_prefix.clone(),
@@ -118,7 +124,9 @@ fn services(
             QueueConfig::new(config.redis_key_prefix.clone()),
         ),
         bus,
-    }
+        mailer,
+        public_url: Arc::from(config.public_url.as_str()),
+    })
 }
 
 fn jwt_keys(config: &Config) -> TokenKeys {
@@ -160,7 +168,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             }
         });
     }
-    let services = services(&config, db.clone(), redis, Some(bus));
+    let services = services(&config, db.clone(), redis, Some(bus))?;
     let schema = schema::build(
         services.clone(),
         &schema::SchemaLimits {
@@ -229,7 +237,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 pub async fn jobs_only(config: Config) -> anyhow::Result<()> {
     let db = database::prepare(&config).await?;
     let shutdown = CancellationToken::new();
-    let services = services(&config, db.clone(), redis_pool(&config)?, None);
+    let services = services(&config, db.clone(), redis_pool(&config)?, None)?;
     let runner = tokio::spawn(runner(&config, &services).run(shutdown.clone()));
     stop_signal().await;
     tracing::info!("shutdown requested: stopping the job runner");

@@ -535,6 +535,13 @@ pub async fn change_password(
 ) -> AppResult<()> {
     let (tenant, user) = ctx.require_user()?;
     validate::password("newPassword", new)?;
+    // A stolen access token must not become unlimited password guesses.
+    let (account_key, ip_key) = throttle_keys(
+        svc,
+        &format!("password-change/{user}"),
+        ctx.client_ip.as_deref(),
+    );
+    throttle_check(svc, &account_key, ip_key.as_deref()).await?;
     let tx = svc.db.tenant_tx(tenant).await?;
     let hash: Option<String> = tx
         .query_one_raw(sql(
@@ -553,6 +560,8 @@ pub async fn change_password(
     )
     .await?;
     if !ok {
+        drop(tx);
+        throttle_fail(svc, &account_key, ip_key.as_deref()).await?;
         return Err(AppError::invalid_field(
             "currentPassword",
             "is not your current password",

@@ -512,9 +512,6 @@ pub async fn unassign_role(
     user_exists(&tx, tenant, user).await?;
     let found = find_role(&tx, tenant, role, true).await?;
     check_grantable(ctx, &found.permissions)?;
-    if found.key.as_deref() == Some(OWNER_ROLE) && found.user_count <= 1 {
-        return Err(AppError::conflict("a business keeps at least one owner"));
-    }
     let removed = tx
         .execute_raw(sql(
             "DELETE FROM user_roles WHERE tenant_id = $1 AND user_id = $2 AND role_id = $3",
@@ -523,6 +520,28 @@ pub async fn unassign_role(
         .await?;
     if removed.rows_affected() == 0 {
         return Err(AppError::not_found("role assignment"));
+    }
+    // Counted after the removal (the role row is locked, so concurrent
+    // unassignments queue behind this one); returning drops the transaction,
+    // which rolls the removal back. Deactivated holders do not count: like
+    // `deactivateUser`, this keeps an *active* owner.
+    if found.key.as_deref() == Some(OWNER_ROLE) {
+        let owners = tx
+            .query_one_raw(sql(
+                "SELECT count(*) AS n FROM user_roles ur
+                 JOIN users u ON u.tenant_id = ur.tenant_id AND u.id = ur.user_id
+                 WHERE ur.tenant_id = $1 AND ur.role_id = $2 AND u.status = 'active' AND u.deleted_at IS NULL",
+                [tenant.as_uuid().into(), role.into()],
+            ))
+            .await?
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        if owners == 0 {
+            return Err(AppError::conflict(
+                "a business keeps at least one active owner",
+            ));
+        }
     }
     audit::record(
         &tx,

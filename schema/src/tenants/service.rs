@@ -388,6 +388,7 @@ pub async fn approve(db: &Db, ctx: &RequestContext, id: TenantId) -> AppResult<T
 }
 
 pub async fn reject(db: &Db, ctx: &RequestContext, id: TenantId, why: String) -> AppResult<Tenant> {
+    ctx.require_superadmin()?;
     let why = reason(why)?;
     transition(
         db,
@@ -407,6 +408,7 @@ pub async fn suspend(
     id: TenantId,
     why: String,
 ) -> AppResult<Tenant> {
+    ctx.require_superadmin()?;
     let why = reason(why)?;
     transition(
         db,

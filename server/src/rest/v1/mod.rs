@@ -1,9 +1,84 @@
+//! `/v1` routes, one file per module. Handlers parse, call the module's
+//! service (the same functions GraphQL calls), and wrap the answer.
+
+pub mod auth;
+pub mod module_registry;
+pub mod rbac;
 pub mod system;
+pub mod tenants;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, patch, post, put};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// `/{id}` of one resource.
+#[derive(Debug, Deserialize)]
+pub struct IdPath {
+    pub id: Uuid,
+}
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/server-info", get(system::server_info))
+    Router::new()
+        .route("/server-info", get(system::server_info))
+        // auth
+        .route("/auth/signup", post(auth::signup))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/superadmin/login", post(auth::superadmin_login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/password/change", post(auth::change_password))
+        .route(
+            "/auth/password/reset-request",
+            post(auth::request_password_reset),
+        )
+        .route("/auth/password/reset", post(auth::reset_password))
+        .route("/auth/me", get(auth::me))
+        .route("/auth/mfa/enrol", post(auth::enrol_mfa))
+        .route("/auth/mfa/confirm", post(auth::confirm_mfa))
+        .route("/auth/mfa/disable", post(auth::disable_mfa))
+        // tenants
+        .route("/tenants", get(tenants::list))
+        .route("/tenants/current", get(tenants::current))
+        .route("/tenants/{id}", get(tenants::get))
+        .route("/tenants/{id}/approve", post(tenants::approve))
+        .route("/tenants/{id}/reject", post(tenants::reject))
+        .route("/tenants/{id}/suspend", post(tenants::suspend))
+        .route("/tenants/{id}/reactivate", post(tenants::reactivate))
+        .route("/tenants/{id}/modules", get(tenants::modules))
+        .route("/tenants/{id}/modules/{key}", put(tenants::set_module))
+        // rbac
+        .route("/rbac/roles", get(rbac::list_roles).post(rbac::create_role))
+        .route(
+            "/rbac/roles/{id}",
+            get(rbac::get_role)
+                .patch(rbac::update_role)
+                .delete(rbac::delete_role),
+        )
+        .route("/rbac/permissions", get(rbac::permissions))
+        .route("/rbac/users", get(rbac::list_users).post(rbac::create_user))
+        .route("/rbac/users/{id}", get(rbac::get_user))
+        .route("/rbac/users/{id}/deactivate", post(rbac::deactivate_user))
+        .route("/rbac/users/{id}/reactivate", post(rbac::reactivate_user))
+        .route(
+            "/rbac/users/{userId}/roles/{roleId}",
+            put(rbac::assign_role).delete(rbac::unassign_role),
+        )
+        .route(
+            "/rbac/api-keys",
+            get(rbac::list_api_keys).post(rbac::create_api_key),
+        )
+        .route(
+            "/rbac/api-keys/{id}",
+            axum::routing::delete(rbac::revoke_api_key),
+        )
+        .route("/rbac/audit-events", get(rbac::audit_events))
+        // module registry
+        .route("/module-registry", get(module_registry::registry))
+        .route("/module-registry/mine", get(module_registry::mine))
+        .route(
+            "/module-registry/{key}",
+            patch(module_registry::update_entry),
+        )
 }

@@ -1,0 +1,407 @@
+//! `/v1/auth`: signup, sessions, passwords and MFA, over the identity and
+//! tenant services.
+
+use super::rbac::{UserSchema, UserView};
+use super::tenants::SignupSchema;
+use crate::http::errors::ApiError;
+use crate::rest::openapi::{DataDoc, ErrorBody};
+use crate::rest::{Created, Data, JsonBody};
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use kernel::RequestContext;
+use schema::identity::service::{self as identity, AuthTokens, LoginInput, MfaEnrolment};
+use schema::tenants::service::{self as tenants, Signup, SignupInput};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignupBody {
+    pub business_name: String,
+    /// The business's address on the platform: 3-63 lowercase letters, digits, dashes.
+    pub slug: String,
+    pub owner_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginBody {
+    pub tenant_slug: String,
+    pub email: String,
+    pub password: String,
+    /// The current code of the authenticator app, when MFA is on.
+    pub totp_code: Option<String>,
+    /// A recovery code instead of `totpCode`; each works once.
+    pub recovery_code: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SuperadminLoginBody {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshTokenBody {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePasswordBody {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordResetRequestBody {
+    pub tenant_slug: String,
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordResetBody {
+    /// The token from the reset (or invitation) email.
+    pub token: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MfaCodeBody {
+    /// A current authenticator code (or, to disable, a recovery code).
+    pub code: String,
+}
+
+/// An operation that has nothing to return but its success.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Done {
+    pub ok: bool,
+}
+
+const DONE: Done = Done { ok: true };
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryCodes {
+    /// Shown once: each lets you sign in once without the authenticator.
+    pub recovery_codes: Vec<String>,
+}
+
+/// Public: registers a business (pending approval) and its owner, who can
+/// sign in at once but reaches no business module until it is approved.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/signup",
+    tag = "auth",
+    request_body = SignupBody,
+    responses(
+        (status = 201, description = "The pending business and its owner's id", body = DataDoc<SignupSchema>),
+        (status = 400, description = "Invalid input (`details.fields` names it)", body = ErrorBody),
+        (status = 409, description = "The slug is taken", body = ErrorBody),
+    )
+)]
+pub async fn signup(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<SignupBody>,
+) -> Result<Created<Signup>, ApiError> {
+    let input = SignupInput {
+        business_name: body.business_name,
+        slug: body.slug,
+        owner_name: body.owner_name,
+        email: body.email,
+        password: body.password,
+    };
+    Ok(Created(
+        tenants::signup(&state.services.db, &ctx, input).await?,
+    ))
+}
+
+/// Public: signs a user of a business in.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/login",
+    tag = "auth",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "A new session", body = DataDoc<AuthTokensSchema>),
+        (status = 400, description = "Invalid input", body = ErrorBody),
+        (status = 401, description = "Invalid credentials, or a one-time code is required (`details.mfaRequired`)", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = ErrorBody),
+    )
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<LoginBody>,
+) -> Result<Data<AuthTokens>, ApiError> {
+    let input = LoginInput {
+        tenant_slug: body.tenant_slug,
+        email: body.email,
+        password: body.password,
+        totp_code: body.totp_code,
+        recovery_code: body.recovery_code,
+    };
+    Ok(Data(identity::login(&state.services, &ctx, input).await?))
+}
+
+/// Public: signs a platform superadmin in.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/superadmin/login",
+    tag = "auth",
+    request_body = SuperadminLoginBody,
+    responses(
+        (status = 200, description = "A new superadmin session", body = DataDoc<AuthTokensSchema>),
+        (status = 400, description = "Invalid input", body = ErrorBody),
+        (status = 401, description = "Invalid credentials", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = ErrorBody),
+    )
+)]
+pub async fn superadmin_login(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<SuperadminLoginBody>,
+) -> Result<Data<AuthTokens>, ApiError> {
+    Ok(Data(
+        identity::superadmin_login(&state.services, &ctx, &body.email, &body.password).await?,
+    ))
+}
+
+/// Public: trades a refresh token for a new pair. The old token is spent;
+/// presenting it again ends the whole session family.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/refresh",
+    tag = "auth",
+    request_body = RefreshTokenBody,
+    responses(
+        (status = 200, description = "The rotated session", body = DataDoc<AuthTokensSchema>),
+        (status = 400, description = "Invalid input", body = ErrorBody),
+        (status = 401, description = "Unknown, spent (reuse: the family is revoked), revoked or expired token", body = ErrorBody),
+    )
+)]
+pub async fn refresh(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<RefreshTokenBody>,
+) -> Result<Data<AuthTokens>, ApiError> {
+    Ok(Data(
+        identity::refresh(&state.services, &ctx, &body.refresh_token).await?,
+    ))
+}
+
+/// Ends the session a refresh token belongs to.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/logout",
+    tag = "auth",
+    request_body = RefreshTokenBody,
+    responses(
+        (status = 200, description = "The session has ended", body = DataDoc<Done>),
+        (status = 400, description = "Invalid input", body = ErrorBody),
+        (status = 401, description = "Unknown refresh token", body = ErrorBody),
+    )
+)]
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<RefreshTokenBody>,
+) -> Result<Data<Done>, ApiError> {
+    identity::logout(&state.services, &ctx, &body.refresh_token).await?;
+    Ok(Data(DONE))
+}
+
+/// Changes the caller's password; every session of theirs ends.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/password/change",
+    tag = "auth",
+    request_body = ChangePasswordBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = DataDoc<Done>),
+        (status = 400, description = "Wrong current password or weak new one", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "API keys cannot do this", body = ErrorBody),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<ChangePasswordBody>,
+) -> Result<Data<Done>, ApiError> {
+    identity::change_password(
+        &state.services,
+        &ctx,
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    Ok(Data(DONE))
+}
+
+/// Public: starts a password reset. Always answers ok; an email follows if
+/// the account exists.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/password/reset-request",
+    tag = "auth",
+    request_body = PasswordResetRequestBody,
+    responses(
+        (status = 200, description = "Accepted", body = DataDoc<Done>),
+        (status = 400, description = "Invalid input", body = ErrorBody),
+        (status = 429, description = "Too many requests for this account or address", body = ErrorBody),
+    )
+)]
+pub async fn request_password_reset(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<PasswordResetRequestBody>,
+) -> Result<Data<Done>, ApiError> {
+    identity::request_password_reset(&state.services, &ctx, &body.tenant_slug, &body.email).await?;
+    Ok(Data(DONE))
+}
+
+/// Public: sets a new password with an emailed token (reset or invitation).
+#[utoipa::path(
+    post,
+    path = "/v1/auth/password/reset",
+    tag = "auth",
+    request_body = PasswordResetBody,
+    responses(
+        (status = 200, description = "The password is set; every session has ended", body = DataDoc<Done>),
+        (status = 400, description = "Invalid, used or expired token, or a weak password", body = ErrorBody),
+    )
+)]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<PasswordResetBody>,
+) -> Result<Data<Done>, ApiError> {
+    identity::reset_password(&state.services, &ctx, &body.token, &body.new_password).await?;
+    Ok(Data(DONE))
+}
+
+/// The signed-in user, with their roles.
+#[utoipa::path(
+    get,
+    path = "/v1/auth/me",
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = DataDoc<UserSchema>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "API keys are not users", body = ErrorBody),
+    )
+)]
+pub async fn me(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+) -> Result<Data<UserView>, ApiError> {
+    let user = identity::me(&state.services.db, &ctx).await?;
+    Ok(Data(UserView::one(&state, &ctx, user).await?))
+}
+
+/// Starts TOTP enrolment: add the secret to an authenticator app, then confirm.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/mfa/enrol",
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A pending secret", body = DataDoc<MfaEnrolmentSchema>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "MFA is already on", body = ErrorBody),
+    )
+)]
+pub async fn enrol_mfa(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+) -> Result<Data<MfaEnrolment>, ApiError> {
+    Ok(Data(identity::enrol_mfa(&state.services, &ctx).await?))
+}
+
+/// Confirms enrolment with a current code; returns the recovery codes, once.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/mfa/confirm",
+    tag = "auth",
+    request_body = MfaCodeBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "MFA is on", body = DataDoc<RecoveryCodes>),
+        (status = 400, description = "Not the current code", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "No enrolment started", body = ErrorBody),
+    )
+)]
+pub async fn confirm_mfa(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<MfaCodeBody>,
+) -> Result<Data<RecoveryCodes>, ApiError> {
+    let recovery_codes = identity::confirm_mfa(&state.services, &ctx, &body.code).await?;
+    Ok(Data(RecoveryCodes { recovery_codes }))
+}
+
+/// Switches MFA off; needs a current code or a recovery code.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/mfa/disable",
+    tag = "auth",
+    request_body = MfaCodeBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "MFA is off", body = DataDoc<Done>),
+        (status = 400, description = "Not a valid code", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "MFA is not on", body = ErrorBody),
+    )
+)]
+pub async fn disable_mfa(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<MfaCodeBody>,
+) -> Result<Data<Done>, ApiError> {
+    identity::disable_mfa(&state.services, &ctx, &body.code).await?;
+    Ok(Data(DONE))
+}
+
+/// A signed-in session.
+#[derive(ToSchema)]
+#[schema(as = AuthTokens, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct AuthTokensSchema {
+    /// Send as `Authorization: Bearer <accessToken>`.
+    access_token: String,
+    access_expires_at: DateTime<Utc>,
+    /// Trade at /v1/auth/refresh for a new pair; single use.
+    refresh_token: String,
+    refresh_expires_at: DateTime<Utc>,
+    /// Always `Bearer`.
+    token_type: String,
+    /// Unset for superadmins.
+    tenant_id: Option<Uuid>,
+    user_id: Uuid,
+}
+
+#[derive(ToSchema)]
+#[schema(as = MfaEnrolment, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct MfaEnrolmentSchema {
+    /// Base32, for typing into an authenticator app.
+    secret: String,
+    /// `otpauth://` URL, for a QR code.
+    otpauth_url: String,
+}

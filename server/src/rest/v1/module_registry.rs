@@ -1,0 +1,138 @@
+//! `/v1/module-registry`: the catalogue of modules and features (superadmins
+//! edit it) and the caller's business's view of it.
+
+use crate::http::errors::ApiError;
+use crate::rest::openapi::{DataDoc, ErrorBody};
+use crate::rest::{Data, JsonBody, PathParams};
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use kernel::RequestContext;
+use schema::module_registry::service::{self as registry, EntryPatch, RegistryEntry, TenantModule};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// `/{key}` of a registry entry.
+#[derive(Debug, Deserialize)]
+pub struct KeyPath {
+    pub key: String,
+}
+
+/// Leave a field out to keep it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryPatchBody {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Whether newly approved businesses get it switched on.
+    pub default_enabled: Option<bool>,
+}
+
+/// Superadmins: the whole catalogue, in display order.
+#[utoipa::path(
+    get,
+    path = "/v1/module-registry",
+    tag = "module-registry",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every module and feature", body = DataDoc<Vec<RegistryEntrySchema>>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+    )
+)]
+pub async fn registry(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+) -> Result<Data<Vec<RegistryEntry>>, ApiError> {
+    Ok(Data(registry::registry(&state.services.db, &ctx).await?))
+}
+
+/// Superadmins: edits an entry's name, description or default. Keys and
+/// permissions follow the code.
+#[utoipa::path(
+    patch,
+    path = "/v1/module-registry/{key}",
+    tag = "module-registry",
+    params(("key" = String, Path, description = "Module or feature key")),
+    request_body = EntryPatchBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The edited entry", body = DataDoc<RegistryEntrySchema>),
+        (status = 400, description = "Invalid name or description", body = ErrorBody),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+        (status = 404, description = "No such entry", body = ErrorBody),
+    )
+)]
+pub async fn update_entry(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<KeyPath>,
+    JsonBody(body): JsonBody<EntryPatchBody>,
+) -> Result<Data<RegistryEntry>, ApiError> {
+    let patch = EntryPatch {
+        name: body.name,
+        description: body.description,
+        default_enabled: body.default_enabled,
+    };
+    Ok(Data(
+        registry::update_entry(&state.services.db, &ctx, &path.key, patch).await?,
+    ))
+}
+
+/// The modules and features of the caller's business, and which are on.
+#[utoipa::path(
+    get,
+    path = "/v1/module-registry/mine",
+    tag = "module-registry",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every module and feature, in catalogue order", body = DataDoc<Vec<TenantModuleSchema>>),
+        (status = 401, description = "Not signed in to a business", body = ErrorBody),
+    )
+)]
+pub async fn mine(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+) -> Result<Data<Vec<TenantModule>>, ApiError> {
+    Ok(Data(
+        registry::tenant_modules(&state.services.db, &ctx).await?,
+    ))
+}
+
+/// A module or feature of the platform's catalogue.
+#[derive(ToSchema)]
+#[schema(as = RegistryEntry, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct RegistryEntrySchema {
+    key: String,
+    /// `module` or `feature`.
+    kind: String,
+    /// A feature's module.
+    module_key: Option<String>,
+    name: String,
+    description: String,
+    /// The permissions a module defines.
+    permissions: Vec<String>,
+    default_enabled: bool,
+    /// Core modules cannot be switched off.
+    core: bool,
+    sort_order: i32,
+    edited_at: Option<DateTime<Utc>>,
+}
+
+/// A module or feature as one business sees it.
+#[derive(ToSchema)]
+#[schema(as = TenantModule, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct TenantModuleSchema {
+    key: String,
+    /// `module` or `feature`.
+    kind: String,
+    module_key: Option<String>,
+    name: String,
+    description: String,
+    core: bool,
+    /// Switched on (a feature only counts if its module is on too).
+    enabled: bool,
+}

@@ -1,0 +1,330 @@
+//! `/v1/tenants`: the caller's business, and (for superadmins) every
+//! business, its lifecycle and its modules.
+
+use super::IdPath;
+use super::module_registry::TenantModuleSchema;
+use crate::http::errors::ApiError;
+use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
+use crate::rest::{Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use kernel::{RequestContext, TenantId};
+use schema::module_registry::service::{self as modules, TenantModule};
+use schema::tenants::service::{self as tenants, Tenant, TenantStatus};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A business's place in its lifecycle.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = TenantStatus)]
+pub enum TenantStatusParam {
+    Pending,
+    Active,
+    Rejected,
+    Suspended,
+}
+
+impl From<TenantStatusParam> for TenantStatus {
+    fn from(s: TenantStatusParam) -> Self {
+        match s {
+            TenantStatusParam::Pending => Self::Pending,
+            TenantStatusParam::Active => Self::Active,
+            TenantStatusParam::Rejected => Self::Rejected,
+            TenantStatusParam::Suspended => Self::Suspended,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TenantListParams {
+    /// Only businesses in this status.
+    pub status: Option<TenantStatusParam>,
+    /// Page size, 1 to 100 (default 50).
+    pub first: Option<i64>,
+    /// The `endCursor` of the previous page.
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonBody {
+    /// Shown to the business; 1 to 1000 characters.
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ModuleToggleBody {
+    pub enabled: bool,
+}
+
+/// `/{id}/modules/{key}`.
+#[derive(Debug, Deserialize)]
+pub struct TenantModulePath {
+    pub id: Uuid,
+    pub key: String,
+}
+
+/// The signed-in principal's own business.
+#[utoipa::path(
+    get,
+    path = "/v1/tenants/current",
+    tag = "tenants",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's business", body = DataDoc<TenantSchema>),
+        (status = 401, description = "Not signed in to a business", body = ErrorBody),
+    )
+)]
+pub async fn current(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+) -> Result<Data<Tenant>, ApiError> {
+    Ok(Data(tenants::current(&state.services.db, &ctx).await?))
+}
+
+/// Superadmins: every business, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/tenants",
+    tag = "tenants",
+    params(TenantListParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of businesses", body = PagedDoc<TenantSchema>),
+        (status = 400, description = "Bad status, page size or cursor", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    QueryParams(params): QueryParams<TenantListParams>,
+) -> Result<Paged<Tenant>, ApiError> {
+    let page = PageParams {
+        first: params.first,
+        after: params.after,
+    }
+    .request()?;
+    let status = params.status.map(TenantStatus::from);
+    Ok(tenants::list(&state.services.db, &ctx, status, page)
+        .await?
+        .into())
+}
+
+/// Superadmins: one business.
+#[utoipa::path(
+    get,
+    path = "/v1/tenants/{id}",
+    tag = "tenants",
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The business", body = DataDoc<TenantSchema>),
+        (status = 400, description = "The id is not a UUID", body = ErrorBody),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+        (status = 404, description = "No such business", body = ErrorBody),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+) -> Result<Data<Tenant>, ApiError> {
+    Ok(Data(
+        tenants::get(&state.services.db, &ctx, TenantId(path.id)).await?,
+    ))
+}
+
+/// Superadmins: approves a pending business; its built-in roles and default
+/// modules are provisioned.
+#[utoipa::path(
+    post,
+    path = "/v1/tenants/{id}/approve",
+    tag = "tenants",
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The business, now active", body = DataDoc<TenantSchema>),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+        (status = 404, description = "No such business", body = ErrorBody),
+        (status = 409, description = "The business is not pending", body = ErrorBody),
+    )
+)]
+pub async fn approve(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+) -> Result<Data<Tenant>, ApiError> {
+    Ok(Data(
+        tenants::approve(&state.services.db, &ctx, TenantId(path.id)).await?,
+    ))
+}
+
+/// Superadmins: rejects a pending business, with the reason.
+#[utoipa::path(
+    post,
+    path = "/v1/tenants/{id}/reject",
+    tag = "tenants",
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    request_body = ReasonBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The business, now rejected", body = DataDoc<TenantSchema>),
+        (status = 400, description = "Missing or overlong reason", body = ErrorBody),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+        (status = 404, description = "No such business", body = ErrorBody),
+        (status = 409, description = "The business is not pending", body = ErrorBody),
+    )
+)]
+pub async fn reject(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+    JsonBody(body): JsonBody<ReasonBody>,
+) -> Result<Data<Tenant>, ApiError> {
+    Ok(Data(
+        tenants::reject(&state.services.db, &ctx, TenantId(path.id), body.reason).await?,
+    ))
+}
+
+/// Superadmins: suspends an active business, with the reason.
+#[utoipa::path(
+    post,
+    path = "/v1/tenants/{id}/suspend",
+    tag = "tenants",
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    request_body = ReasonBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The business, now suspended", body = DataDoc<TenantSchema>),
+        (status = 400, description = "Missing or overlong reason", body = ErrorBody),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+        (status = 404, description = "No such business", body = ErrorBody),
+        (status = 409, description = "The business is not active", body = ErrorBody),
+    )
+)]
+pub async fn suspend(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+    JsonBody(body): JsonBody<ReasonBody>,
+) -> Result<Data<Tenant>, ApiError> {
+    Ok(Data(
+        tenants::suspend(&state.services.db, &ctx, TenantId(path.id), body.reason).await?,
+    ))
+}
+
+/// Superadmins: reactivates a suspended business.
+#[utoipa::path(
+    post,
+    path = "/v1/tenants/{id}/reactivate",
+    tag = "tenants",
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The business, active again", body = DataDoc<TenantSchema>),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+        (status = 404, description = "No such business", body = ErrorBody),
+        (status = 409, description = "The business is not suspended", body = ErrorBody),
+    )
+)]
+pub async fn reactivate(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+) -> Result<Data<Tenant>, ApiError> {
+    Ok(Data(
+        tenants::reactivate(&state.services.db, &ctx, TenantId(path.id)).await?,
+    ))
+}
+
+/// Superadmins: a business's modules and features, and which are on.
+#[utoipa::path(
+    get,
+    path = "/v1/tenants/{id}/modules",
+    tag = "tenants",
+    params(("id" = Uuid, Path, description = "Tenant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every module and feature, in catalogue order", body = DataDoc<Vec<TenantModuleSchema>>),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+        (status = 404, description = "No such business", body = ErrorBody),
+    )
+)]
+pub async fn modules(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+) -> Result<Data<Vec<TenantModule>>, ApiError> {
+    Ok(Data(
+        modules::modules_of_tenant(&state.services.db, &ctx, TenantId(path.id)).await?,
+    ))
+}
+
+/// Superadmins: switches a module (`pos`) or feature (`pos.tips`) on or off
+/// for a business; it applies to the business's very next request.
+#[utoipa::path(
+    put,
+    path = "/v1/tenants/{id}/modules/{key}",
+    tag = "tenants",
+    params(
+        ("id" = Uuid, Path, description = "Tenant id"),
+        ("key" = String, Path, description = "Module or feature key"),
+    ),
+    request_body = ModuleToggleBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The module as the business now sees it", body = DataDoc<TenantModuleSchema>),
+        (status = 400, description = "Unknown key, or switching a core module off", body = ErrorBody),
+        (status = 403, description = "Not a superadmin", body = ErrorBody),
+        (status = 404, description = "No such business", body = ErrorBody),
+    )
+)]
+pub async fn set_module(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<TenantModulePath>,
+    JsonBody(body): JsonBody<ModuleToggleBody>,
+) -> Result<Data<TenantModule>, ApiError> {
+    Ok(Data(
+        modules::set_tenant_module(
+            &state.services.db,
+            &ctx,
+            TenantId(path.id),
+            &path.key,
+            body.enabled,
+        )
+        .await?,
+    ))
+}
+
+/// A business on the platform.
+#[derive(ToSchema)]
+#[schema(as = Tenant, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct TenantSchema {
+    id: Uuid,
+    slug: String,
+    name: String,
+    status: TenantStatusParam,
+    /// Why it was rejected or suspended.
+    status_reason: Option<String>,
+    created_at: DateTime<Utc>,
+    approved_at: Option<DateTime<Utc>>,
+}
+
+/// A new business and its owner.
+#[derive(ToSchema)]
+#[schema(as = Signup, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct SignupSchema {
+    tenant: TenantSchema,
+    owner_id: Uuid,
+}

@@ -1,0 +1,217 @@
+//! Emails go out over real SMTP: a listener on loopback reads what arrives.
+
+use crate::harness::{PASSWORD, ServerBuilder, TestServer};
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+/// A minimal SMTP server that keeps every message it is given.
+#[derive(Clone, Default)]
+struct Inbox(Arc<Mutex<Vec<String>>>);
+
+impl Inbox {
+    async fn start() -> (Self, String) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("smtp://{}", listener.local_addr().unwrap());
+        let inbox = Inbox::default();
+        let store = inbox.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    let _ = write.write_all(b"220 inbox.test ESMTP\r\n").await;
+                    let mut data: Option<String> = None;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if let Some(body) = data.as_mut() {
+                            if line == "." {
+                                store
+                                    .0
+                                    .lock()
+                                    .unwrap()
+                                    .push(quoted_printable(&data.take().unwrap_or_default()));
+                                let _ = write.write_all(b"250 queued\r\n").await;
+                            } else {
+                                body.push_str(line.strip_prefix('.').unwrap_or(&line));
+                                body.push('\n');
+                            }
+                            continue;
+                        }
+                        let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" | "HELO" => b"250-inbox.test\r\n250 8BITMIME\r\n",
+                            "DATA" => {
+                                data = Some(String::new());
+                                b"354 go ahead\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = write.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        (inbox, url)
+    }
+
+    /// Waits for a message containing `needle` (bodies decoded from quoted-printable).
+    async fn wait_for(&self, needle: &str) -> String {
+        for _ in 0..200 {
+            if let Some(m) = self.0.lock().unwrap().iter().find(|m| m.contains(needle)) {
+                return m.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "no email containing {needle:?}; got {:?}",
+            self.0.lock().unwrap()
+        );
+    }
+
+    fn count(&self, needle: &str) -> usize {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.contains(needle))
+            .count()
+    }
+}
+
+/// Undoes quoted-printable soft breaks and escapes (good enough for ASCII mail).
+fn quoted_printable(raw: &str) -> String {
+    let joined = raw.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+async fn server_with_inbox() -> (TestServer, Inbox) {
+    let (inbox, url) = Inbox::start().await;
+    let server = ServerBuilder::new()
+        .env("SMTP_URL", url)
+        .env("PUBLIC_URL", "https://app.example")
+        .start()
+        .await;
+    (server, inbox)
+}
+
+#[tokio::test]
+async fn a_password_reset_email_carries_a_working_link() {
+    let (server, inbox) = server_with_inbox().await;
+    let shop = server.tenant("mail").await;
+    server
+        .gql_ok(
+            "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { ok } }",
+            json!({"i": {"tenantSlug": shop.slug, "email": shop.owner_email}}),
+            None,
+        )
+        .await;
+    let mail = inbox.wait_for("Reset your password").await;
+    assert!(
+        mail.contains(&format!("To: {}", shop.owner_email)),
+        "{mail}"
+    );
+    let link_start = mail
+        .find("https://app.example/reset-password?token=")
+        .expect("a reset link");
+    let token: String = mail[link_start..]
+        .trim_start_matches("https://app.example/reset-password?token=")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    assert!(token.starts_with("pr_"), "{token}");
+    server
+        .gql_ok(
+            "mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { ok } }",
+            json!({"i": {"token": token, "newPassword": "a brand new password"}}),
+            None,
+        )
+        .await;
+    server
+        .login(&shop.slug, &shop.owner_email, "a brand new password")
+        .await;
+}
+
+#[tokio::test]
+async fn approval_emails_the_owner_once_even_when_the_event_is_redelivered() {
+    let (server, inbox) = server_with_inbox().await;
+    let (tenant, slug, email) = server.signup("approved").await;
+    let admin = server.superadmin_token().await;
+    server
+        .gql_ok(
+            "mutation($i: TenantIdInput!) { approveTenant(input: $i) { tenant { status } } }",
+            json!({"i": {"tenantId": tenant}}),
+            Some(&admin),
+        )
+        .await;
+    let mail = inbox.wait_for("is approved").await;
+    assert!(mail.contains(&format!("To: {email}")), "{mail}");
+    assert!(mail.contains(&slug));
+
+    // Deliver the same event to the consumer again, as a crashed relay would.
+    let mut owner = server.db.owner().await;
+    let event_id: uuid::Uuid = sqlx::query_scalar(
+        "SELECT id FROM event_outbox WHERE tenant_id = $1 AND event_type = 'tenant.approved'",
+    )
+    .bind(tenant)
+    .fetch_one(&mut owner)
+    .await
+    .unwrap();
+    let applied: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM consumed_events WHERE event_id = $1")
+            .bind(event_id)
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(applied, 1);
+    sqlx::query(
+        "UPDATE event_outbox SET status = 'pending', next_attempt_at = now() WHERE id = $1",
+    )
+    .bind(event_id)
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    for _ in 0..100 {
+        let status: String = sqlx::query_scalar("SELECT status FROM event_outbox WHERE id = $1")
+            .bind(event_id)
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+        if status == "dispatched" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(inbox.count("is approved"), 1, "the owner got one email");
+    let applied: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM consumed_events WHERE event_id = $1")
+            .bind(event_id)
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(applied, 1);
+    let _ = PASSWORD;
+}
