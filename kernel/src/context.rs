@@ -53,6 +53,9 @@ pub struct RequestContext {
     pub access: Option<Arc<Access>>,
     /// The caller's IP, for throttling and the audit trail.
     pub client_ip: Option<String>,
+    /// When the presented credential stops being valid (Unix seconds), so
+    /// long-lived connections can be closed at that moment.
+    pub credential_expires_at: Option<i64>,
 }
 
 /// The module a permission belongs to: its first segment (`pos.ticket.write` → `pos`).
@@ -67,6 +70,7 @@ impl RequestContext {
             actor,
             access: None,
             client_ip: None,
+            credential_expires_at: None,
         }
     }
 

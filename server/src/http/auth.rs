@@ -16,8 +16,16 @@ use schema::Services;
 use schema::api_keys::service as api_keys;
 use schema::rbac::service::load_user_access;
 
-/// The actor (and, for API keys, its access) for a raw `Authorization` value.
-pub async fn resolve(services: &Services, value: &str) -> AppResult<(Actor, Option<Access>)> {
+/// What a credential stands for: the actor, its access when the credential
+/// carries it (API keys), and when the credential expires (JWTs).
+pub struct Resolved {
+    pub actor: Actor,
+    pub access: Option<Access>,
+    pub expires_at: Option<i64>,
+}
+
+/// Resolves a raw `Authorization` value.
+pub async fn resolve(services: &Services, value: &str) -> AppResult<Resolved> {
     let token = value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
@@ -26,9 +34,10 @@ pub async fn resolve(services: &Services, value: &str) -> AppResult<(Actor, Opti
         .ok_or_else(|| AppError::authn("expected `Authorization: Bearer <token>`"))?;
     if api_keys::looks_like_key(token) {
         let (actor, access) = api_keys::authenticate(&services.db, token).await?;
-        return Ok((actor, Some(access)));
+        return Ok(Resolved { actor, access: Some(access), expires_at: None });
     }
-    Ok((services.tokens.verify(token)?.actor()?, None))
+    let claims = services.tokens.verify(token)?;
+    Ok(Resolved { actor: claims.actor()?, access: None, expires_at: Some(claims.exp) })
 }
 
 /// Loads what a tenant user may do; other actors need nothing loaded.
@@ -47,8 +56,8 @@ pub async fn authenticate(
     mut req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let (actor, access) = match req.headers().get(AUTHORIZATION) {
-        None => (Actor::Anonymous, None),
+    let resolved = match req.headers().get(AUTHORIZATION) {
+        None => Resolved { actor: Actor::Anonymous, access: None, expires_at: None },
         Some(value) => {
             let value = value
                 .to_str()
@@ -56,6 +65,7 @@ pub async fn authenticate(
             resolve(&state.services, value).await?
         }
     };
+    let Resolved { actor, access, expires_at } = resolved;
     let span = tracing::Span::current();
     match &actor {
         Actor::User { tenant_id, user_id } => {
@@ -81,6 +91,7 @@ pub async fn authenticate(
         .unwrap_or_default();
     let ip = client_ip(&req, state.config.trust_forwarded_for).map(|ip| ip.to_string());
     let mut ctx = RequestContext::new(request_id, actor).with_client_ip(ip);
+    ctx.credential_expires_at = expires_at;
     if let Some(access) = access {
         ctx = ctx.with_access(access);
     }

@@ -15,6 +15,8 @@ use futures_util::{SinkExt, StreamExt, future};
 use http::{HeaderMap, StatusCode, header};
 use kernel::{AppError, RequestContext};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 pub async fn graphiql() -> Html<String> {
@@ -116,16 +118,24 @@ fn init_payload_authorization(payload: &serde_json::Value) -> Option<&str> {
         .find_map(|key| payload.get(*key).and_then(|v| v.as_str()))
 }
 
-async fn session(
-    socket: WebSocket,
-    state: AppState,
-    protocol: WebSocketProtocols,
-    base: RequestContext,
-) {
+/// Unix time in milliseconds.
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// One websocket session. Besides relaying GraphQL messages it sends a ping
+/// frame every `WEBSOCKET_KEEPALIVE_SECS` (closing 1011 a peer that answers
+/// nothing for three intervals), closes 4401 when the access token expires,
+/// and 1001 when the server shuts down.
+async fn session(socket: WebSocket, state: AppState, protocol: WebSocketProtocols, base: RequestContext) {
     let _gauge = ConnectionGauge::open();
     let (mut sink, stream) = socket.split();
+    let last_seen = Arc::new(AtomicI64::new(now_ms()));
+    let expires_at = Arc::new(AtomicI64::new(base.credential_expires_at.map_or(i64::MAX, |e| e.saturating_mul(1000))));
+    let seen = last_seen.clone();
     let input = stream
         .take_while(|msg| future::ready(msg.is_ok()))
+        .inspect(move |_| seen.store(now_ms(), Ordering::Relaxed))
         .filter_map(|msg| {
             future::ready(match msg {
                 Ok(msg @ (Message::Text(_) | Message::Binary(_))) => Some(msg.into_data()),
@@ -134,9 +144,9 @@ async fn session(
         });
 
     let services = state.services.clone();
+    let expiry = expires_at.clone();
     let on_init = move |payload: serde_json::Value| async move {
-        let rejected =
-            |e: AppError| async_graphql::Error::new(format!("{REJECTED}{}", e.message()));
+        let rejected = |e: AppError| async_graphql::Error::new(format!("{REJECTED}{}", e.message()));
         let mut ctx = base;
         if let Some(value) = init_payload_authorization(&payload) {
             let value = if value.starts_with("Bearer ") || value.starts_with("bearer ") {
@@ -144,30 +154,46 @@ async fn session(
             } else {
                 format!("Bearer {value}")
             };
-            let (actor, access) = resolve(&services, &value).await.map_err(rejected)?;
-            ctx.actor = actor;
-            ctx.access = access.map(std::sync::Arc::new);
+            let resolved = resolve(&services, &value).await.map_err(rejected)?;
+            ctx.actor = resolved.actor;
+            ctx.access = resolved.access.map(Arc::new);
+            ctx.credential_expires_at = resolved.expires_at;
+            expiry.store(resolved.expires_at.map_or(i64::MAX, |e| e.saturating_mul(1000)), Ordering::Relaxed);
         }
         let ctx = access_for(&services, ctx).await.map_err(rejected)?;
         Ok(schema::loaders::request_data(&services, ctx))
     };
 
-    let messages = async_graphql::http::WebSocket::new(state.schema.clone(), input, protocol)
-        .on_connection_init(on_init)
-        .keepalive_timeout(Duration::from_secs(
-            state.config.websocket_keepalive_secs.max(1),
-        ));
+    let messages = async_graphql::http::WebSocket::new(state.schema.clone(), input, protocol).on_connection_init(on_init);
     futures_util::pin_mut!(messages);
 
+    let interval = Duration::from_secs(state.config.websocket_keepalive_secs.max(1));
+    let mut keepalive = tokio::time::interval(interval);
+    keepalive.tick().await;
+    let mut clock = tokio::time::interval(Duration::from_millis(500));
+    let close = |code: u16, reason: &str| Message::Close(Some(CloseFrame { code, reason: reason.to_owned().into() }));
     loop {
         tokio::select! {
             _ = state.shutdown.cancelled() => {
                 // 1001 "going away": clients reconnect to another replica.
-                let _ = sink.send(Message::Close(Some(CloseFrame {
-                    code: 1001,
-                    reason: "server shutting down".into(),
-                }))).await;
+                let _ = sink.send(close(1001, "server shutting down")).await;
                 break;
+            }
+            _ = keepalive.tick() => {
+                let silent_for = now_ms() - last_seen.load(Ordering::Relaxed);
+                if silent_for > 3 * interval.as_millis() as i64 {
+                    let _ = sink.send(close(1011, "no answer to keep-alive pings")).await;
+                    break;
+                }
+                if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+            _ = clock.tick() => {
+                if now_ms() >= expires_at.load(Ordering::Relaxed) {
+                    let _ = sink.send(close(4401, "access token expired; reconnect with a fresh token")).await;
+                    break;
+                }
             }
             next = messages.next() => match next {
                 Some(WsMessage::Text(text)) => {
@@ -180,7 +206,7 @@ async fn session(
                         Some(why) => (4403, why.to_owned()),
                         None => (code, reason),
                     };
-                    let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+                    let _ = sink.send(close(code, &reason)).await;
                     break;
                 }
                 None => break,

@@ -104,3 +104,57 @@ async fn upgrade_without_a_subprotocol_is_refused() {
         "{body}"
     );
 }
+
+/// A terminal that only listens is kept alive with ping frames, and is not
+/// dropped for being quiet.
+#[tokio::test]
+async fn idle_connections_get_pings_and_stay_open() {
+    use futures_util::StreamExt;
+    let server = crate::harness::ServerBuilder::new().env("WEBSOCKET_KEEPALIVE_SECS", 1).start().await;
+    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
+    ws_send(&mut ws, json!({"type": "connection_init"})).await;
+    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    let mut pings = 0;
+    let until = tokio::time::Instant::now() + std::time::Duration::from_millis(4500);
+    while let Ok(Some(frame)) = tokio::time::timeout_at(until, ws.next()).await {
+        match frame.unwrap() {
+            tokio_tungstenite::tungstenite::Message::Ping(_) => pings += 1,
+            tokio_tungstenite::tungstenite::Message::Close(frame) => panic!("closed while idle: {frame:?}"),
+            _ => {}
+        }
+    }
+    assert!(pings >= 3, "{pings} pings in 4.5 s");
+    // Still usable after being quiet for several intervals.
+    ws_send(&mut ws, json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { serverTime(intervalMs: 100) }"}})).await;
+    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "next");
+}
+
+/// When the access token used in connection_init expires, the server closes
+/// the connection with 4401 and says why.
+#[tokio::test]
+async fn a_connection_is_closed_when_its_token_expires() {
+    let server = TestServer::start().await;
+    let shop = server.tenant("expiry").await;
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({"sub": shop.owner_id, "tenant_id": shop.id, "kind": "user", "iss": "platform",
+                        "iat": now, "exp": now + 2, "jti": uuid::Uuid::now_v7()});
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(crate::harness::JWT_SECRET.as_bytes()),
+    )
+    .unwrap();
+    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
+    ws_send(&mut ws, json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}})).await;
+    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    ws_send(&mut ws, json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { events { sequence } }"}})).await;
+    let closed = loop {
+        match ws_next(&mut ws).await {
+            Ok(_) => continue,
+            Err(close) => break close,
+        }
+    };
+    let (code, reason) = closed.expect("a close frame");
+    assert_eq!(code, 4401);
+    assert!(reason.contains("expired"), "{reason}");
+}
