@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Opens an `events` subscription with `token`; returns the socket once acknowledged.
-async fn subscribe(server: &TestServer, token: &str, after: Option<i64>) -> Ws {
+pub(crate) async fn subscribe(server: &TestServer, token: &str, after: Option<i64>) -> Ws {
     let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
     ws_send(
         &mut ws,
@@ -26,7 +26,7 @@ async fn subscribe(server: &TestServer, token: &str, after: Option<i64>) -> Ws {
 }
 
 /// The next event on the socket.
-async fn next_event(ws: &mut Ws) -> Value {
+pub(crate) async fn next_event(ws: &mut Ws) -> Value {
     let msg = ws_next(ws).await.unwrap();
     assert_eq!(msg["type"], "next", "{msg}");
     assert!(msg["payload"].get("errors").is_none(), "{msg}");
@@ -51,7 +51,7 @@ async fn quiet(ws: &mut Ws, wait: Duration) {
     }
 }
 
-async fn create_role(server: &TestServer, tenant: &TenantFixture, name: &str) -> String {
+pub(crate) async fn create_role(server: &TestServer, tenant: &TenantFixture, name: &str) -> String {
     let data = server
         .gql_ok(
             "mutation($i: CreateRoleInput!) { createRole(input: $i) { role { id } } }",

@@ -15,6 +15,7 @@ mod identity;
 mod notifications;
 mod observability;
 mod rate_limit;
+mod resilience;
 mod rest;
 mod rls;
 mod shutdown;
