@@ -8,6 +8,7 @@ mod m20261124_000002_platform_tables;
 mod m20261124_000003_audit_and_outbox;
 mod m20261124_000004_identity;
 mod m20261124_000005_event_streams;
+mod m20261124_000006_exports;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_audit_and_outbox::Migration),
             Box::new(m20261124_000004_identity::Migration),
             Box::new(m20261124_000005_event_streams::Migration),
+            Box::new(m20261124_000006_exports::Migration),
         ]
     }
 }

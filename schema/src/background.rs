@@ -3,6 +3,7 @@
 //! `jobs` runner, which knows no module.
 
 use crate::notifications::consumer::EmailNotifications;
+use crate::reporting::exports::{EXPORT_JOB, ExportRunner};
 use crate::services::Services;
 use jobs::consumer::Consumers;
 use jobs::email::EMAIL_JOB;
@@ -17,5 +18,12 @@ pub fn consumers(services: &Services) -> Consumers {
 
 /// Job handlers of every module (consumer jobs are added by the runner).
 pub fn handlers(services: &Services) -> Registry {
-    Registry::new().handler(EMAIL_JOB, services.mailer.clone())
+    Registry::new()
+        .handler(EMAIL_JOB, services.mailer.clone())
+        .handler(
+            EXPORT_JOB,
+            ExportRunner {
+                services: services.clone(),
+            },
+        )
 }

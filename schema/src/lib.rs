@@ -17,6 +17,7 @@ pub mod module_registry;
 pub mod notifications;
 pub mod pagination;
 pub mod rbac;
+pub mod reporting;
 pub mod services;
 pub mod superadmin;
 pub mod system;
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     api_keys::graphql::ApiKeysQuery,
     audit::graphql::AuditQuery,
     superadmin::graphql::SuperadminQuery,
+    reporting::graphql::ReportingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -45,6 +47,7 @@ pub struct MutationRoot(
     module_registry::graphql::ModuleRegistryMutation,
     api_keys::graphql::ApiKeysMutation,
     superadmin::graphql::SuperadminMutation,
+    reporting::graphql::ReportingMutation,
 );
 
 #[derive(MergedSubscription, Default)]

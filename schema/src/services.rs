@@ -45,6 +45,8 @@ pub struct Services {
     pub mailer: jobs::email::Mailer,
     /// Where people open the apps; links in emails start with it.
     pub public_url: Arc<str>,
+    /// Where export and backup files are written.
+    pub export_dir: Arc<std::path::PathBuf>,
 }
 
 impl fmt::Debug for Services {

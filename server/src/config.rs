@@ -135,6 +135,9 @@ pub struct Config {
     /// Where people open the apps; links in emails start with it.
     #[serde(deserialize_with = "lossy_string")]
     pub public_url: String,
+    /// Where export and backup files are written.
+    #[serde(deserialize_with = "lossy_string")]
+    pub export_dir: String,
     pub audit_partitions_ahead_months: u32,
     #[serde(deserialize_with = "lossy_opt_string")]
     pub bootstrap_superadmin_email: Option<String>,
@@ -178,6 +181,7 @@ impl Default for Config {
             smtp_url: None,
             smtp_from: "Platform <no-reply@platform.local>".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            export_dir: "var/exports".into(),
             audit_partitions_ahead_months: 3,
             bootstrap_superadmin_email: None,
             bootstrap_superadmin_password: None,
@@ -221,6 +225,7 @@ pub const VARIABLES: &[&str] = &[
     "SMTP_URL",
     "SMTP_FROM",
     "PUBLIC_URL",
+    "EXPORT_DIR",
     "AUDIT_PARTITIONS_AHEAD_MONTHS",
     "BOOTSTRAP_SUPERADMIN_EMAIL",
     "BOOTSTRAP_SUPERADMIN_PASSWORD",

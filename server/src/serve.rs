@@ -126,6 +126,7 @@ fn services(
         bus,
         mailer,
         public_url: Arc::from(config.public_url.as_str()),
+        export_dir: Arc::new(std::path::PathBuf::from(&config.export_dir)),
     })
 }
 

@@ -5,7 +5,7 @@
 //! (`#[schema(as = ...)]` gives them the domain name). The envelopes below
 //! document `{data}`, `{data, pagination}` and `{error}`.
 
-use super::v1::{auth, module_registry, rbac, system, tenants};
+use super::v1::{auth, exports, module_registry, rbac, system, tenants};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -19,6 +19,9 @@ use utoipa::{Modify, OpenApi, ToSchema};
     ),
     paths(
         system::server_info,
+        exports::list,
+        exports::request,
+        exports::download,
         auth::signup,
         auth::login,
         auth::superadmin_login,
@@ -68,7 +71,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
         (name = "auth", description = "Signup, sessions, passwords and MFA"),
         (name = "tenants", description = "Businesses on the platform and their modules (mostly superadmins)"),
         (name = "rbac", description = "Roles, users, API keys and the audit trail of the caller's business"),
-        (name = "module-registry", description = "The catalogue of modules and features")
+        (name = "module-registry", description = "The catalogue of modules and features"),
+        (name = "exports", description = "Report and backup files, downloadable by their business only")
     )
 )]
 pub struct ApiDoc;

@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod errors;
 mod events;
+mod exports;
 mod graphql;
 mod health;
 mod identity;

@@ -2,6 +2,7 @@
 //! service (the same functions GraphQL calls), and wrap the answer.
 
 pub mod auth;
+pub mod exports;
 pub mod module_registry;
 pub mod rbac;
 pub mod system;
@@ -22,6 +23,8 @@ pub struct IdPath {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/server-info", get(system::server_info))
+        .route("/exports", get(exports::list).post(exports::request))
+        .route("/exports/{id}/download", get(exports::download))
         // auth
         .route("/auth/signup", post(auth::signup))
         .route("/auth/login", post(auth::login))

@@ -1,0 +1,115 @@
+//! `/v1/exports`: ask for a report or backup file, follow it, download it.
+
+use super::IdPath;
+use crate::http::errors::ApiError;
+use crate::rest::openapi::{DataDoc, ErrorBody};
+use crate::rest::{Created, Data, JsonBody, PathParams};
+use crate::state::AppState;
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use http::header;
+use kernel::{AppError, RequestContext};
+use schema::reporting::exports::{self, Export, ExportKind};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = ExportKind)]
+pub enum ExportKindParam {
+    UsersCsv,
+    AuditCsv,
+    TenantBackup,
+}
+
+impl From<ExportKindParam> for ExportKind {
+    fn from(k: ExportKindParam) -> Self {
+        match k {
+            ExportKindParam::UsersCsv => Self::UsersCsv,
+            ExportKindParam::AuditCsv => Self::AuditCsv,
+            ExportKindParam::TenantBackup => Self::TenantBackup,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportRequest {
+    pub kind: ExportKindParam,
+}
+
+/// The documented shape of an export.
+#[derive(ToSchema)]
+#[schema(as = Export, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ExportSchema {
+    id: Uuid,
+    kind: ExportKindParam,
+    /// queued, running, completed or failed
+    status: String,
+    progress: i32,
+    file_name: Option<String>,
+    byte_size: Option<i64>,
+    error: Option<String>,
+    created_at: DateTime<Utc>,
+    completed_at: Option<DateTime<Utc>>,
+    download_url: Option<String>,
+}
+
+/// The business's recent exports the caller may download.
+#[utoipa::path(get, path = "/v1/exports", tag = "exports", security(("bearer" = [])),
+    responses((status = 200, description = "Exports, newest first", body = DataDoc<Vec<ExportSchema>>),
+              (status = 401, description = "Not signed in", body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+) -> Result<Data<Vec<Export>>, ApiError> {
+    Ok(Data(exports::list(&state.services, &ctx).await?))
+}
+
+/// Asks for an export; a background job writes it.
+#[utoipa::path(post, path = "/v1/exports", tag = "exports", security(("bearer" = [])), request_body = ExportRequest,
+    responses((status = 201, description = "Queued", body = DataDoc<ExportSchema>),
+              (status = 403, description = "Missing the permission", body = ErrorBody)))]
+pub async fn request(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<ExportRequest>,
+) -> Result<Created<Export>, ApiError> {
+    Ok(Created(
+        exports::request(&state.services, &ctx, body.kind.into()).await?,
+    ))
+}
+
+/// The finished file. Only the business it belongs to can download it.
+#[utoipa::path(get, path = "/v1/exports/{id}/download", tag = "exports", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Export id")),
+    responses((status = 200, description = "The file (CSV or JSON)"),
+              (status = 404, description = "No such export for this business", body = ErrorBody),
+              (status = 409, description = "Not finished yet", body = ErrorBody)))]
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+) -> Result<Response, ApiError> {
+    let (file, export) = exports::download(&state.services, &ctx, path.id).await?;
+    let handle = tokio::fs::File::open(&file)
+        .await
+        .map_err(|e| AppError::internal(format!("opening export {}: {e}", file.display())))?;
+    let name = export
+        .file_name
+        .unwrap_or_else(|| format!("{}.dat", export.id));
+    let disposition = format!("attachment; filename=\"{}\"", name.replace('"', ""));
+    Ok((
+        [
+            (header::CONTENT_TYPE, export.kind.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        Body::from_stream(tokio_util::io::ReaderStream::new(handle)),
+    )
+        .into_response())
+}
