@@ -5,6 +5,8 @@
 //! measures sign-in throughput and the per-request cost of authentication
 //! plus the permission check. `bench guard` times the in-process guard.
 
+mod events;
+
 use anyhow::{Context, Result, anyhow};
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
@@ -34,6 +36,33 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
     },
+    /// Outbox → relay → Redis → subscribers: throughput, latency, memory.
+    Events {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// The server's database (owner connection), to write events straight into the outbox.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_EMAIL")]
+        superadmin_email: String,
+        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_PASSWORD")]
+        superadmin_password: String,
+        /// The server's process id, to read its memory.
+        #[arg(long)]
+        server_pid: u32,
+        #[arg(long, default_value_t = 100)]
+        tenants: usize,
+        #[arg(long, default_value_t = 10)]
+        subscribers_per_tenant: usize,
+        /// Events for the throughput run.
+        #[arg(long, default_value_t = 20_000)]
+        burst: usize,
+        /// Events per second for the latency run, and its length in seconds.
+        #[arg(long, default_value_t = 1000)]
+        rate: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
     /// Nanoseconds per call of the in-process permission guard.
     Guard {
         #[arg(long, default_value_t = 5_000_000)]
@@ -61,6 +90,29 @@ fn main() -> Result<()> {
             Duration::from_secs(duration),
             concurrency,
         )),
+        Command::Events {
+            base_url,
+            database_url,
+            superadmin_email,
+            superadmin_password,
+            server_pid,
+            tenants,
+            subscribers_per_tenant,
+            burst,
+            rate,
+            seconds,
+        } => rt.block_on(events::run(events::Options {
+            base_url,
+            database_url,
+            superadmin_email,
+            superadmin_password,
+            server_pid,
+            tenants,
+            subscribers_per_tenant,
+            burst,
+            rate,
+            seconds,
+        })),
         Command::Guard { iterations } => {
             guard(iterations);
             Ok(())
@@ -68,13 +120,18 @@ fn main() -> Result<()> {
     }
 }
 
-struct Client {
-    http: reqwest::Client,
-    url: String,
+pub(crate) struct Client {
+    pub(crate) http: reqwest::Client,
+    pub(crate) url: String,
 }
 
 impl Client {
-    async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Result<Value> {
+    pub(crate) async fn gql(
+        &self,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+    ) -> Result<Value> {
         let mut req = self
             .http
             .post(&self.url)
@@ -102,7 +159,11 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Result<&'a str> {
 const PASSWORD: &str = "benchmark password 123";
 
 /// A fresh approved tenant; returns (slug, owner email, owner access token).
-async fn setup(client: &Client, email: &str, password: &str) -> Result<(String, String, String)> {
+pub(crate) async fn setup(
+    client: &Client,
+    email: &str,
+    password: &str,
+) -> Result<(String, String, String, String)> {
     let slug = format!("bench-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
     let owner = format!("owner@{slug}.test");
     let data = client
@@ -136,7 +197,7 @@ async fn setup(client: &Client, email: &str, password: &str) -> Result<(String, 
         )
         .await?;
     let token = str_at(&login, &["login", "accessToken"])?.to_owned();
-    Ok((slug, owner, token))
+    Ok((tenant, slug, owner, token))
 }
 
 /// Runs `op` from `concurrency` clients for `duration`; returns (ops/s, p50 ms, p99 ms, errors).
@@ -196,7 +257,7 @@ async fn auth(
         http: reqwest::Client::new(),
         url: format!("{base}/graphql"),
     });
-    let (slug, owner, token) = setup(&client, &email, &password)
+    let (_, slug, owner, token) = setup(&client, &email, &password)
         .await
         .context("setting up a tenant")?;
     let token = Arc::new(token);

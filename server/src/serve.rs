@@ -235,15 +235,36 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// `server jobs`: the runner alone, for scale-out.
+/// Serves probes and `/metrics` on BIND_ADDR, so a runner replica is watched
+/// like an API replica (queue depth, retries, dead jobs, outbox lag).
 pub async fn jobs_only(config: Config) -> anyhow::Result<()> {
     let db = database::prepare(&config).await?;
     let shutdown = CancellationToken::new();
     let services = services(&config, db.clone(), redis_pool(&config)?, None)?;
+    let metrics = http::metrics::install()?;
     let runner = tokio::spawn(runner(&config, &services).run(shutdown.clone()));
+    let state = AppState {
+        schema: schema::build(services.clone(), &schema::SchemaLimits::default()),
+        config: Arc::new(config),
+        services,
+        metrics,
+        shutdown: shutdown.clone(),
+        websockets: TaskTracker::new(),
+    };
+    let listener = tokio::net::TcpListener::bind(state.config.bind_addr)
+        .await
+        .with_context(|| format!("BIND_ADDR: cannot listen on {}", state.config.bind_addr))?;
+    tracing::info!(addr = %listener.local_addr()?, "job runner listening (probes and metrics)");
+    let ops = axum::serve(listener, http::ops_router(state)).with_graceful_shutdown({
+        let shutdown = shutdown.clone();
+        async move { shutdown.cancelled().await }
+    });
+    let ops = tokio::spawn(async move { ops.await });
     stop_signal().await;
     tracing::info!("shutdown requested: stopping the job runner");
     shutdown.cancel();
     let _ = runner.await;
+    let _ = ops.await;
     db.close().await;
     Ok(())
 }

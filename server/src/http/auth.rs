@@ -34,10 +34,18 @@ pub async fn resolve(services: &Services, value: &str) -> AppResult<Resolved> {
         .ok_or_else(|| AppError::authn("expected `Authorization: Bearer <token>`"))?;
     if api_keys::looks_like_key(token) {
         let (actor, access) = api_keys::authenticate(&services.db, token).await?;
-        return Ok(Resolved { actor, access: Some(access), expires_at: None });
+        return Ok(Resolved {
+            actor,
+            access: Some(access),
+            expires_at: None,
+        });
     }
     let claims = services.tokens.verify(token)?;
-    Ok(Resolved { actor: claims.actor()?, access: None, expires_at: Some(claims.exp) })
+    Ok(Resolved {
+        actor: claims.actor()?,
+        access: None,
+        expires_at: Some(claims.exp),
+    })
 }
 
 /// Loads what a tenant user may do; other actors need nothing loaded.
@@ -57,7 +65,11 @@ pub async fn authenticate(
     next: Next,
 ) -> Result<Response, ApiError> {
     let resolved = match req.headers().get(AUTHORIZATION) {
-        None => Resolved { actor: Actor::Anonymous, access: None, expires_at: None },
+        None => Resolved {
+            actor: Actor::Anonymous,
+            access: None,
+            expires_at: None,
+        },
         Some(value) => {
             let value = value
                 .to_str()
@@ -65,7 +77,11 @@ pub async fn authenticate(
             resolve(&state.services, value).await?
         }
     };
-    let Resolved { actor, access, expires_at } = resolved;
+    let Resolved {
+        actor,
+        access,
+        expires_at,
+    } = resolved;
     let span = tracing::Span::current();
     match &actor {
         Actor::User { tenant_id, user_id } => {

@@ -127,11 +127,19 @@ fn now_ms() -> i64 {
 /// frame every `WEBSOCKET_KEEPALIVE_SECS` (closing 1011 a peer that answers
 /// nothing for three intervals), closes 4401 when the access token expires,
 /// and 1001 when the server shuts down.
-async fn session(socket: WebSocket, state: AppState, protocol: WebSocketProtocols, base: RequestContext) {
+async fn session(
+    socket: WebSocket,
+    state: AppState,
+    protocol: WebSocketProtocols,
+    base: RequestContext,
+) {
     let _gauge = ConnectionGauge::open();
     let (mut sink, stream) = socket.split();
     let last_seen = Arc::new(AtomicI64::new(now_ms()));
-    let expires_at = Arc::new(AtomicI64::new(base.credential_expires_at.map_or(i64::MAX, |e| e.saturating_mul(1000))));
+    let expires_at = Arc::new(AtomicI64::new(
+        base.credential_expires_at
+            .map_or(i64::MAX, |e| e.saturating_mul(1000)),
+    ));
     let seen = last_seen.clone();
     let input = stream
         .take_while(|msg| future::ready(msg.is_ok()))
@@ -146,7 +154,8 @@ async fn session(socket: WebSocket, state: AppState, protocol: WebSocketProtocol
     let services = state.services.clone();
     let expiry = expires_at.clone();
     let on_init = move |payload: serde_json::Value| async move {
-        let rejected = |e: AppError| async_graphql::Error::new(format!("{REJECTED}{}", e.message()));
+        let rejected =
+            |e: AppError| async_graphql::Error::new(format!("{REJECTED}{}", e.message()));
         let mut ctx = base;
         if let Some(value) = init_payload_authorization(&payload) {
             let value = if value.starts_with("Bearer ") || value.starts_with("bearer ") {
@@ -158,20 +167,31 @@ async fn session(socket: WebSocket, state: AppState, protocol: WebSocketProtocol
             ctx.actor = resolved.actor;
             ctx.access = resolved.access.map(Arc::new);
             ctx.credential_expires_at = resolved.expires_at;
-            expiry.store(resolved.expires_at.map_or(i64::MAX, |e| e.saturating_mul(1000)), Ordering::Relaxed);
+            expiry.store(
+                resolved
+                    .expires_at
+                    .map_or(i64::MAX, |e| e.saturating_mul(1000)),
+                Ordering::Relaxed,
+            );
         }
         let ctx = access_for(&services, ctx).await.map_err(rejected)?;
         Ok(schema::loaders::request_data(&services, ctx))
     };
 
-    let messages = async_graphql::http::WebSocket::new(state.schema.clone(), input, protocol).on_connection_init(on_init);
+    let messages = async_graphql::http::WebSocket::new(state.schema.clone(), input, protocol)
+        .on_connection_init(on_init);
     futures_util::pin_mut!(messages);
 
     let interval = Duration::from_secs(state.config.websocket_keepalive_secs.max(1));
     let mut keepalive = tokio::time::interval(interval);
     keepalive.tick().await;
     let mut clock = tokio::time::interval(Duration::from_millis(500));
-    let close = |code: u16, reason: &str| Message::Close(Some(CloseFrame { code, reason: reason.to_owned().into() }));
+    let close = |code: u16, reason: &str| {
+        Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.to_owned().into(),
+        }))
+    };
     loop {
         tokio::select! {
             _ = state.shutdown.cancelled() => {

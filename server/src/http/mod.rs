@@ -40,10 +40,7 @@ pub fn router(state: AppState) -> Router {
         ));
 
     // What operators and orchestrators call.
-    let ops = Router::new()
-        .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready))
-        .route("/metrics", get(metrics::render));
+    let ops = ops();
 
     // Layers run outside-in from the last one added.
     Router::new()
@@ -58,6 +55,24 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(config.request_body_limit_bytes))
         .layer(middleware::from_fn(errors::render))
         .layer(cors(&config.cors_origins()))
+        .layer(middleware::from_fn(metrics::track))
+        .layer(middleware::from_fn(request_id::assign))
+        .with_state(state)
+}
+
+/// What operators and orchestrators call; also all a standalone job runner serves.
+pub fn ops() -> Router<AppState> {
+    Router::new()
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics::render))
+}
+
+/// The standalone job runner's listener: probes and metrics only.
+pub fn ops_router(state: AppState) -> Router {
+    ops()
+        .fallback(errors::not_found)
+        .layer(middleware::from_fn(errors::render))
         .layer(middleware::from_fn(metrics::track))
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)

@@ -205,41 +205,70 @@ fn export_schema_writes_the_sdl() {
 }
 
 #[tokio::test]
-async fn the_standalone_job_runner_runs_and_stops_on_sigterm() {
+async fn the_standalone_job_runner_serves_probes_and_metrics_and_stops_on_sigterm() {
     let db = TestDb::create().await;
-    init();
-    let mut child = tokio::process::Command::new(BIN)
-        .env_clear()
-        .env("DATABASE_URL", &db.url)
-        .env("LOG_FORMAT", "json")
-        .arg("jobs")
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let redis = crate::harness::RedisPrefix::new();
+    let mut cmd = crate::harness::base_command(&db.url, &redis.0);
+    let mut child = cmd.arg("jobs").spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     use tokio::io::AsyncBufReadExt;
     let mut lines = tokio::io::BufReader::new(stdout).lines();
     let mut seen = Vec::new();
+    let mut addr = None;
     while let Ok(Ok(Some(line))) =
         tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line()).await
     {
-        let done = line.contains("audit partitions checked");
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line)
+            && v["message"] == "job runner listening (probes and metrics)"
+        {
+            addr = v["addr"].as_str().map(str::to_owned);
+        }
         seen.push(line);
-        if done {
+        if addr.is_some() && seen.iter().any(|l| l.contains("audit partitions checked")) {
             break;
         }
     }
-    assert!(
-        seen.iter().any(|l| l.contains("audit partitions checked")),
-        "{seen:?}"
-    );
+    let addr = addr.unwrap_or_else(|| panic!("no listening line: {seen:?}"));
+    // Keep draining the pipe so the runner never blocks on a full stdout.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let http = reqwest::Client::new();
+    let ready = http
+        .get(format!("http://{addr}/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status().as_u16(), 200);
+    let gauges = [
+        "jobs_queue_depth{category=\"email-send\"}",
+        "jobs_in_flight{",
+        "jobs_dead ",
+        "jobs_delayed ",
+        "outbox_lag_seconds",
+    ];
+    let mut metrics = String::new();
+    for _ in 0..100 {
+        metrics = http
+            .get(format!("http://{addr}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if gauges.iter().all(|g| metrics.contains(g)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for gauge in gauges {
+        assert!(metrics.contains(gauge), "{gauge} missing from:\n{metrics}");
+    }
     let pid = child.id().unwrap();
     let _ = Command::new("kill")
         .arg("-TERM")
         .arg(pid.to_string())
         .status();
-    let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
+    let status = tokio::time::timeout(std::time::Duration::from_secs(15), child.wait())
         .await
         .unwrap()
         .unwrap();
