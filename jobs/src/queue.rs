@@ -149,6 +149,9 @@ pub const GROUP: &str = "workers";
 #[derive(Clone)]
 pub struct Queue {
     pub(crate) redis: deadpool_redis::Pool,
+    /// Connections for blocking reads (XREADGROUP ... BLOCK), kept apart so a
+    /// waiting reader never holds a connection that a request needs.
+    pub(crate) blocking: deadpool_redis::Pool,
     pub(crate) config: QueueConfig,
 }
 
@@ -182,8 +185,16 @@ fn redis_err(e: impl fmt::Display) -> AppError {
 }
 
 impl Queue {
-    pub fn new(redis: deadpool_redis::Pool, config: QueueConfig) -> Self {
-        Self { redis, config }
+    pub fn new(
+        redis: deadpool_redis::Pool,
+        blocking: deadpool_redis::Pool,
+        config: QueueConfig,
+    ) -> Self {
+        Self {
+            redis,
+            blocking,
+            config,
+        }
     }
 
     pub fn stream_key(&self, category: Category) -> String {
@@ -394,4 +405,18 @@ impl Queue {
             .map_err(redis_err)?;
         Ok((delayed, dead))
     }
+}
+
+/// A pool for blocking reads (XREAD/XREADGROUP ... BLOCK): redis-rs answers
+/// "timed out" after 500 ms by default, shorter than a block, so these
+/// connections wait longer than any block they issue.
+pub fn blocking_pool(url: &str, size: usize) -> AppResult<deadpool_redis::Pool> {
+    let config =
+        redis::AsyncConnectionConfig::new().set_response_timeout(Some(Duration::from_secs(30)));
+    let manager = deadpool_redis::Manager::new_with_config(url, config).map_err(redis_err)?;
+    deadpool_redis::Pool::builder(manager)
+        .max_size(size)
+        .runtime(deadpool_redis::Runtime::Tokio1)
+        .build()
+        .map_err(redis_err)
 }

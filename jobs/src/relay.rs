@@ -254,7 +254,10 @@ impl Relay {
                 let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
                 // Subscribers read sequenced events from PostgreSQL meanwhile,
                 // so the relay only needs to catch up soon after Redis returns.
-                let delay = self.queue.backoff(u32::try_from(attempts).unwrap_or(0)).min(Duration::from_secs(5));
+                let delay = self
+                    .queue
+                    .backoff(u32::try_from(attempts).unwrap_or(0))
+                    .min(Duration::from_secs(5));
                 let tx = self.db.system_tx().await?;
                 tx.execute_raw(sql(
                     "UPDATE event_outbox SET attempts = attempts + 1, last_error = $2,

@@ -195,7 +195,15 @@ impl Worker {
     /// New jobs for this worker (blocking briefly), or, for `takeover`, jobs
     /// another worker left unacknowledged past the visibility timeout.
     async fn read(&self, category: Category, count: usize, mode: &str) -> AppResult<Vec<Entry>> {
-        let mut conn = self.queue.conn().await?;
+        let mut conn = if mode == "takeover" {
+            self.queue.conn().await?
+        } else {
+            self.queue
+                .blocking
+                .get()
+                .await
+                .map_err(|e| AppError::internal(format!("redis: {e}")))?
+        };
         let key = self.queue.stream_key(category);
         let value: redis::Value = if mode == "takeover" {
             let reply: redis::Value = redis::cmd("XAUTOCLAIM")

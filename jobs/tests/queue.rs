@@ -19,7 +19,8 @@ fn queue() -> Queue {
     config.backoff_base = Duration::from_millis(10);
     config.backoff_max = Duration::from_millis(50);
     config.visibility_timeout = Duration::from_secs(3);
-    Queue::new(pool, config)
+    let blocking = jobs::queue::blocking_pool("redis://127.0.0.1:6379", 8).unwrap();
+    Queue::new(pool, blocking, config)
 }
 
 /// Counts runs; fails, succeeds, or hangs as told.

@@ -88,6 +88,7 @@ pub struct Config {
     /// separate migration job owns that, as in the Helm chart).
     pub migrate_on_start: bool,
     pub redis_url: Secret,
+    pub redis_pool_size: usize,
     /// Prefix of every Redis key, so deployments (and tests) can share a Redis.
     #[serde(deserialize_with = "lossy_string")]
     pub redis_key_prefix: String,
@@ -152,6 +153,7 @@ impl Default for Config {
             database_statement_timeout_ms: 30_000,
             migrate_on_start: true,
             redis_url: Secret::new("redis://127.0.0.1:6379"),
+            redis_pool_size: 64,
             redis_key_prefix: "platform:".into(),
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             jwt_secret: None,
@@ -196,6 +198,7 @@ pub const VARIABLES: &[&str] = &[
     "DATABASE_STATEMENT_TIMEOUT_MS",
     "MIGRATE_ON_START",
     "REDIS_URL",
+    "REDIS_POOL_SIZE",
     "REDIS_KEY_PREFIX",
     "BIND_ADDR",
     "JWT_SECRET",

@@ -60,11 +60,16 @@ fn runner(config: &Config, services: &Services) -> Runner {
     )
 }
 
-fn redis_pool(config: &Config) -> anyhow::Result<deadpool_redis::Pool> {
-    deadpool_redis::Config::from_url(config.redis_url.expose())
-        .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+fn redis_pool(config: &Config, size: usize) -> anyhow::Result<deadpool_redis::Pool> {
+    let mut pool = deadpool_redis::Config::from_url(config.redis_url.expose());
+    pool.pool = Some(deadpool_redis::PoolConfig::new(size));
+    pool.create_pool(Some(deadpool_redis::Runtime::Tokio1))
         .context("REDIS_URL")
 }
+
+/// Blocking readers (five job categories, the event bus) wait on their own
+/// connections, never on the pool requests use.
+const BLOCKING_READERS: usize = 8;
 
 async fn bootstrap_superadmin(config: &Config, db: &Db) -> anyhow::Result<()> {
     let (Some(email), Some(password)) = (
@@ -89,6 +94,7 @@ fn services(
     config: &Config,
     db: Db,
     redis: deadpool_redis::Pool,
+    blocking: deadpool_redis::Pool,
     bus: Option<EventBus>,
 ) -> anyhow::Result<Services> {
     let data_key: Arc<str> = match &config.data_encryption_key {
@@ -121,6 +127,7 @@ fn services(
         server: Arc::new(ServerMeta::new()),
         queue: Queue::new(
             redis_clone,
+            blocking,
             QueueConfig::new(config.redis_key_prefix.clone()),
         ),
         bus,
@@ -150,10 +157,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.migrate_on_start {
         bootstrap_superadmin(&config, &db).await?;
     }
-    let redis = redis_pool(&config)?;
+    let redis = redis_pool(&config, config.redis_pool_size)?;
+    let blocking = jobs::queue::blocking_pool(config.redis_url.expose(), BLOCKING_READERS)
+        .map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?;
     let shutdown = CancellationToken::new();
     let bus = EventBus::start(
-        redis.clone(),
+        blocking.clone(),
         events_stream_key(&config.redis_key_prefix),
         shutdown.clone(),
     );
@@ -169,7 +178,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             }
         });
     }
-    let services = services(&config, db.clone(), redis, Some(bus))?;
+    let services = services(&config, db.clone(), redis, blocking, Some(bus))?;
     let schema = schema::build(
         services.clone(),
         &schema::SchemaLimits {
@@ -240,7 +249,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 pub async fn jobs_only(config: Config) -> anyhow::Result<()> {
     let db = database::prepare(&config).await?;
     let shutdown = CancellationToken::new();
-    let services = services(&config, db.clone(), redis_pool(&config)?, None)?;
+    let services = services(
+        &config,
+        db.clone(),
+        redis_pool(&config, config.redis_pool_size)?,
+        jobs::queue::blocking_pool(config.redis_url.expose(), BLOCKING_READERS)
+            .map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?,
+        None,
+    )?;
     let metrics = http::metrics::install()?;
     let runner = tokio::spawn(runner(&config, &services).run(shutdown.clone()));
     let state = AppState {

@@ -469,6 +469,19 @@ pub async fn refresh(svc: &Services, ctx: &RequestContext, token: &str) -> AppRe
         [session.id.into()],
     ))
     .await?;
+    audit::record(
+        &tx,
+        ctx,
+        AuditEntry {
+            tenant_id: tenant,
+            action: "identity.session.refreshed",
+            entity_type: "session_family",
+            entity_id: Some(session.family_id.to_string()),
+            before: None,
+            after: Some(json!({ "ip": ctx.client_ip })),
+        },
+    )
+    .await?;
     let tokens = open_session(
         svc,
         &tx,
@@ -890,6 +903,19 @@ pub async fn set_user_active(
     }
     let tx = db.tenant_tx(tenant).await?;
     let before = find_user(&tx, tenant, id).await?;
+    // Nobody switches off (or on) someone who can do more than they can.
+    let held: Vec<String> = tx
+        .query_one_raw(sql(
+            "SELECT ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur
+               JOIN role_permissions rp ON rp.tenant_id = ur.tenant_id AND rp.role_id = ur.role_id
+               WHERE ur.tenant_id = $1 AND ur.user_id = $2) AS permissions",
+            [tenant.as_uuid().into(), id.into()],
+        ))
+        .await?
+        .map(|r| r.try_get::<Vec<String>>("", "permissions"))
+        .transpose()?
+        .unwrap_or_default();
+    crate::rbac::service::check_grantable(ctx, &held)?;
     if !active {
         let other_owners: i64 = tx
             .query_one_raw(sql(
@@ -1060,6 +1086,19 @@ pub async fn enrol_mfa(svc: &Services, ctx: &RequestContext) -> AppResult<MfaEnr
         "UPDATE users SET mfa_pending_secret_enc = pgp_sym_encrypt($3, $4), updated_at = now() WHERE tenant_id = $1 AND id = $2",
         [tenant.as_uuid().into(), user.as_uuid().into(), secret.clone().into(), svc.data_key.to_string().into()],
     ))
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        AuditEntry {
+            tenant_id: Some(tenant),
+            action: "identity.mfa.enrolment_started",
+            entity_type: "user",
+            entity_id: Some(user.to_string()),
+            before: None,
+            after: None,
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(MfaEnrolment {

@@ -112,7 +112,10 @@ pub async fn load_user_access(db: &Db, tenant: TenantId, user: UserId) -> AppRes
 
 /// Checks that every permission is in the registry and that the caller holds
 /// it: nobody hands out more than they have.
-fn check_grantable(ctx: &RequestContext, permissions: &[String]) -> AppResult<BTreeSet<String>> {
+pub(crate) fn check_grantable(
+    ctx: &RequestContext,
+    permissions: &[String],
+) -> AppResult<BTreeSet<String>> {
     let catalog = catalog()?;
     let mut out = BTreeSet::new();
     let unknown: Vec<&String> = permissions

@@ -201,7 +201,7 @@ async fn a_subscriber_resumes_without_gap_when_redis_restarts() {
 
     redis.kill().await;
     // The business keeps working while Redis is down.
-    let during = vec![
+    let during = [
         create_role(&server, &shop, "During 1").await,
         create_role(&server, &shop, "During 2").await,
     ];

@@ -19,6 +19,12 @@ const TENANT_TABLES: &[&str] = &[
     "tenant_connection_profiles",
     "audit_events",
     "event_outbox",
+    "sessions",
+    "password_reset_tokens",
+    "api_keys",
+    "tenant_event_streams",
+    "consumed_events",
+    "exports",
 ];
 
 /// Two tenants with a row in every tenant table, written as the owner.
@@ -41,6 +47,15 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
             INSERT INTO tenant_connection_profiles (tenant_id, mode) VALUES ('{t}', 'shared');
             INSERT INTO audit_events (id, tenant_id, actor_type, action, entity_type) VALUES (gen_random_uuid(), '{t}', 'system', 'x.created', 'x');
             INSERT INTO event_outbox (id, tenant_id, event_type) VALUES (gen_random_uuid(), '{t}', 'x.created');
+            INSERT INTO sessions (id, tenant_id, subject_kind, subject_id, family_id, token_hash, expires_at)
+              VALUES (gen_random_uuid(), '{t}', 'user', '{user}', gen_random_uuid(), gen_random_bytes(32), now() + interval '1 day');
+            INSERT INTO password_reset_tokens (id, tenant_id, user_id, token_hash, expires_at)
+              VALUES (gen_random_uuid(), '{t}', '{user}', gen_random_bytes(32), now() + interval '1 day');
+            INSERT INTO api_keys (tenant_id, id, name, prefix, secret_hash, permissions)
+              VALUES ('{t}', gen_random_uuid(), 'Key', 'sk_0123456789ab', gen_random_bytes(32), '{{admin.users.read}}');
+            INSERT INTO tenant_event_streams (tenant_id, last_sequence) VALUES ('{t}', 1);
+            INSERT INTO consumed_events (tenant_id, consumer, event_id) VALUES ('{t}', 'c', gen_random_uuid());
+            INSERT INTO exports (tenant_id, id, kind) VALUES ('{t}', gen_random_uuid(), 'users_csv');
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)
@@ -112,6 +127,10 @@ async fn without_a_tenant_writes_are_refused() {
             "INSERT INTO event_outbox (id, tenant_id, event_type) VALUES (gen_random_uuid(), '{a}', 'y.created')"
         ),
         format!("UPDATE tenants SET name = 'Hijacked' WHERE id = '{a}'"),
+        format!(
+            "INSERT INTO api_keys (tenant_id, id, name, prefix, secret_hash, permissions) VALUES ('{a}', gen_random_uuid(), 'K', 'sk_x', '\\x00', '{{admin.users.read}}')"
+        ),
+        format!("UPDATE sessions SET status = 'revoked' WHERE tenant_id = '{a}'"),
     ];
     for sql in inserts {
         let tx = app.anonymous_tx().await.unwrap();

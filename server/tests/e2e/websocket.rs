@@ -110,7 +110,10 @@ async fn upgrade_without_a_subprotocol_is_refused() {
 #[tokio::test]
 async fn idle_connections_get_pings_and_stay_open() {
     use futures_util::StreamExt;
-    let server = crate::harness::ServerBuilder::new().env("WEBSOCKET_KEEPALIVE_SECS", 1).start().await;
+    let server = crate::harness::ServerBuilder::new()
+        .env("WEBSOCKET_KEEPALIVE_SECS", 1)
+        .start()
+        .await;
     let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
     ws_send(&mut ws, json!({"type": "connection_init"})).await;
     assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
@@ -119,7 +122,9 @@ async fn idle_connections_get_pings_and_stay_open() {
     while let Ok(Some(frame)) = tokio::time::timeout_at(until, ws.next()).await {
         match frame.unwrap() {
             tokio_tungstenite::tungstenite::Message::Ping(_) => pings += 1,
-            tokio_tungstenite::tungstenite::Message::Close(frame) => panic!("closed while idle: {frame:?}"),
+            tokio_tungstenite::tungstenite::Message::Close(frame) => {
+                panic!("closed while idle: {frame:?}")
+            }
             _ => {}
         }
     }
@@ -145,7 +150,11 @@ async fn a_connection_is_closed_when_its_token_expires() {
     )
     .unwrap();
     let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(&mut ws, json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}})).await;
+    ws_send(
+        &mut ws,
+        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}),
+    )
+    .await;
     assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
     ws_send(&mut ws, json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { events { sequence } }"}})).await;
     let closed = loop {
