@@ -2,6 +2,7 @@
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use kernel::{AppError, AppResult};
+use std::sync::{Arc, LazyLock, Mutex, mpsc};
 
 /// OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): about 20-30 ms per
 /// hash on one core here, measured in docs/PERFORMANCE.md.
@@ -15,22 +16,68 @@ fn hasher() -> AppResult<Argon2<'static>> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// Hashes `password` into a PHC string. Runs on the blocking pool: a hash
-/// takes tens of milliseconds and must not stall other requests.
+type Task = Box<dyn FnOnce() + Send>;
+
+/// One hashing thread per core, fed by a queue. Each hash takes 19 MiB and a
+/// core for ~15 ms; on tokio's blocking pool a burst of sign-ins spread the
+/// work over many threads, each keeping its own allocator arena (RSS grew by
+/// hundreds of MiB). Here memory stays at one hash per core, and a burst
+/// queues instead.
+static HASHERS: LazyLock<Mutex<mpsc::Sender<Task>>> = LazyLock::new(|| {
+    let (tx, rx) = mpsc::channel::<Task>();
+    let rx = Arc::new(Mutex::new(rx));
+    for n in 0..std::thread::available_parallelism().map_or(2, |n| n.get()) {
+        let rx = rx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("argon2-{n}"))
+            .spawn(move || {
+                loop {
+                    let task = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    match task {
+                        Ok(task) => task(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(err) = spawned {
+            tracing::error!(error = %err, "cannot start a password hashing thread");
+        }
+    }
+    Mutex::new(tx)
+});
+
+/// Runs `work` on a hashing thread.
+async fn on_hasher<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    HASHERS
+        .lock()
+        .map_err(|_| AppError::internal("password hashers poisoned"))?
+        .send(Box::new(move || {
+            let _ = tx.send(work());
+        }))
+        .map_err(|_| AppError::internal("password hashers stopped"))?;
+    rx.await
+        .map_err(|_| AppError::internal("password hashing was interrupted"))
+}
+
+/// Hashes `password` into a PHC string, off the async threads: a hash takes
+/// milliseconds of CPU and must not stall other requests.
 pub async fn hash(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
+    on_hasher(move || {
         hasher()?
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
             .map_err(|e| AppError::internal(format!("argon2 hash: {e}")))
     })
-    .await
-    .map_err(AppError::internal)?
+    .await?
 }
 
 /// Whether `password` matches the PHC string `hash`.
 pub async fn verify(password: String, hash: String) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || {
+    on_hasher(move || {
         let argon = hasher()?;
         match PasswordVerifier::<str>::verify_password(&argon, password.as_bytes(), &hash) {
             Ok(()) => Ok(true),
@@ -38,8 +85,7 @@ pub async fn verify(password: String, hash: String) -> AppResult<bool> {
             Err(e) => Err(AppError::internal(format!("argon2 verify: {e}"))),
         }
     })
-    .await
-    .map_err(AppError::internal)?
+    .await?
 }
 
 #[cfg(test)]
