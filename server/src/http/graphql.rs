@@ -54,9 +54,33 @@ pub async fn graphql(
         ))
     })?;
     let mut request = request;
+    // `action` is the operation (its name, or its first field); `module` graphql.
+    let span = tracing::Span::current();
+    span.record("module", "graphql");
+    span.record("action", operation_label(&request).as_str());
     request.data = schema::loaders::request_data(&state.services, ctx);
     let response = state.schema.execute(request).await;
     Ok(GraphQLResponse::from(response).into_response())
+}
+
+/// A short label for an operation: its name, else the first field it selects.
+fn operation_label(request: &async_graphql::Request) -> String {
+    if let Some(name) = &request.operation_name {
+        return name.clone();
+    }
+    let query = request.query.trim_start();
+    let kind = ["mutation", "subscription", "query"]
+        .into_iter()
+        .find(|k| query.starts_with(k))
+        .unwrap_or("query");
+    let field: String = query
+        .split_once('{')
+        .map(|(_, rest)| rest.trim_start())
+        .unwrap_or_default()
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    format!("{kind} {field}")
 }
 
 /// Websocket sessions. The upgrade request's credential (if any) is the

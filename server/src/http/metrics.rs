@@ -31,6 +31,16 @@ pub async fn track(req: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned());
+    if let Some(route) = &route {
+        // Log lines of the request name the module it reached and what it did.
+        let span = tracing::Span::current();
+        let module = route
+            .strip_prefix("/v1/")
+            .and_then(|r| r.split('/').next())
+            .unwrap_or("platform");
+        span.record("module", module);
+        span.record("action", format!("{method} {route}"));
+    }
     let response = next.run(req).await;
     let route = route
         .or_else(|| {

@@ -32,6 +32,11 @@ async fn request_ids_are_echoed_or_made_and_logged_with_the_tenant() {
     );
 
     // A hostile id is replaced, not reflected.
+    let rest = server
+        .wait_for_log(|l| l["message"] == "request finished" && l["route"] == "/health/live")
+        .await
+        .expect("a line for the probe");
+    assert_eq!(rest["span"]["action"], "GET /health/live", "{rest}");
     let hostile = server
         .http
         .get(server.url("/health/live"))
@@ -50,6 +55,8 @@ async fn request_ids_are_echoed_or_made_and_logged_with_the_tenant() {
     assert_eq!(line["span"]["tenant_id"], tenant.to_string(), "{line}");
     assert_eq!(line["span"]["user_id"], user.to_string(), "{line}");
     assert_eq!(line["route"], "/graphql");
+    assert_eq!(line["span"]["module"], "graphql", "{line}");
+    assert_eq!(line["span"]["action"], "query serverInfo", "{line}");
     assert_eq!(line["level"], "INFO");
 }
 
