@@ -220,7 +220,7 @@ pub async fn authenticate(db: &Db, presented: &str) -> AppResult<(Actor, Access)
     .one(&tx)
     .await?
     .ok_or_else(invalid)?;
-    if row.secret_hash != secrets::digest(presented) {
+    if !secrets::same_digest(&row.secret_hash, &secrets::digest(presented)) {
         return Err(invalid());
     }
     if !row.usable {

@@ -25,6 +25,11 @@ pub fn digest_hex(secret: &str) -> String {
         .collect()
 }
 
+/// Compares two digests in time that does not depend on where they differ.
+pub fn same_digest(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A recovery code a person can type: 10 characters from an unambiguous alphabet, grouped.
 pub fn recovery_code() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
@@ -47,5 +52,8 @@ mod tests {
         assert_eq!(digest("x"), digest("x"));
         assert_eq!(digest_hex("abc").len(), 64);
         assert_eq!(recovery_code().len(), 11);
+        assert!(same_digest(&digest("x"), &digest("x")));
+        assert!(!same_digest(&digest("x"), &digest("y")));
+        assert!(!same_digest(b"ab", b"abc"));
     }
 }
