@@ -9,8 +9,10 @@ pub mod counter;
 pub mod db;
 pub mod error;
 pub mod ids;
+pub mod money;
 
 pub use context::{Access, Actor, RequestContext};
 pub use db::Db;
 pub use error::{AppError, AppResult, ErrorCode};
 pub use ids::{TenantId, UserId};
+pub use money::{Currency, Money};

@@ -9,6 +9,7 @@ mod m20261124_000003_audit_and_outbox;
 mod m20261124_000004_identity;
 mod m20261124_000005_event_streams;
 mod m20261124_000006_exports;
+mod m20261124_000007_menu;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_identity::Migration),
             Box::new(m20261124_000005_event_streams::Migration),
             Box::new(m20261124_000006_exports::Migration),
+            Box::new(m20261124_000007_menu::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod gql;
 pub mod identity;
 pub mod introspection;
 pub mod loaders;
+pub mod menu;
 pub mod module_registry;
 pub mod notifications;
 pub mod pagination;
@@ -37,6 +38,7 @@ pub struct QueryRoot(
     audit::graphql::AuditQuery,
     superadmin::graphql::SuperadminQuery,
     reporting::graphql::ReportingQuery,
+    menu::graphql::MenuQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -48,6 +50,7 @@ pub struct MutationRoot(
     api_keys::graphql::ApiKeysMutation,
     superadmin::graphql::SuperadminMutation,
     reporting::graphql::ReportingMutation,
+    menu::graphql::MenuMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -44,6 +44,70 @@ pub fn request_data(services: &Services, ctx: RequestContext) -> async_graphql::
         },
         tokio::spawn,
     ));
+    data.insert(DataLoader::new(
+        VariantsByItem {
+            services: services.clone(),
+            tenant: ctx.tenant_id(),
+        },
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
+        ModifierGroupsByItem {
+            services: services.clone(),
+            tenant: ctx.tenant_id(),
+        },
+        tokio::spawn,
+    ));
     data.insert(ctx);
     data
+}
+
+/// Variants of menu items, one query per list.
+pub struct VariantsByItem {
+    services: Services,
+    tenant: Option<TenantId>,
+}
+
+impl Loader<Uuid> for VariantsByItem {
+    type Value = Vec<crate::menu::service::Variant>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let tenant = self
+            .tenant
+            .ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))?;
+        let rows = crate::menu::service::variants_of(&self.services.db, tenant, keys)
+            .await
+            .map_err(Arc::new)?;
+        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for v in rows {
+            out.entry(v.item_id).or_default().push(v);
+        }
+        Ok(out)
+    }
+}
+
+/// Modifier groups of menu items, two queries per list.
+pub struct ModifierGroupsByItem {
+    services: Services,
+    tenant: Option<TenantId>,
+}
+
+impl Loader<Uuid> for ModifierGroupsByItem {
+    type Value = Vec<crate::menu::service::ModifierGroup>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let tenant = self
+            .tenant
+            .ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))?;
+        let pairs = crate::menu::service::groups_of(&self.services.db, tenant, keys)
+            .await
+            .map_err(Arc::new)?;
+        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (item, group) in pairs {
+            out.entry(item).or_default().push(group);
+        }
+        Ok(out)
+    }
 }

@@ -101,19 +101,8 @@ async fn template() -> String {
                     .await
                     .expect("check template");
             if exists.is_none() {
-                let stale: Vec<String> = sqlx::query_scalar(
-                    "SELECT datname FROM pg_database WHERE datname LIKE 'platform\\_tmpl\\_%'",
-                )
-                .fetch_all(&mut conn)
-                .await
-                .expect("list templates");
-                for old in stale {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"
-                    )))
-                    .execute(&mut conn)
-                    .await;
-                }
+                // Templates of other migration sets are left alone: another
+                // checkout (a CI run beside a session) may be cloning them.
                 let building = format!("{name}_building");
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "CREATE DATABASE \"{building}\""

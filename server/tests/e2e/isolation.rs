@@ -53,7 +53,12 @@ const ADMIN_PERMISSIONS: &[&str] = &[
     "admin.roles.manage",
     "admin.api_keys.manage",
     "admin.audit.read",
+    "menu.catalog.read",
+    "menu.catalog.write",
+    "menu.availability.write",
 ];
+
+const MENU_ITEM_VIEW: &str = "query($id: UUID!) { menuItem(id: $id) { id name priceMinor soldOut version variants { name } modifierGroups { id } } }";
 
 /// One tenant and the things of it the cases aim at.
 struct Side {
@@ -70,6 +75,9 @@ struct Side {
     spare: Uuid,
     key: Uuid,
     key_secret: String,
+    menu_category: Uuid,
+    menu_item: Uuid,
+    modifier_group: Uuid,
 }
 
 struct World {
@@ -134,9 +142,37 @@ async fn side(server: &TestServer, hint: &str) -> Side {
         .find(|r| r["key"] == "owner")
         .map(|r| id(&r["id"]))
         .unwrap();
+    let category = server
+        .gql_ok(
+            "mutation($i: CreateMenuCategoryInput!) { createMenuCategory(input: $i) { id } }",
+            json!({"i": {"name": "Drinks"}}),
+            Some(&owner),
+        )
+        .await;
+    let menu_category = id(&category["createMenuCategory"]["id"]);
+    let group = server
+        .gql_ok(
+            "mutation($i: CreateModifierGroupInput!) { createModifierGroup(input: $i) { id } }",
+            json!({"i": {"name": "Milk", "minSelect": 0, "maxSelect": 1, "modifiers": [{"name": "Oat", "priceDeltaMinor": 40}]}}),
+            Some(&owner),
+        )
+        .await;
+    let modifier_group = id(&group["createModifierGroup"]["id"]);
+    let item = server
+        .gql_ok(
+            "mutation($i: CreateMenuItemInput!) { createMenuItem(input: $i) { id } }",
+            json!({"i": {"categoryId": menu_category, "sku": "LATTE", "name": "Latte", "priceMinor": 350, "currency": "EUR",
+                         "taxRateBp": 1000, "variants": [{"name": "Large", "priceDeltaMinor": 60}], "modifierGroupIds": [modifier_group]}}),
+            Some(&owner),
+        )
+        .await;
+    let menu_item = id(&item["createMenuItem"]["id"]);
     Side {
         t,
         owner_role,
+        menu_category,
+        menu_item,
+        modifier_group,
         cashier,
         cashier_token,
         manager,
@@ -266,6 +302,36 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     vec![
+        Case {
+            name: "menuItem(id) of B's item",
+            document: "query($id: UUID!) { menuItem(id: $id) { id name } }",
+            variables: |w| json!({"id": w.b.menu_item}),
+            witness: (MENU_ITEM_VIEW, |w| json!({"id": w.b.menu_item})),
+        },
+        Case {
+            name: "updateMenuItem on B's item",
+            document: "mutation($i: UpdateMenuItemInput!) { updateMenuItem(input: $i) { id } }",
+            variables: |w| json!({"i": {"itemId": w.b.menu_item, "priceMinor": 1, "variants": [], "modifierGroupIds": []}}),
+            witness: (MENU_ITEM_VIEW, |w| json!({"id": w.b.menu_item})),
+        },
+        Case {
+            name: "setMenuItemAvailability on B's item",
+            document: "mutation($i: SetMenuItemAvailabilityInput!) { setMenuItemAvailability(input: $i) { id } }",
+            variables: |w| json!({"i": {"itemId": w.b.menu_item, "soldOut": true}}),
+            witness: (MENU_ITEM_VIEW, |w| json!({"id": w.b.menu_item})),
+        },
+        Case {
+            name: "deleteMenuItem on B's item",
+            document: "mutation($i: MenuItemIdInput!) { deleteMenuItem(input: $i) { id } }",
+            variables: |w| json!({"i": {"itemId": w.b.menu_item}}),
+            witness: (MENU_ITEM_VIEW, |w| json!({"id": w.b.menu_item})),
+        },
+        Case {
+            name: "updateMenuCategory on B's category",
+            document: "mutation($i: UpdateMenuCategoryInput!) { updateMenuCategory(input: $i) { id } }",
+            variables: |w| json!({"i": {"categoryId": w.b.menu_category, "name": "Hijacked"}}),
+            witness: ("{ menuCategories { id name active } }", |_| json!({})),
+        },
         Case {
             name: "user(id) of B's cashier",
             document: "query($id: UUID!) { user(id: $id) { id email } }",
@@ -552,6 +618,38 @@ fn lists() -> Vec<List> {
             name: "roles",
             document: "{ roles { id name } }",
             check: |_, data, truth| assert_eq!(ids_at(&data["roles"]), truth.roles),
+        },
+        List {
+            name: "menuItems",
+            document: "{ menuItems(first: 100) { nodes { id variants { id } modifierGroups { id } } } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["menuItems"]["nodes"]),
+                    BTreeSet::from([w.a.menu_item])
+                );
+                let groups = &data["menuItems"]["nodes"][0]["modifierGroups"];
+                assert_eq!(ids_at(groups), BTreeSet::from([w.a.modifier_group]));
+            },
+        },
+        List {
+            name: "menuCategories",
+            document: "{ menuCategories { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["menuCategories"]),
+                    BTreeSet::from([w.a.menu_category])
+                )
+            },
+        },
+        List {
+            name: "modifierGroups",
+            document: "{ modifierGroups { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["modifierGroups"]),
+                    BTreeSet::from([w.a.modifier_group])
+                )
+            },
         },
         List {
             name: "apiKeys",

@@ -14,6 +14,7 @@ mod graphql;
 mod health;
 mod identity;
 mod isolation;
+mod menu;
 mod notifications;
 mod observability;
 mod rate_limit;

@@ -25,6 +25,12 @@ const TENANT_TABLES: &[&str] = &[
     "tenant_event_streams",
     "consumed_events",
     "exports",
+    "menu_categories",
+    "menu_items",
+    "menu_item_variants",
+    "modifier_groups",
+    "modifiers",
+    "menu_item_modifier_groups",
 ];
 
 /// Two tenants with a row in every tenant table, written as the owner.
@@ -56,6 +62,13 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
             INSERT INTO tenant_event_streams (tenant_id, last_sequence) VALUES ('{t}', 1);
             INSERT INTO consumed_events (tenant_id, consumer, event_id) VALUES ('{t}', 'c', gen_random_uuid());
             INSERT INTO exports (tenant_id, id, kind) VALUES ('{t}', gen_random_uuid(), 'users_csv');
+            INSERT INTO menu_categories (tenant_id, id, name) VALUES ('{t}', '{t}', 'Drinks');
+            INSERT INTO menu_items (tenant_id, id, category_id, sku, name, price_minor, currency, tax_rate_bp)
+              VALUES ('{t}', '{t}', '{t}', 'LATTE', 'Latte', 350, 'EUR', 1000);
+            INSERT INTO menu_item_variants (tenant_id, id, item_id, name) VALUES ('{t}', gen_random_uuid(), '{t}', 'Large');
+            INSERT INTO modifier_groups (tenant_id, id, name, min_select, max_select) VALUES ('{t}', '{t}', 'Milk', 0, 1);
+            INSERT INTO modifiers (tenant_id, id, group_id, name) VALUES ('{t}', gen_random_uuid(), '{t}', 'Oat');
+            INSERT INTO menu_item_modifier_groups (tenant_id, item_id, group_id) VALUES ('{t}', '{t}', '{t}');
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)

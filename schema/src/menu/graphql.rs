@@ -1,0 +1,282 @@
+use super::service::{
+    self, Category, Item, ItemPatch, ModifierGroup, NewItem, NewModifier, NewVariant, Variant,
+};
+use crate::gql::{connection, page, rc, svc};
+use crate::loaders::{ModifierGroupsByItem, VariantsByItem};
+use async_graphql::connection::Connection;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{ComplexObject, Context, InputObject, Object};
+use kernel::AppError;
+use uuid::Uuid;
+
+fn loader<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> Result<&'a DataLoader<T>, AppError> {
+    ctx.data::<DataLoader<T>>()
+        .map_err(|_| AppError::internal("menu loader missing"))
+}
+
+fn unshare(err: std::sync::Arc<AppError>) -> AppError {
+    AppError::new(err.code(), err.message())
+}
+
+#[ComplexObject]
+impl Item {
+    async fn variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Variant>> {
+        Ok(loader::<VariantsByItem>(ctx)?
+            .load_one(self.id)
+            .await
+            .map_err(unshare)?
+            .unwrap_or_default())
+    }
+
+    async fn modifier_groups(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ModifierGroup>> {
+        Ok(loader::<ModifierGroupsByItem>(ctx)?
+            .load_one(self.id)
+            .await
+            .map_err(unshare)?
+            .unwrap_or_default())
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateMenuCategoryInput {
+    pub name: String,
+    #[graphql(default)]
+    pub sort_order: i32,
+}
+
+#[derive(InputObject)]
+pub struct UpdateMenuCategoryInput {
+    pub category_id: Uuid,
+    pub name: Option<String>,
+    pub sort_order: Option<i32>,
+    pub active: Option<bool>,
+}
+
+#[derive(InputObject)]
+pub struct VariantInput {
+    pub name: String,
+    #[graphql(default)]
+    pub price_delta_minor: i64,
+}
+
+#[derive(InputObject)]
+pub struct ModifierInput {
+    pub name: String,
+    #[graphql(default)]
+    pub price_delta_minor: i64,
+}
+
+#[derive(InputObject)]
+pub struct CreateModifierGroupInput {
+    pub name: String,
+    pub min_select: i32,
+    pub max_select: i32,
+    pub modifiers: Vec<ModifierInput>,
+}
+
+#[derive(InputObject)]
+pub struct CreateMenuItemInput {
+    pub category_id: Uuid,
+    pub sku: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// Minor units (cents) of `currency`.
+    pub price_minor: i64,
+    /// ISO 4217, e.g. EUR.
+    pub currency: String,
+    /// Basis points: 2000 = 20 %.
+    pub tax_rate_bp: i32,
+    #[graphql(default)]
+    pub variants: Vec<VariantInput>,
+    #[graphql(default)]
+    pub modifier_group_ids: Vec<Uuid>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateMenuItemInput {
+    pub item_id: Uuid,
+    /// The version you read; a stale one is `CONFLICT`.
+    pub expected_version: Option<i64>,
+    pub category_id: Option<Uuid>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub price_minor: Option<i64>,
+    pub tax_rate_bp: Option<i32>,
+    pub active: Option<bool>,
+    /// Replaces the variants when given.
+    pub variants: Option<Vec<VariantInput>>,
+    /// Replaces the modifier groups when given.
+    pub modifier_group_ids: Option<Vec<Uuid>>,
+}
+
+#[derive(InputObject)]
+pub struct SetMenuItemAvailabilityInput {
+    pub item_id: Uuid,
+    pub sold_out: bool,
+}
+
+#[derive(InputObject)]
+pub struct MenuItemIdInput {
+    pub item_id: Uuid,
+}
+
+fn variants(input: Vec<VariantInput>) -> Vec<NewVariant> {
+    input
+        .into_iter()
+        .map(|v| NewVariant {
+            name: v.name,
+            price_delta_minor: v.price_delta_minor,
+        })
+        .collect()
+}
+
+#[derive(Default)]
+pub struct MenuQuery;
+
+#[Object]
+impl MenuQuery {
+    async fn menu_categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        Ok(service::list_categories(&svc(ctx)?.db, rc(ctx)?).await?)
+    }
+
+    async fn menu_items(
+        &self,
+        ctx: &Context<'_>,
+        category_id: Option<Uuid>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Item>> {
+        let result =
+            service::list_items(&svc(ctx)?.db, rc(ctx)?, category_id, page(first, after)?).await?;
+        Ok(connection(result, |i| i.id))
+    }
+
+    async fn menu_item(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Item> {
+        Ok(service::get_item(&svc(ctx)?.db, rc(ctx)?, id).await?)
+    }
+
+    async fn modifier_groups(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ModifierGroup>> {
+        Ok(service::list_modifier_groups(&svc(ctx)?.db, rc(ctx)?).await?)
+    }
+}
+
+#[derive(Default)]
+pub struct MenuMutation;
+
+#[Object]
+impl MenuMutation {
+    async fn create_menu_category(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateMenuCategoryInput,
+    ) -> async_graphql::Result<Category> {
+        Ok(
+            service::create_category(&svc(ctx)?.db, rc(ctx)?, &input.name, input.sort_order)
+                .await?,
+        )
+    }
+
+    async fn update_menu_category(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateMenuCategoryInput,
+    ) -> async_graphql::Result<Category> {
+        Ok(service::update_category(
+            &svc(ctx)?.db,
+            rc(ctx)?,
+            input.category_id,
+            input.name.as_deref(),
+            input.sort_order,
+            input.active,
+        )
+        .await?)
+    }
+
+    async fn create_modifier_group(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateModifierGroupInput,
+    ) -> async_graphql::Result<ModifierGroup> {
+        let modifiers = input
+            .modifiers
+            .into_iter()
+            .map(|m| NewModifier {
+                name: m.name,
+                price_delta_minor: m.price_delta_minor,
+            })
+            .collect();
+        Ok(service::create_modifier_group(
+            &svc(ctx)?.db,
+            rc(ctx)?,
+            &input.name,
+            input.min_select,
+            input.max_select,
+            modifiers,
+        )
+        .await?)
+    }
+
+    async fn create_menu_item(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateMenuItemInput,
+    ) -> async_graphql::Result<Item> {
+        let input = NewItem {
+            category_id: input.category_id,
+            sku: input.sku,
+            name: input.name,
+            description: input.description,
+            price_minor: input.price_minor,
+            currency: input.currency,
+            tax_rate_bp: input.tax_rate_bp,
+            variants: variants(input.variants),
+            modifier_group_ids: input.modifier_group_ids,
+        };
+        Ok(service::create_item(&svc(ctx)?.db, rc(ctx)?, input).await?)
+    }
+
+    async fn update_menu_item(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateMenuItemInput,
+    ) -> async_graphql::Result<Item> {
+        let patch = ItemPatch {
+            expected_version: input.expected_version,
+            category_id: input.category_id,
+            name: input.name,
+            description: input.description,
+            price_minor: input.price_minor,
+            tax_rate_bp: input.tax_rate_bp,
+            active: input.active,
+            variants: input.variants.map(variants),
+            modifier_group_ids: input.modifier_group_ids,
+        };
+        Ok(service::update_item(&svc(ctx)?.db, rc(ctx)?, input.item_id, patch).await?)
+    }
+
+    /// Sold out, or back: terminals and kitchen screens hear it through `events`.
+    async fn set_menu_item_availability(
+        &self,
+        ctx: &Context<'_>,
+        input: SetMenuItemAvailabilityInput,
+    ) -> async_graphql::Result<Item> {
+        Ok(
+            service::set_availability(&svc(ctx)?.db, rc(ctx)?, input.item_id, input.sold_out)
+                .await?,
+        )
+    }
+
+    async fn delete_menu_item(
+        &self,
+        ctx: &Context<'_>,
+        input: MenuItemIdInput,
+    ) -> async_graphql::Result<Item> {
+        Ok(service::delete_item(&svc(ctx)?.db, rc(ctx)?, input.item_id).await?)
+    }
+}

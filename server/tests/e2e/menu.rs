@@ -1,0 +1,297 @@
+//! The menu: categories, items, variants, modifier groups, sold-out switches.
+
+use crate::events::{next_event, subscribe};
+use crate::harness::{TenantFixture, TestServer};
+use serde_json::{Value, json};
+
+async fn category(server: &TestServer, t: &TenantFixture, name: &str) -> String {
+    server
+        .gql_ok(
+            "mutation($i: CreateMenuCategoryInput!) { createMenuCategory(input: $i) { id } }",
+            json!({"i": {"name": name}}),
+            Some(&t.owner_token),
+        )
+        .await["createMenuCategory"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn item_input(category: &str, sku: &str) -> Value {
+    json!({"categoryId": category, "sku": sku, "name": "Flat white", "priceMinor": 350, "currency": "EUR", "taxRateBp": 1000})
+}
+
+const CREATE_ITEM: &str =
+    "mutation($i: CreateMenuItemInput!) { createMenuItem(input: $i) { id version soldOut } }";
+
+#[tokio::test]
+async fn a_menu_with_variants_and_modifiers_reads_back_whole() {
+    let server = TestServer::start().await;
+    let shop = server.tenant("menu").await;
+    let drinks = category(&server, &shop, "Drinks").await;
+    let milk = server
+        .gql_ok(
+            "mutation($i: CreateModifierGroupInput!) { createModifierGroup(input: $i) { id minSelect maxSelect modifiers { name priceDeltaMinor } } }",
+            json!({"i": {"name": "Milk", "minSelect": 0, "maxSelect": 1,
+                         "modifiers": [{"name": "Oat", "priceDeltaMinor": 40}, {"name": "Soy", "priceDeltaMinor": 40}]}}),
+            Some(&shop.owner_token),
+        )
+        .await["createModifierGroup"]
+        .clone();
+    assert_eq!(milk["modifiers"].as_array().unwrap().len(), 2);
+    let mut input = item_input(&drinks, "FW-1");
+    input["variants"] = json!([{"name": "Regular"}, {"name": "Large", "priceDeltaMinor": 60}]);
+    input["modifierGroupIds"] = json!([milk["id"]]);
+    server
+        .gql_ok(CREATE_ITEM, json!({"i": input}), Some(&shop.owner_token))
+        .await;
+    for n in 2..=4 {
+        server
+            .gql_ok(
+                CREATE_ITEM,
+                json!({"i": item_input(&drinks, &format!("FW-{n}"))}),
+                Some(&shop.owner_token),
+            )
+            .await;
+    }
+    let (_, cashier) = server.staff(&shop, "cashier").await;
+    let menu = server
+        .gql_ok(
+            "{ menuItems(first: 10) { nodes { sku priceMinor currency taxRateBp variants { name priceDeltaMinor } modifierGroups { name modifiers { name } } } } }",
+            json!({}),
+            Some(&cashier),
+        )
+        .await;
+    let nodes = menu["menuItems"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 4);
+    assert_eq!(nodes[0]["sku"], "FW-1");
+    assert_eq!(
+        nodes[0]["variants"],
+        json!([{"name": "Regular", "priceDeltaMinor": 0}, {"name": "Large", "priceDeltaMinor": 60}])
+    );
+    assert_eq!(nodes[0]["modifierGroups"][0]["modifiers"][1]["name"], "Soy");
+    assert_eq!(nodes[1]["variants"], json!([]));
+}
+
+#[tokio::test]
+async fn bad_menu_input_is_refused_and_writes_nothing() {
+    let server = TestServer::start().await;
+    let shop = server.tenant("menu-bad").await;
+    let other = server.tenant("menu-bad-other").await;
+    let drinks = category(&server, &shop, "Drinks").await;
+    let theirs = category(&server, &other, "Theirs").await;
+    let cases = [
+        (
+            "negative price",
+            json!({"priceMinor": -1}),
+            "VALIDATION",
+            "priceMinor",
+        ),
+        (
+            "bad currency",
+            json!({"currency": "euro"}),
+            "VALIDATION",
+            "currency",
+        ),
+        (
+            "tax over 100 %",
+            json!({"taxRateBp": 10001}),
+            "VALIDATION",
+            "taxRateBp",
+        ),
+        ("bad sku", json!({"sku": "has space"}), "VALIDATION", "sku"),
+        (
+            "another tenant's category",
+            json!({"categoryId": theirs}),
+            "VALIDATION",
+            "categoryId",
+        ),
+        (
+            "twice the same variant",
+            json!({"variants": [{"name": "L"}, {"name": "l"}]}),
+            "VALIDATION",
+            "variants",
+        ),
+    ];
+    for (label, change, code, field) in cases {
+        let mut input = item_input(&drinks, "X-1");
+        for (k, v) in change.as_object().unwrap() {
+            input[k] = v.clone();
+        }
+        let (got, body) = server
+            .gql_err(CREATE_ITEM, json!({"i": input}), Some(&shop.owner_token))
+            .await;
+        assert_eq!(got, code, "{label}: {body}");
+        assert!(
+            body["errors"][0]["extensions"]["details"]["fields"]
+                .get(field)
+                .is_some(),
+            "{label}: {body}"
+        );
+    }
+    let (got, _) = server
+        .gql_err(
+            "mutation($i: CreateModifierGroupInput!) { createModifierGroup(input: $i) { id } }",
+            json!({"i": {"name": "Sides", "minSelect": 2, "maxSelect": 1, "modifiers": [{"name": "Fries"}]}}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    assert_eq!(got, "VALIDATION");
+    let count = server
+        .gql_ok(
+            "{ menuItems { nodes { id } } modifierGroups { id } }",
+            json!({}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    assert_eq!(count["menuItems"]["nodes"], json!([]));
+    assert_eq!(count["modifierGroups"], json!([]));
+
+    // Duplicates are conflicts, with the field named.
+    server
+        .gql_ok(
+            CREATE_ITEM,
+            json!({"i": item_input(&drinks, "DUP")}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    let (got, body) = server
+        .gql_err(
+            CREATE_ITEM,
+            json!({"i": item_input(&drinks, "DUP")}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    assert_eq!(got, "CONFLICT");
+    assert_eq!(
+        body["errors"][0]["extensions"]["details"]["fields"]["sku"],
+        "is taken"
+    );
+    // The same SKU in another tenant is fine.
+    server
+        .gql_ok(
+            CREATE_ITEM,
+            json!({"i": item_input(&theirs, "DUP")}),
+            Some(&other.owner_token),
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stale_versions_conflict_and_permissions_hold() {
+    let server = TestServer::start().await;
+    let shop = server.tenant("menu-rules").await;
+    let drinks = category(&server, &shop, "Drinks").await;
+    let item = server
+        .gql_ok(
+            CREATE_ITEM,
+            json!({"i": item_input(&drinks, "V-1")}),
+            Some(&shop.owner_token),
+        )
+        .await["createMenuItem"]
+        .clone();
+    let update =
+        "mutation($i: UpdateMenuItemInput!) { updateMenuItem(input: $i) { version priceMinor } }";
+    let first = server
+        .gql_ok(
+            update,
+            json!({"i": {"itemId": item["id"], "expectedVersion": 1, "priceMinor": 380}}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    assert_eq!(
+        first["updateMenuItem"],
+        json!({"version": 2, "priceMinor": 380})
+    );
+    let (code, body) = server
+        .gql_err(
+            update,
+            json!({"i": {"itemId": item["id"], "expectedVersion": 1, "priceMinor": 999}}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT");
+    assert_eq!(
+        body["errors"][0]["extensions"]["details"]["currentVersion"],
+        2
+    );
+
+    let (_, cashier) = server.staff(&shop, "cashier").await;
+    let (code, body) = server
+        .gql_err(
+            CREATE_ITEM,
+            json!({"i": item_input(&drinks, "V-2")}),
+            Some(&cashier),
+        )
+        .await;
+    assert_eq!(
+        (
+            code.as_str(),
+            &body["errors"][0]["extensions"]["details"]["permission"]
+        ),
+        ("AUTHZ", &json!("menu.catalog.write"))
+    );
+    // Switching the menu module off closes it, reads included.
+    let admin = server.superadmin_token().await;
+    server
+        .gql_ok(
+            "mutation($i: SetTenantModuleInput!) { setTenantModule(input: $i) { module { enabled } } }",
+            json!({"i": {"tenantId": shop.id, "moduleKey": "menu", "enabled": false}}),
+            Some(&admin),
+        )
+        .await;
+    let (code, body) = server
+        .gql_err(
+            "{ menuCategories { id } }",
+            json!({}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    assert_eq!(
+        (
+            code.as_str(),
+            &body["errors"][0]["extensions"]["details"]["module"]
+        ),
+        ("AUTHZ", &json!("menu"))
+    );
+}
+
+#[tokio::test]
+async fn sold_out_reaches_the_kitchen_and_the_tills_live() {
+    let server = TestServer::start().await;
+    let shop = server.tenant("sold-out").await;
+    let drinks = category(&server, &shop, "Drinks").await;
+    let item = server
+        .gql_ok(
+            CREATE_ITEM,
+            json!({"i": item_input(&drinks, "S-1")}),
+            Some(&shop.owner_token),
+        )
+        .await["createMenuItem"]
+        .clone();
+    let (_, kitchen) = server.staff(&shop, "kitchen").await;
+    let (_, cashier) = server.staff(&shop, "cashier").await;
+    let mut till = subscribe(&server, &cashier, None).await;
+    let set = "mutation($i: SetMenuItemAvailabilityInput!) { setMenuItemAvailability(input: $i) { soldOut version } }";
+    let done = server
+        .gql_ok(
+            set,
+            json!({"i": {"itemId": item["id"], "soldOut": true}}),
+            Some(&kitchen),
+        )
+        .await;
+    assert_eq!(done["setMenuItemAvailability"]["soldOut"], true);
+    let event = next_event(&mut till).await;
+    assert_eq!(event["type"], "menu.item.availability_changed");
+    assert_eq!(event["data"]["soldOut"], true);
+    assert_eq!(event["entityId"], item["id"]);
+    // A cashier may read the menu but not switch availability.
+    let (code, _) = server
+        .gql_err(
+            set,
+            json!({"i": {"itemId": item["id"], "soldOut": false}}),
+            Some(&cashier),
+        )
+        .await;
+    assert_eq!(code, "AUTHZ");
+}
