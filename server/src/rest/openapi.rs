@@ -5,7 +5,7 @@
 //! (`#[schema(as = ...)]` gives them the domain name). The envelopes below
 //! document `{data}`, `{data, pagination}` and `{error}`.
 
-use super::v1::{auth, exports, module_registry, rbac, system, tenants};
+use super::v1::{auth, exports, menu, module_registry, rbac, system, tenants};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -22,6 +22,17 @@ use utoipa::{Modify, OpenApi, ToSchema};
         exports::list,
         exports::request,
         exports::download,
+        menu::categories,
+        menu::create_category,
+        menu::update_category,
+        menu::modifier_groups,
+        menu::create_modifier_group,
+        menu::items,
+        menu::create_item,
+        menu::item,
+        menu::update_item,
+        menu::set_availability,
+        menu::delete_item,
         auth::signup,
         auth::login,
         auth::superadmin_login,
@@ -72,7 +83,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
         (name = "tenants", description = "Businesses on the platform and their modules (mostly superadmins)"),
         (name = "rbac", description = "Roles, users, API keys and the audit trail of the caller's business"),
         (name = "module-registry", description = "The catalogue of modules and features"),
-        (name = "exports", description = "Report and backup files, downloadable by their business only")
+        (name = "exports", description = "Report and backup files, downloadable by their business only"),
+        (name = "menu", description = "Categories, items, variants, modifier groups and availability")
     )
 )]
 pub struct ApiDoc;

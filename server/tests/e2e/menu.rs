@@ -295,3 +295,128 @@ async fn sold_out_reaches_the_kitchen_and_the_tills_live() {
         .await;
     assert_eq!(code, "AUTHZ");
 }
+
+/// The same menu over `/v1/menu`, for integrators.
+#[tokio::test]
+async fn the_rest_menu_api_serves_integrators_and_keeps_tenants_apart() {
+    let server = TestServer::start().await;
+    let shop = server.tenant("rest-menu").await;
+    let other = server.tenant("rest-menu-other").await;
+    let post = |path: &str, token: &str, body: Value| {
+        server
+            .http
+            .post(server.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let resp = post(
+        "/v1/menu/categories",
+        &shop.owner_token,
+        json!({"name": "Bakery"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let category = resp.json::<Value>().await.unwrap()["data"]["id"].clone();
+    let resp = post(
+        "/v1/menu/modifier-groups",
+        &shop.owner_token,
+        json!({"name": "Warm?", "minSelect": 1, "maxSelect": 1, "modifiers": [{"name": "Warm"}, {"name": "Cold"}]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let group = resp.json::<Value>().await.unwrap()["data"]["id"].clone();
+    let resp = post(
+        "/v1/menu/items",
+        &shop.owner_token,
+        json!({"categoryId": category, "sku": "CROISSANT", "name": "Croissant", "priceMinor": 275, "currency": "EUR",
+               "taxRateBp": 550, "variants": [{"name": "Almond", "priceDeltaMinor": 50}], "modifierGroupIds": [group]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let item = resp.json::<Value>().await.unwrap()["data"].clone();
+    assert_eq!(item["variants"][0]["name"], "Almond");
+    assert_eq!(
+        item["modifierGroups"][0]["modifiers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let id = item["id"].as_str().unwrap();
+
+    let list: Value = server
+        .http
+        .get(server.url("/v1/menu/items?first=10"))
+        .bearer_auth(&shop.owner_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["data"][0]["sku"], "CROISSANT");
+    assert_eq!(list["pagination"]["hasNextPage"], false);
+
+    let resp = server
+        .http
+        .put(server.url(&format!("/v1/menu/items/{id}/availability")))
+        .bearer_auth(&shop.owner_token)
+        .json(&json!({"soldOut": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.json::<Value>().await.unwrap()["data"]["soldOut"], true);
+
+    // Bad input is a taxonomy error naming the field.
+    let resp = post("/v1/menu/items", &shop.owner_token, json!({"categoryId": category, "sku": "X", "name": "X", "priceMinor": -5, "currency": "EUR", "taxRateBp": 0})).await.unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "VALIDATION");
+    assert!(
+        body["error"]["details"]["fields"]
+            .get("priceMinor")
+            .is_some(),
+        "{body}"
+    );
+
+    // Another tenant: the item does not exist for them, and nothing changes.
+    for (method, path) in [
+        ("GET", format!("/v1/menu/items/{id}")),
+        ("DELETE", format!("/v1/menu/items/{id}")),
+    ] {
+        let resp = server
+            .http
+            .request(method.parse().unwrap(), server.url(&path))
+            .bearer_auth(&other.owner_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 404, "{method} {path}");
+    }
+    let resp = server
+        .http
+        .patch(server.url(&format!("/v1/menu/items/{id}")))
+        .bearer_auth(&other.owner_token)
+        .json(&json!({"priceMinor": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
+    let still: Value = server
+        .http
+        .get(server.url(&format!("/v1/menu/items/{id}")))
+        .bearer_auth(&shop.owner_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(still["data"]["priceMinor"], 275);
+    assert_eq!(still["data"]["soldOut"], true);
+}

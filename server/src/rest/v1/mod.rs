@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod exports;
+pub mod menu;
 pub mod module_registry;
 pub mod rbac;
 pub mod system;
@@ -25,6 +26,23 @@ pub fn router() -> Router<AppState> {
         .route("/server-info", get(system::server_info))
         .route("/exports", get(exports::list).post(exports::request))
         .route("/exports/{id}/download", get(exports::download))
+        .route(
+            "/menu/categories",
+            get(menu::categories).post(menu::create_category),
+        )
+        .route("/menu/categories/{id}", patch(menu::update_category))
+        .route(
+            "/menu/modifier-groups",
+            get(menu::modifier_groups).post(menu::create_modifier_group),
+        )
+        .route("/menu/items", get(menu::items).post(menu::create_item))
+        .route(
+            "/menu/items/{id}",
+            get(menu::item)
+                .patch(menu::update_item)
+                .delete(menu::delete_item),
+        )
+        .route("/menu/items/{id}/availability", put(menu::set_availability))
         // auth
         .route("/auth/signup", post(auth::signup))
         .route("/auth/login", post(auth::login))
