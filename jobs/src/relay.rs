@@ -15,13 +15,12 @@
 //! drop positions they have seen, so clients see neither gaps nor duplicates.
 //! Woken by NOTIFY; polls with backoff in case a notification is missed.
 
-use crate::envelope::Envelope;
+use crate::envelope::{OUTBOX_COLUMNS, OutboxRow};
 use crate::queue::{Category, Job, Queue};
-use chrono::{DateTime, Utc};
 use kernel::db::sql;
 use kernel::{AppError, AppResult, Db};
 use sea_orm::{ConnectionTrait, FromQueryResult};
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::postgres::PgListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,34 +67,6 @@ impl Default for RelayConfig {
 }
 
 const LEADER_LOCK: i64 = 7_253_002;
-
-#[derive(FromQueryResult)]
-struct Row {
-    id: Uuid,
-    tenant_id: Option<Uuid>,
-    event_type: String,
-    entity_id: Option<String>,
-    entity_version: i64,
-    payload: Value,
-    occurred_at: DateTime<Utc>,
-    attempts: i32,
-    sequence: Option<i64>,
-}
-
-impl Row {
-    fn envelope(&self) -> Envelope {
-        Envelope {
-            event_id: self.id,
-            tenant_id: self.tenant_id,
-            event_type: self.event_type.clone(),
-            entity_id: self.entity_id.clone(),
-            version: self.entity_version,
-            occurred_at: self.occurred_at,
-            sequence: self.sequence,
-            data: self.payload.clone(),
-        }
-    }
-}
 
 pub struct Relay {
     db: Db,
@@ -281,15 +252,16 @@ impl Relay {
     }
 
     /// Step 1: claim and sequence, committed before anything is published.
-    async fn claim(&self) -> AppResult<Vec<Row>> {
+    async fn claim(&self) -> AppResult<Vec<OutboxRow>> {
         let tx = self.db.system_tx().await?;
-        let mut rows = Row::find_by_statement(sql(
-            "SELECT id, tenant_id, event_type, entity_id, entity_version, payload, occurred_at, attempts, sequence
-             FROM event_outbox
+        let mut rows = OutboxRow::find_by_statement(sql(
+            &format!(
+                "SELECT {OUTBOX_COLUMNS} FROM event_outbox
              WHERE status = 'pending' AND next_attempt_at <= now()
              ORDER BY created_at, id
              LIMIT $1
-             FOR UPDATE SKIP LOCKED",
+             FOR UPDATE SKIP LOCKED"
+            ),
             [self.config.batch_size.into()],
         ))
         .all(&tx)
@@ -342,7 +314,7 @@ impl Relay {
     }
 
     /// Step 2: one pipeline for the whole batch.
-    async fn publish(&self, rows: &[Row]) -> AppResult<()> {
+    async fn publish(&self, rows: &[OutboxRow]) -> AppResult<()> {
         let mut conn = self.queue.conn().await?;
         let stream = events_stream_key(&self.queue.config.prefix);
         let mut pipe = redis::pipe();

@@ -1,5 +1,6 @@
 use crate::pagination::{Page, PageRequest};
 use chrono::{DateTime, Utc};
+use jobs::outbox::{self, NewEvent};
 use kernel::db::sql;
 use kernel::{Actor, AppResult, Db, RequestContext, TenantId};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, FromQueryResult};
@@ -52,6 +53,51 @@ pub async fn record(
     .exec_without_returning(conn)
     .await?;
     Ok(id)
+}
+
+/// A change of an entity that is both audited and published as an event,
+/// in the caller's transaction.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub id: Uuid,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    /// The event's data; `after` (or just the id) when `None`.
+    pub event: Option<Value>,
+    /// The entity's version after the change.
+    pub version: i64,
+}
+
+/// Writes the audit row and the outbox event of `change` for `tenant`.
+pub async fn record_change(
+    conn: &impl ConnectionTrait,
+    ctx: &RequestContext,
+    tenant: TenantId,
+    change: Change,
+) -> AppResult<()> {
+    record(
+        conn,
+        ctx,
+        AuditEntry {
+            tenant_id: Some(tenant),
+            action: change.action,
+            entity_type: change.entity,
+            entity_id: Some(change.id.to_string()),
+            before: change.before,
+            after: change.after.clone(),
+        },
+    )
+    .await?;
+    let data = change
+        .event
+        .or(change.after)
+        .unwrap_or_else(|| serde_json::json!({ "id": change.id }));
+    let mut event = NewEvent::new(change.action, change.id, data);
+    event.version = change.version;
+    outbox::record(conn, Some(tenant), event).await?;
+    Ok(())
 }
 
 /// One audited change.

@@ -1,14 +1,13 @@
 use crate::rbac::service::load_user_access;
 use crate::services::Services;
 use jobs::bus::BusItem;
-use jobs::envelope::Envelope;
+use jobs::envelope::{Envelope, OUTBOX_COLUMNS, OutboxRow};
 use kernel::db::sql;
 use kernel::{Actor, AppError, AppResult, Db, RequestContext, TenantId};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
-use uuid::Uuid;
 
 /// Who may see an event: `None` means nobody outside the platform (it
 /// carries a secret, like a password-reset token); `Some(None)` anyone of the
@@ -51,42 +50,17 @@ fn changes_access(event_type: &str) -> bool {
         )
 }
 
-#[derive(FromQueryResult)]
-struct Row {
-    id: Uuid,
-    tenant_id: Option<Uuid>,
-    event_type: String,
-    entity_id: Option<String>,
-    entity_version: i64,
-    payload: serde_json::Value,
-    occurred_at: chrono::DateTime<chrono::Utc>,
-    sequence: Option<i64>,
-}
-
 /// Committed events of a tenant after position `after`, in order.
 pub async fn replay(db: &Db, tenant: TenantId, after: i64, limit: i64) -> AppResult<Vec<Envelope>> {
     let tx = db.tenant_tx(tenant).await?;
-    let rows = Row::find_by_statement(sql(
-        "SELECT id, tenant_id, event_type, entity_id, entity_version, payload, occurred_at, sequence
-         FROM event_outbox WHERE tenant_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3",
+    let rows = OutboxRow::find_by_statement(sql(
+        &format!("SELECT {OUTBOX_COLUMNS} FROM event_outbox WHERE tenant_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3"),
         [tenant.as_uuid().into(), after.into(), limit.into()],
     ))
     .all(&tx)
     .await?;
     tx.commit().await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Envelope {
-            event_id: r.id,
-            tenant_id: r.tenant_id,
-            event_type: r.event_type,
-            entity_id: r.entity_id,
-            version: r.entity_version,
-            occurred_at: r.occurred_at,
-            sequence: r.sequence,
-            data: r.payload,
-        })
-        .collect())
+    Ok(rows.iter().map(OutboxRow::envelope).collect())
 }
 
 /// The tenant's latest stream position.

@@ -6,7 +6,9 @@ use super::tokens::SubjectKind;
 use super::{password, validate};
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::pagination::{Page, PageRequest};
-use crate::rbac::service::{OWNER_ROLE, assign_in, grantable_roles};
+use crate::rbac::service::{
+    assign_in, check_grantable, grantable_roles, owner_standing, permissions_of,
+};
 use crate::services::Services;
 use crate::tenants::service::{TenantStatus, find_by_slug};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
@@ -904,40 +906,10 @@ pub async fn set_user_active(
     let tx = db.tenant_tx(tenant).await?;
     let before = find_user(&tx, tenant, id).await?;
     // Nobody switches off (or on) someone who can do more than they can.
-    let held: Vec<String> = tx
-        .query_one_raw(sql(
-            "SELECT ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur
-               JOIN role_permissions rp ON rp.tenant_id = ur.tenant_id AND rp.role_id = ur.role_id
-               WHERE ur.tenant_id = $1 AND ur.user_id = $2) AS permissions",
-            [tenant.as_uuid().into(), id.into()],
-        ))
-        .await?
-        .map(|r| r.try_get::<Vec<String>>("", "permissions"))
-        .transpose()?
-        .unwrap_or_default();
-    crate::rbac::service::check_grantable(ctx, &held)?;
+    let held = permissions_of(&tx, tenant, id).await?;
+    check_grantable(ctx, &held)?;
     if !active {
-        let other_owners: i64 = tx
-            .query_one_raw(sql(
-                "SELECT count(*) AS n FROM user_roles ur JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
-                 JOIN users u ON u.tenant_id = ur.tenant_id AND u.id = ur.user_id
-                 WHERE ur.tenant_id = $1 AND r.key = $2 AND u.status = 'active' AND u.id <> $3",
-                [tenant.as_uuid().into(), OWNER_ROLE.into(), id.into()],
-            ))
-            .await?
-            .map(|r| r.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0);
-        let is_owner: bool = tx
-            .query_one_raw(sql(
-                "SELECT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
-                 WHERE ur.tenant_id = $1 AND ur.user_id = $2 AND r.key = $3) AS owner",
-                [tenant.as_uuid().into(), id.into(), OWNER_ROLE.into()],
-            ))
-            .await?
-            .map(|r| r.try_get::<bool>("", "owner"))
-            .transpose()?
-            .unwrap_or(false);
+        let (other_owners, is_owner) = owner_standing(&tx, tenant, id).await?;
         if is_owner && other_owners == 0 {
             return Err(AppError::conflict(
                 "a business keeps at least one active owner",

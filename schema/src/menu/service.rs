@@ -1,6 +1,5 @@
-use crate::audit::service::{self as audit, AuditEntry};
+use crate::audit::service::{Change, record_change};
 use chrono::{DateTime, Utc};
-use jobs::outbox::{self, NewEvent};
 use kernel::db::sql;
 use kernel::{AppError, AppResult, Currency, Db, ErrorCode, RequestContext, TenantId};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
@@ -107,45 +106,6 @@ fn conflict_on(field: &'static str, message: &'static str) -> impl Fn(sea_orm::D
     }
 }
 
-/// One audited, published change of a menu entity.
-struct Change {
-    action: &'static str,
-    entity: &'static str,
-    id: Uuid,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    version: i64,
-}
-
-async fn record(
-    tx: &DatabaseTransaction,
-    ctx: &RequestContext,
-    tenant: TenantId,
-    change: Change,
-) -> AppResult<()> {
-    audit::record(
-        tx,
-        ctx,
-        AuditEntry {
-            tenant_id: Some(tenant),
-            action: change.action,
-            entity_type: change.entity,
-            entity_id: Some(change.id.to_string()),
-            before: change.before,
-            after: change.after.clone(),
-        },
-    )
-    .await?;
-    let mut event = NewEvent::new(
-        change.action,
-        change.id,
-        change.after.unwrap_or_else(|| json!({ "id": change.id })),
-    );
-    event.version = change.version;
-    outbox::record(tx, Some(tenant), event).await?;
-    Ok(())
-}
-
 // ---------------------------------------------------------------- categories
 
 pub async fn list_categories(db: &Db, ctx: &RequestContext) -> AppResult<Vec<Category>> {
@@ -197,7 +157,7 @@ pub async fn create_category(
     .await
     .map_err(conflict_on("name", "a category with that name exists"))?;
     let category = find_category(&tx, tenant, id).await?;
-    record(
+    record_change(
         &tx,
         ctx,
         tenant,
@@ -207,6 +167,7 @@ pub async fn create_category(
             id,
             before: None,
             after: Some(serde_json::to_value(&category)?),
+            event: None,
             version: 1,
         },
     )
@@ -235,7 +196,7 @@ pub async fn update_category(
     .await
     .map_err(conflict_on("name", "a category with that name exists"))?;
     let after = find_category(&tx, tenant, id).await?;
-    record(
+    record_change(
         &tx,
         ctx,
         tenant,
@@ -245,6 +206,7 @@ pub async fn update_category(
             id,
             before: Some(serde_json::to_value(&before)?),
             after: Some(serde_json::to_value(&after)?),
+            event: None,
             version: 1,
         },
     )
@@ -318,7 +280,7 @@ pub async fn create_modifier_group(
         .into_iter()
         .next()
         .ok_or_else(|| AppError::internal("group vanished"))?;
-    record(
+    record_change(
         &tx,
         ctx,
         tenant,
@@ -328,6 +290,7 @@ pub async fn create_modifier_group(
             id,
             before: None,
             after: Some(serde_json::to_value(&group)?),
+            event: None,
             version: 1,
         },
     )
@@ -591,7 +554,7 @@ pub async fn create_item(db: &Db, ctx: &RequestContext, input: NewItem) -> AppRe
     )
     .await?;
     let item = find_item(&tx, tenant, id, false).await?;
-    record(
+    record_change(
         &tx,
         ctx,
         tenant,
@@ -601,6 +564,7 @@ pub async fn create_item(db: &Db, ctx: &RequestContext, input: NewItem) -> AppRe
             id,
             before: None,
             after: Some(serde_json::to_value(&item)?),
+            event: None,
             version: item.version,
         },
     )
@@ -686,7 +650,7 @@ pub async fn update_item(
     )
     .await?;
     let after = find_item(&tx, tenant, id, false).await?;
-    record(
+    record_change(
         &tx,
         ctx,
         tenant,
@@ -696,6 +660,7 @@ pub async fn update_item(
             id,
             before: Some(serde_json::to_value(&before)?),
             after: Some(serde_json::to_value(&after)?),
+            event: None,
             version: after.version,
         },
     )
@@ -724,7 +689,7 @@ pub async fn set_availability(
     ))
     .await?;
     let after = find_item(&tx, tenant, id, false).await?;
-    record(
+    record_change(
         &tx,
         ctx,
         tenant,
@@ -736,6 +701,7 @@ pub async fn set_availability(
             after: Some(
                 json!({ "itemId": id, "sku": after.sku, "name": after.name, "soldOut": sold_out }),
             ),
+            event: None,
             version: after.version,
         },
     )
@@ -788,7 +754,7 @@ pub async fn delete_item(db: &Db, ctx: &RequestContext, id: Uuid) -> AppResult<I
         [tenant.as_uuid().into(), id.into()],
     ))
     .await?;
-    record(
+    record_change(
         &tx,
         ctx,
         tenant,
@@ -798,6 +764,7 @@ pub async fn delete_item(db: &Db, ctx: &RequestContext, id: Uuid) -> AppResult<I
             id,
             before: Some(serde_json::to_value(&before)?),
             after: None,
+            event: None,
             version: before.version + 1,
         },
     )

@@ -1,4 +1,4 @@
-use crate::audit::service::{self as audit, AuditEntry};
+use crate::audit::service::{self as audit, AuditEntry, Change, record_change};
 use crate::module_registry::catalog::catalog;
 use chrono::{DateTime, Utc};
 use jobs::outbox::{self, NewEvent};
@@ -317,28 +317,23 @@ async fn audit_role(
     before: Option<&Role>,
     after: Option<&Role>,
 ) -> AppResult<()> {
-    let id = after.or(before).map(|r| r.id);
-    audit::record(
+    let id = after
+        .or(before)
+        .map(|r| r.id)
+        .ok_or_else(|| AppError::internal("role change without a role"))?;
+    record_change(
         tx,
         ctx,
-        AuditEntry {
-            tenant_id: Some(tenant),
+        tenant,
+        Change {
             action,
-            entity_type: "role",
-            entity_id: id.map(|i| i.to_string()),
+            entity: "role",
+            id,
             before: before.map(serde_json::to_value).transpose()?,
             after: after.map(serde_json::to_value).transpose()?,
+            event: Some(json!({ "roleId": id })),
+            version: 1,
         },
-    )
-    .await?;
-    outbox::record(
-        tx,
-        Some(tenant),
-        NewEvent::new(
-            action,
-            id.map(|i| i.to_string()).unwrap_or_default(),
-            json!({ "roleId": id }),
-        ),
     )
     .await?;
     Ok(())
@@ -529,17 +524,7 @@ pub async fn unassign_role(
     // which rolls the removal back. Deactivated holders do not count: like
     // `deactivateUser`, this keeps an *active* owner.
     if found.key.as_deref() == Some(OWNER_ROLE) {
-        let owners = tx
-            .query_one_raw(sql(
-                "SELECT count(*) AS n FROM user_roles ur
-                 JOIN users u ON u.tenant_id = ur.tenant_id AND u.id = ur.user_id
-                 WHERE ur.tenant_id = $1 AND ur.role_id = $2 AND u.status = 'active' AND u.deleted_at IS NULL",
-                [tenant.as_uuid().into(), role.into()],
-            ))
-            .await?
-            .map(|r| r.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0);
+        let (owners, _) = owner_standing(&tx, tenant, user).await?;
         if owners == 0 {
             return Err(AppError::conflict(
                 "a business keeps at least one active owner",
@@ -572,6 +557,47 @@ pub async fn unassign_role(
     let after = find_role(&tx, tenant, role, false).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// The active owners of a tenant other than `user` (deactivated and deleted
+/// users do not count), and whether `user` holds the owner role at all.
+pub async fn owner_standing(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: Uuid,
+) -> AppResult<(i64, bool)> {
+    let row = conn
+        .query_one_raw(sql(
+            "SELECT count(*) FILTER (WHERE u.id <> $3 AND u.status = 'active' AND u.deleted_at IS NULL) AS others,
+                    COALESCE(bool_or(u.id = $3), false) AS holds
+             FROM user_roles ur
+             JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
+             JOIN users u ON u.tenant_id = ur.tenant_id AND u.id = ur.user_id
+             WHERE ur.tenant_id = $1 AND r.key = $2",
+            [tenant.as_uuid().into(), OWNER_ROLE.into(), user.into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::internal("owner count returned nothing"))?;
+    Ok((row.try_get("", "others")?, row.try_get("", "holds")?))
+}
+
+/// The permissions `user` holds through their roles.
+pub async fn permissions_of(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    user: Uuid,
+) -> AppResult<Vec<String>> {
+    Ok(conn
+        .query_one_raw(sql(
+            "SELECT ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur
+               JOIN role_permissions rp ON rp.tenant_id = ur.tenant_id AND rp.role_id = ur.role_id
+               WHERE ur.tenant_id = $1 AND ur.user_id = $2) AS permissions",
+            [tenant.as_uuid().into(), user.into()],
+        ))
+        .await?
+        .map(|r| r.try_get::<Vec<String>>("", "permissions"))
+        .transpose()?
+        .unwrap_or_default())
 }
 
 /// The permission catalogue, for role editors.
