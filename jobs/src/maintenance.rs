@@ -21,3 +21,17 @@ pub async fn ensure_audit_partitions(db: &Db, months_ahead: u32) -> AppResult<i3
         .transpose()?
         .unwrap_or(0))
 }
+
+/// Deletes idempotency keys past their retention (see `schema::idempotency`).
+/// Returns how many went.
+pub async fn purge_idempotency_keys(db: &Db) -> AppResult<u64> {
+    let tx = db.system_tx().await?;
+    let done = tx
+        .execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "DELETE FROM idempotency_keys WHERE expires_at < now()",
+        ))
+        .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
+}

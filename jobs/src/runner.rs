@@ -106,4 +106,18 @@ async fn maintain(db: &Db, ahead: u32) {
             "audit partition maintenance failed; retrying next tick"
         ),
     }
+    match maintenance::purge_idempotency_keys(db).await {
+        Ok(purged) => tracing::info!(
+            module = "jobs",
+            action = "purge_idempotency_keys",
+            purged,
+            "expired idempotency keys purged"
+        ),
+        Err(err) => tracing::warn!(
+            module = "jobs",
+            action = "purge_idempotency_keys",
+            error = %err,
+            "idempotency key purge failed; retrying next tick"
+        ),
+    }
 }

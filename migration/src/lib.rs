@@ -10,6 +10,7 @@ mod m20261124_000004_identity;
 mod m20261124_000005_event_streams;
 mod m20261124_000006_exports;
 mod m20261124_000007_menu;
+mod m20261125_000008_locations_inventory;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_event_streams::Migration),
             Box::new(m20261124_000006_exports::Migration),
             Box::new(m20261124_000007_menu::Migration),
+            Box::new(m20261125_000008_locations_inventory::Migration),
         ]
     }
 }

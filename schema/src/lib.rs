@@ -10,13 +10,17 @@ pub mod background;
 pub mod errors;
 pub mod events;
 pub mod gql;
+pub mod idempotency;
 pub mod identity;
 pub mod introspection;
+pub mod inventory;
 pub mod loaders;
+pub mod locations;
 pub mod menu;
 pub mod module_registry;
 pub mod notifications;
 pub mod pagination;
+pub mod quantity;
 pub mod rbac;
 pub mod reporting;
 pub mod services;
@@ -39,6 +43,8 @@ pub struct QueryRoot(
     superadmin::graphql::SuperadminQuery,
     reporting::graphql::ReportingQuery,
     menu::graphql::MenuQuery,
+    locations::graphql::LocationsQuery,
+    inventory::graphql::InventoryQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -51,12 +57,16 @@ pub struct MutationRoot(
     superadmin::graphql::SuperadminMutation,
     reporting::graphql::ReportingMutation,
     menu::graphql::MenuMutation,
+    locations::graphql::LocationsMutation,
+    inventory::graphql::InventoryMutation,
 );
 
 #[derive(MergedSubscription, Default)]
 pub struct SubscriptionRoot(
     system::graphql::SystemSubscription,
     events::graphql::EventsSubscription,
+    menu::graphql::MenuSubscription,
+    inventory::graphql::InventorySubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -58,6 +58,13 @@ pub fn request_data(services: &Services, ctx: RequestContext) -> async_graphql::
         },
         tokio::spawn,
     ));
+    data.insert(DataLoader::new(
+        SoldOutLocationsByItem {
+            services: services.clone(),
+            tenant: ctx.tenant_id(),
+        },
+        tokio::spawn,
+    ));
     data.insert(ctx);
     data
 }
@@ -107,6 +114,31 @@ impl Loader<Uuid> for ModifierGroupsByItem {
         let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for (item, group) in pairs {
             out.entry(item).or_default().push(group);
+        }
+        Ok(out)
+    }
+}
+
+/// Locations where menu items are sold out, one query per list.
+pub struct SoldOutLocationsByItem {
+    services: Services,
+    tenant: Option<TenantId>,
+}
+
+impl Loader<Uuid> for SoldOutLocationsByItem {
+    type Value = Vec<Uuid>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let tenant = self
+            .tenant
+            .ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))?;
+        let pairs = crate::menu::service::sold_out_locations_of(&self.services.db, tenant, keys)
+            .await
+            .map_err(Arc::new)?;
+        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (item, location) in pairs {
+            out.entry(item).or_default().push(location);
         }
         Ok(out)
     }

@@ -56,3 +56,43 @@ impl EventsSubscription {
             .map(|item| item.map(Event::from).map_err(async_graphql::Error::from)))
     }
 }
+
+/// A typed subscription over one event type: each event's data, with its
+/// stream `sequence`, read as `T`, and kept when `keep` says so. Replay,
+/// ordering and permission filtering are those of [`service::subscribe`].
+pub async fn watch<T, F>(
+    ctx: &Context<'_>,
+    event_type: &'static str,
+    after: Option<i64>,
+    keep: F,
+) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<T>> + use<T, F>>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+    F: Fn(&T) -> bool + Send + 'static,
+{
+    let rx = service::subscribe(
+        svc(ctx)?,
+        rc(ctx)?,
+        after,
+        Some(vec![event_type.to_owned()]),
+    )
+    .await?;
+    Ok(ReceiverStream::new(rx).filter_map(move |item| match item {
+        Err(err) => Some(Err(async_graphql::Error::from(err))),
+        // `types` matches prefixes; this view wants the one type.
+        Ok(event) if event.event_type != event_type => None,
+        Ok(event) => {
+            let mut data = event.data;
+            if let Some(fields) = data.as_object_mut() {
+                fields.insert("sequence".into(), event.sequence.unwrap_or_default().into());
+            }
+            match serde_json::from_value::<T>(data) {
+                Ok(value) => keep(&value).then_some(Ok(value)),
+                Err(err) => {
+                    tracing::warn!(event_type, error = %err, "event data does not fit its subscription type");
+                    None
+                }
+            }
+        }
+    }))
+}

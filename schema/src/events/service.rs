@@ -19,7 +19,7 @@ pub fn audience(event_type: &str) -> Option<Option<&'static str>> {
     }
     let module = event_type.split('.').next().unwrap_or_default();
     Some(match module {
-        "tenant" => None,
+        "tenant" | "location" => None,
         "pos" => Some("pos.ticket.read"),
         "inventory" => Some("inventory.stock.read"),
         "menu" => Some("menu.catalog.read"),

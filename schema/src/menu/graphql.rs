@@ -2,7 +2,7 @@ use super::service::{
     self, Category, Item, ItemPatch, ModifierGroup, NewItem, NewModifier, NewVariant, Variant,
 };
 use crate::gql::{connection, page, rc, svc};
-use crate::loaders::{ModifierGroupsByItem, VariantsByItem};
+use crate::loaders::{ModifierGroupsByItem, SoldOutLocationsByItem, VariantsByItem};
 use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, InputObject, Object};
@@ -26,6 +26,32 @@ impl Item {
             .await
             .map_err(unshare)?
             .unwrap_or_default())
+    }
+
+    /// Locations where the item is sold out (besides `soldOut`, which is everywhere).
+    async fn sold_out_location_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Uuid>> {
+        Ok(loader::<SoldOutLocationsByItem>(ctx)?
+            .load_one(self.id)
+            .await
+            .map_err(unshare)?
+            .unwrap_or_default())
+    }
+
+    /// Whether the item can be sold at a location now.
+    async fn available_at(
+        &self,
+        ctx: &Context<'_>,
+        location_id: Uuid,
+    ) -> async_graphql::Result<bool> {
+        if !self.active || self.sold_out {
+            return Ok(false);
+        }
+        let at = loader::<SoldOutLocationsByItem>(ctx)?
+            .load_one(self.id)
+            .await
+            .map_err(unshare)?
+            .unwrap_or_default();
+        Ok(!at.contains(&location_id))
     }
 
     async fn modifier_groups(
@@ -116,6 +142,8 @@ pub struct UpdateMenuItemInput {
 pub struct SetMenuItemAvailabilityInput {
     pub item_id: Uuid,
     pub sold_out: bool,
+    /// One location only; everywhere when left out.
+    pub location_id: Option<Uuid>,
 }
 
 #[derive(InputObject)]
@@ -266,10 +294,14 @@ impl MenuMutation {
         ctx: &Context<'_>,
         input: SetMenuItemAvailabilityInput,
     ) -> async_graphql::Result<Item> {
-        Ok(
-            service::set_availability(&svc(ctx)?.db, rc(ctx)?, input.item_id, input.sold_out)
-                .await?,
+        Ok(service::set_availability(
+            &svc(ctx)?.db,
+            rc(ctx)?,
+            input.item_id,
+            input.sold_out,
+            input.location_id,
         )
+        .await?)
     }
 
     async fn delete_menu_item(
@@ -278,5 +310,50 @@ impl MenuMutation {
         input: MenuItemIdInput,
     ) -> async_graphql::Result<Item> {
         Ok(service::delete_item(&svc(ctx)?.db, rc(ctx)?, input.item_id).await?)
+    }
+}
+
+/// An item sold out or back (`menu.item.availability_changed`).
+#[derive(Debug, Clone, serde::Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct AvailabilityChange {
+    /// Position in the business's event stream, for `after` on reconnect.
+    #[serde(default)]
+    pub sequence: i64,
+    pub item_id: Uuid,
+    pub sku: String,
+    pub name: String,
+    pub sold_out: bool,
+    /// The one location it applies to; everywhere when null.
+    pub location_id: Option<Uuid>,
+}
+
+#[derive(Default)]
+pub struct MenuSubscription;
+
+#[async_graphql::Subscription]
+impl MenuSubscription {
+    /// Items sold out or back: everywhere, or at `locationId` (changes for
+    /// every location are included).
+    async fn menu_availability_changed(
+        &self,
+        ctx: &Context<'_>,
+        location_id: Option<Uuid>,
+        after: Option<i64>,
+    ) -> async_graphql::Result<
+        impl futures_util::Stream<Item = async_graphql::Result<AvailabilityChange>>,
+    > {
+        rc(ctx)?.require("menu.catalog.read")?;
+        crate::events::graphql::watch(
+            ctx,
+            "menu.item.availability_changed",
+            after,
+            move |change: &AvailabilityChange| {
+                location_id.is_none()
+                    || change.location_id.is_none()
+                    || change.location_id == location_id
+            },
+        )
+        .await
     }
 }

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use kernel::db::sql;
 use kernel::{AppError, AppResult, Currency, Db, ErrorCode, RequestContext, TenantId};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -12,7 +12,7 @@ const READ: &str = "menu.catalog.read";
 const WRITE: &str = "menu.catalog.write";
 const AVAILABILITY: &str = "menu.availability.write";
 
-#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, FromQueryResult, async_graphql::SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Category {
     pub id: Uuid,
@@ -25,7 +25,7 @@ pub struct Category {
 
 /// Something the business sells. Prices are minor units of `currency`; tax
 /// is in basis points (2000 = 20 %).
-#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, FromQueryResult, async_graphql::SimpleObject)]
 #[graphql(complex)]
 #[serde(rename_all = "camelCase")]
 pub struct Item {
@@ -45,7 +45,7 @@ pub struct Item {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, FromQueryResult, async_graphql::SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Variant {
     pub id: Uuid,
@@ -57,7 +57,7 @@ pub struct Variant {
     pub sort_order: i32,
 }
 
-#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, FromQueryResult, async_graphql::SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Modifier {
     pub id: Uuid,
@@ -71,7 +71,7 @@ pub struct Modifier {
 
 /// A choice offered with items ("Milk", "Extras"): between `minSelect` and
 /// `maxSelect` of its modifiers.
-#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifierGroup {
     pub id: Uuid,
@@ -669,23 +669,52 @@ pub async fn update_item(
     Ok(after)
 }
 
-/// Marks an item sold out (or back): terminals and screens hear of it at once.
+/// Marks an item sold out (or back), everywhere or at one location:
+/// terminals and screens hear of it at once.
 pub async fn set_availability(
     db: &Db,
     ctx: &RequestContext,
     id: Uuid,
     sold_out: bool,
+    location: Option<Uuid>,
 ) -> AppResult<Item> {
     let tenant = ctx.require(AVAILABILITY)?;
     let tx = db.tenant_tx(tenant).await?;
     let before = find_item(&tx, tenant, id, true).await?;
-    if before.sold_out == sold_out {
+    let was_sold_out = match location {
+        None => before.sold_out,
+        Some(location) => {
+            crate::locations::service::referenced(&tx, tenant, "locationId", location).await?;
+            sold_out_at(&tx, tenant, &[id])
+                .await?
+                .iter()
+                .any(|(_, l)| *l == location)
+        }
+    };
+    if was_sold_out == sold_out {
         tx.commit().await?;
         return Ok(before);
     }
+    match location {
+        None => {
+            tx.execute_raw(sql(
+                "UPDATE menu_items SET sold_out = $3 WHERE tenant_id = $1 AND id = $2",
+                [tenant.as_uuid().into(), id.into(), sold_out.into()],
+            ))
+            .await?;
+        }
+        Some(location) => {
+            tx.execute_raw(sql(
+                "INSERT INTO menu_item_locations (tenant_id, item_id, location_id, sold_out) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (tenant_id, item_id, location_id) DO UPDATE SET sold_out = EXCLUDED.sold_out, updated_at = now()",
+                [tenant.as_uuid().into(), id.into(), location.into(), sold_out.into()],
+            ))
+            .await?;
+        }
+    }
     tx.execute_raw(sql(
-        "UPDATE menu_items SET sold_out = $3, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2",
-        [tenant.as_uuid().into(), id.into(), sold_out.into()],
+        "UPDATE menu_items SET version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2",
+        [tenant.as_uuid().into(), id.into()],
     ))
     .await?;
     let after = find_item(&tx, tenant, id, false).await?;
@@ -697,10 +726,14 @@ pub async fn set_availability(
             action: "menu.item.availability_changed",
             entity: "menu_item",
             id,
-            before: Some(json!({ "soldOut": before.sold_out })),
-            after: Some(
-                json!({ "itemId": id, "sku": after.sku, "name": after.name, "soldOut": sold_out }),
-            ),
+            before: Some(json!({ "soldOut": was_sold_out, "locationId": location })),
+            after: Some(json!({
+                "itemId": id,
+                "sku": after.sku,
+                "name": after.name,
+                "soldOut": sold_out,
+                "locationId": location,
+            })),
             event: None,
             version: after.version,
         },
@@ -708,6 +741,34 @@ pub async fn set_availability(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// (item, location) pairs where items are sold out at one location.
+pub(crate) async fn sold_out_at(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    items: &[Uuid],
+) -> AppResult<Vec<(Uuid, Uuid)>> {
+    conn.query_all_raw(sql(
+        "SELECT item_id, location_id FROM menu_item_locations WHERE tenant_id = $1 AND item_id = ANY($2) AND sold_out",
+        [tenant.as_uuid().into(), items.to_vec().into()],
+    ))
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get::<Uuid>("", "item_id")?, r.try_get::<Uuid>("", "location_id")?)))
+    .collect()
+}
+
+/// Locations where each of `items` is sold out (dataloader).
+pub async fn sold_out_locations_of(
+    db: &Db,
+    tenant: TenantId,
+    items: &[Uuid],
+) -> AppResult<Vec<(Uuid, Uuid)>> {
+    let tx = db.tenant_tx(tenant).await?;
+    let pairs = sold_out_at(&tx, tenant, items).await?;
+    tx.commit().await?;
+    Ok(pairs)
 }
 
 pub async fn get_item(db: &Db, ctx: &RequestContext, id: Uuid) -> AppResult<Item> {

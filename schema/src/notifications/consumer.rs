@@ -26,10 +26,13 @@ impl EmailNotifications {
         &self,
         tenant: TenantId,
         event: &Envelope,
-    ) -> AppResult<Option<jobs::email::Email>> {
+    ) -> AppResult<Vec<jobs::email::Email>> {
         let data = &event.data;
         let text = |k: &str| data[k].as_str().unwrap_or_default().to_owned();
-        Ok(Some(match event.event_type.as_str() {
+        if event.event_type == "inventory.stock.low" {
+            return self.low_stock(tenant, data).await;
+        }
+        Ok(Vec::from_iter(Some(match event.event_type.as_str() {
             "identity.password_reset.requested" => templates::password_reset(
                 &text("email"),
                 &text("displayName"),
@@ -56,7 +59,9 @@ impl EmailNotifications {
                     ))
                     .await?;
                 tx.commit().await?;
-                let Some(owner) = owner else { return Ok(None) };
+                let Some(owner) = owner else {
+                    return Ok(Vec::new());
+                };
                 templates::tenant_approved(
                     &owner.try_get::<String>("", "email")?,
                     &owner.try_get::<String>("", "display_name")?,
@@ -65,8 +70,66 @@ impl EmailNotifications {
                     &format!("{}/login", self.services.public_url.trim_end_matches('/')),
                 )
             }
-            _ => return Ok(None),
-        }))
+            _ => return Ok(Vec::new()),
+        })))
+    }
+
+    /// One email to each active user who looks after stock, when the
+    /// tenant has low-stock alerts switched on.
+    async fn low_stock(
+        &self,
+        tenant: TenantId,
+        data: &serde_json::Value,
+    ) -> AppResult<Vec<jobs::email::Email>> {
+        let tx = self.services.db.tenant_tx(tenant).await?;
+        let switched_on = tx
+            .query_one_raw(sql(
+                "SELECT 1 AS ok FROM tenant_modules f JOIN tenant_modules m
+                   ON m.tenant_id = f.tenant_id AND m.module_key = 'inventory' AND m.enabled
+                 WHERE f.tenant_id = $1 AND f.module_key = 'inventory.low_stock_alerts' AND f.enabled",
+                [tenant.as_uuid().into()],
+            ))
+            .await?
+            .is_some();
+        if !switched_on {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
+        let location = data["locationId"].as_str().unwrap_or_default();
+        let rows = tx
+            .query_all_raw(sql(
+                "SELECT DISTINCT u.email, u.display_name, t.name AS business,
+                        (SELECT name FROM locations WHERE tenant_id = $1 AND id::text = $2) AS location
+                 FROM users u
+                 JOIN tenants t ON t.id = u.tenant_id
+                 JOIN user_roles ur ON ur.tenant_id = u.tenant_id AND ur.user_id = u.id
+                 JOIN role_permissions rp ON rp.tenant_id = ur.tenant_id AND rp.role_id = ur.role_id
+                 WHERE u.tenant_id = $1 AND u.deleted_at IS NULL AND u.status = 'active'
+                   AND rp.permission = 'inventory.stock.adjust'
+                 ORDER BY u.email",
+                [tenant.as_uuid().into(), location.into()],
+            ))
+            .await?;
+        tx.commit().await?;
+        let text = |k: &str| data[k].as_str().unwrap_or_default().to_owned();
+        rows.iter()
+            .map(|r| {
+                Ok(templates::low_stock(
+                    &r.try_get::<String>("", "email")?,
+                    &r.try_get::<String>("", "display_name")?,
+                    &r.try_get::<String>("", "business")?,
+                    &r.try_get::<Option<String>>("", "location")?
+                        .unwrap_or_default(),
+                    &templates::StockFigures {
+                        sku: text("sku"),
+                        name: text("name"),
+                        unit: text("unit"),
+                        on_hand: text("onHand"),
+                        reorder_point: text("reorderPoint"),
+                    },
+                ))
+            })
+            .collect()
     }
 
     async fn business_name(&self, tenant: TenantId) -> AppResult<String> {
@@ -93,7 +156,10 @@ impl Consumer for EmailNotifications {
     fn wants(&self, event_type: &str) -> bool {
         matches!(
             event_type,
-            "identity.password_reset.requested" | "identity.user.invited" | "tenant.approved"
+            "identity.password_reset.requested"
+                | "identity.user.invited"
+                | "tenant.approved"
+                | "inventory.stock.low"
         )
     }
 
@@ -104,12 +170,15 @@ impl Consumer for EmailNotifications {
                     .tenant_id
                     .ok_or_else(|| AppError::internal("email event without tenant"))?,
             );
-            if let Some(email) = self.render(tenant, event).await? {
+            for (i, email) in self.render(tenant, event).await?.iter().enumerate() {
+                // The dedupe key keeps a replayed event from mailing twice.
+                let dedupe = match i {
+                    0 => format!("email:{}", event.event_id),
+                    n => format!("email:{}:{n}", event.event_id),
+                };
                 self.services
                     .queue
-                    .enqueue(
-                        &email.job(Some(tenant.as_uuid()), format!("email:{}", event.event_id))?,
-                    )
+                    .enqueue(&email.job(Some(tenant.as_uuid()), dedupe)?)
                     .await?;
             }
             let tx = self.services.db.tenant_tx(tenant).await?;

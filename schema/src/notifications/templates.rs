@@ -82,6 +82,33 @@ pub fn tenant_approved(to: &str, name: &str, business: &str, slug: &str, link: &
     }
 }
 
+/// A stock level as the low-stock email shows it.
+#[derive(Debug, Clone)]
+pub struct StockFigures {
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub on_hand: String,
+    pub reorder_point: String,
+}
+
+pub fn low_stock(to: &str, name: &str, business: &str, location: &str, s: &StockFigures) -> Email {
+    let lines = vec![
+        format!("Hello {name},"),
+        format!(
+            "{} ({}) is low at {location}: {} {} left, reorder point {} {}.",
+            s.name, s.sku, s.on_hand, s.unit, s.reorder_point, s.unit
+        ),
+        format!("Time to reorder for {business}."),
+    ];
+    Email {
+        to: to.to_owned(),
+        subject: format!("Low stock: {} at {location}", s.name),
+        text: format!("{}\n\n{}\n\n{}\n", lines[0], lines[1], lines[2]),
+        html: html(&format!("{} is low", s.name), &lines, None),
+    }
+}
+
 /// One line of a receipt.
 #[derive(Debug, Clone)]
 pub struct ReceiptLine {

@@ -90,6 +90,8 @@ pub struct ItemPatchBody {
 #[serde(rename_all = "camelCase")]
 pub struct AvailabilityBody {
     pub sold_out: bool,
+    /// One location only; everywhere when left out.
+    pub location_id: Option<Uuid>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -341,7 +343,14 @@ pub async fn set_availability(
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<AvailabilityBody>,
 ) -> Result<Data<ItemView>, ApiError> {
-    let item = menu::set_availability(&state.services.db, &ctx, path.id, body.sold_out).await?;
+    let item = menu::set_availability(
+        &state.services.db,
+        &ctx,
+        path.id,
+        body.sold_out,
+        body.location_id,
+    )
+    .await?;
     Ok(Data(view(&state, &ctx, item).await?))
 }
 
