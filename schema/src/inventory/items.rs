@@ -408,7 +408,7 @@ pub async fn set_reorder_point(
         return Err(AppError::invalid_field("reorderPoint", "must be 0 or more"));
     }
     let tx = db.tenant_tx(tenant).await?;
-    referenced(&tx, tenant, "stockItemId", item).await?;
+    find(&tx, tenant, item).await?;
     crate::locations::service::referenced(&tx, tenant, "locationId", location).await?;
     let before = level_in(&tx, tenant, item, location).await?;
     tx.execute_raw(sql(

@@ -122,7 +122,7 @@ pub(crate) async fn on_hand_as_of(
                    + COALESCE((SELECT sum(s.quantity_milli) FROM scope s
                                WHERE s.kind <> 'count_correction'
                                  AND (NOT EXISTS (SELECT 1 FROM last_count)
-                                      OR (s.occurred_at, s.id) > (SELECT (occurred_at, id) FROM last_count))), 0)
+                                      OR (s.occurred_at, s.id) > (SELECT occurred_at, id FROM last_count))), 0)
                    )::bigint AS on_hand",
             [
                 tenant.as_uuid().into(),
@@ -370,7 +370,7 @@ pub async fn adjust(
     let key = Key::optional("inventory.adjust", idempotency_key, &input)?;
     let tx = db.tenant_tx(tenant).await?;
     let result = idempotency::once(&tx, tenant, key.as_ref(), async || {
-        items::referenced(&tx, tenant, "stockItemId", input.stock_item_id).await?;
+        items::find(&tx, tenant, input.stock_item_id).await?;
         crate::locations::service::referenced(&tx, tenant, "locationId", input.location_id).await?;
         let applied = append(
             &tx,

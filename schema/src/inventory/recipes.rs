@@ -92,15 +92,16 @@ async fn load(tx: &DatabaseTransaction, tenant: TenantId, of: RecipeOf) -> AppRe
     })
 }
 
+/// The recipe's menu item or modifier must exist (else `NOT_FOUND`).
 async fn check_target(tx: &DatabaseTransaction, tenant: TenantId, of: RecipeOf) -> AppResult<()> {
-    let (query, field) = match of {
+    let (query, what) = match of {
         RecipeOf::MenuItem(_) => (
             "SELECT 1 AS ok FROM menu_items WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
-            "menuItemId",
+            "menu item",
         ),
         RecipeOf::Modifier(_) => (
             "SELECT 1 AS ok FROM modifiers WHERE tenant_id = $1 AND id = $2",
-            "modifierId",
+            "modifier",
         ),
     };
     let (_, id) = columns(of);
@@ -109,7 +110,7 @@ async fn check_target(tx: &DatabaseTransaction, tenant: TenantId, of: RecipeOf) 
         .await?
         .is_none()
     {
-        return Err(AppError::invalid_field(field, "not found"));
+        return Err(AppError::not_found(what));
     }
     Ok(())
 }
@@ -194,6 +195,7 @@ pub async fn set(
 pub async fn get(db: &Db, ctx: &RequestContext, of: RecipeOf) -> AppResult<Recipe> {
     let tenant = ctx.require(READ)?;
     let tx = db.tenant_tx(tenant).await?;
+    check_target(&tx, tenant, of).await?;
     let recipe = load(&tx, tenant, of).await?;
     tx.commit().await?;
     Ok(recipe)

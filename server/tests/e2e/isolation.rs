@@ -56,7 +56,23 @@ const ADMIN_PERMISSIONS: &[&str] = &[
     "menu.catalog.read",
     "menu.catalog.write",
     "menu.availability.write",
+    "admin.locations.manage",
+    "inventory.stock.read",
+    "inventory.item.write",
+    "inventory.stock.adjust",
+    "inventory.count.manage",
+    "inventory.transfer.manage",
+    "inventory.recipe.write",
 ];
+
+const STOCK_ITEM_VIEW: &str = "query($id: UUID!) { stockItem(id: $id) { id name active version menuItemId } stockLevels(stockItemId: $id) { locationId onHand reorderPoint } }";
+const STOCK_COUNT_VIEW: &str =
+    "query($id: UUID!) { stockCount(id: $id) { id status lines { stockItemId counted } } }";
+const STOCK_TRANSFER_VIEW: &str =
+    "query($id: UUID!) { stockTransfer(id: $id) { id status closedAt lines { quantity } } }";
+const RECIPE_VIEW: &str =
+    "query($id: UUID!) { recipe(menuItemId: $id) { components { stockItemId quantity } } }";
+const LOCATIONS_VIEW: &str = "{ locations { id name timezone active } }";
 
 const MENU_ITEM_VIEW: &str = "query($id: UUID!) { menuItem(id: $id) { id name priceMinor soldOut version variants { name } modifierGroups { id } } }";
 
@@ -78,6 +94,13 @@ struct Side {
     menu_category: Uuid,
     menu_item: Uuid,
     modifier_group: Uuid,
+    location: Uuid,
+    depot: Uuid,
+    stock_item: Uuid,
+    /// An open count with a line.
+    stock_count: Uuid,
+    /// A transfer in transit from the depot.
+    transfer: Uuid,
 }
 
 struct World {
@@ -167,7 +190,13 @@ async fn side(server: &TestServer, hint: &str) -> Side {
         )
         .await;
     let menu_item = id(&item["createMenuItem"]["id"]);
+    let inventory = inventory_of(server, &owner, menu_item).await;
     Side {
+        location: inventory.0,
+        depot: inventory.1,
+        stock_item: inventory.2,
+        stock_count: inventory.3,
+        transfer: inventory.4,
         t,
         owner_role,
         menu_category,
@@ -182,6 +211,68 @@ async fn side(server: &TestServer, hint: &str) -> Side {
         key: id(&key["createApiKey"]["apiKey"]["id"]),
         key_secret: key["createApiKey"]["secret"].as_str().unwrap().to_owned(),
     }
+}
+
+/// Locations and stock: (location, depot, stock item, open count, transfer in transit).
+async fn inventory_of(
+    server: &TestServer,
+    owner: &str,
+    menu_item: Uuid,
+) -> (Uuid, Uuid, Uuid, Uuid, Uuid) {
+    let location = crate::inventory::location(server, owner, "Shop").await;
+    let depot = crate::inventory::location(server, owner, "Depot").await;
+    let stock_item = crate::inventory::stock_item(server, owner, "BEANS", "KG").await;
+    for at in [&location, &depot] {
+        crate::inventory::adjust(
+            server,
+            owner,
+            json!({"stockItemId": stock_item, "locationId": at, "kind": "RECEIVED", "quantity": "5"}),
+        )
+        .await;
+    }
+    server
+        .gql_ok(
+            "mutation($i: SetReorderPointInput!) { setReorderPoint(input: $i) { low } }",
+            json!({"i": {"stockItemId": stock_item, "locationId": location, "reorderPoint": "1"}}),
+            Some(owner),
+        )
+        .await;
+    server
+        .gql_ok(
+            "mutation($i: SetRecipeInput!) { setRecipe(input: $i) { menuItemId } }",
+            json!({"i": {"menuItemId": menu_item, "components": [{"stockItemId": stock_item, "quantity": "0.018"}]}}),
+            Some(owner),
+        )
+        .await;
+    let count = server
+        .gql_ok(
+            "mutation($i: StartStockCountInput!) { startStockCount(input: $i) { id } }",
+            json!({"i": {"locationId": location}}),
+            Some(owner),
+        )
+        .await;
+    let count = id(&count["startStockCount"]["id"]);
+    server
+        .gql_ok(
+            "mutation($i: RecordStockCountInput!) { recordStockCount(input: $i) { id } }",
+            json!({"i": {"countId": count, "stockItemId": stock_item, "counted": "4"}}),
+            Some(owner),
+        )
+        .await;
+    let transfer = server
+        .gql_ok(
+            "mutation($i: SendStockTransferInput!) { sendStockTransfer(input: $i) { id } }",
+            json!({"i": {"fromLocationId": depot, "toLocationId": location, "lines": [{"stockItemId": stock_item, "quantity": "1"}]}}),
+            Some(owner),
+        )
+        .await;
+    (
+        id(&location.into()),
+        id(&depot.into()),
+        id(&stock_item.into()),
+        count,
+        id(&transfer["sendStockTransfer"]["id"]),
+    )
 }
 
 async fn world() -> World {
@@ -235,6 +326,17 @@ const SNAPSHOT: &[(&str, &str)] = &[
     // Presenting a key stamps `last_used_at`; that is no change to the key.
     ("api_keys", "to_jsonb(t) - 'last_used_at'"),
     ("audit_events", "to_jsonb(t)"),
+    ("locations", "to_jsonb(t)"),
+    ("menu_item_locations", "to_jsonb(t)"),
+    ("stock_items", "to_jsonb(t)"),
+    ("stock_levels", "to_jsonb(t)"),
+    ("stock_movements", "to_jsonb(t)"),
+    ("stock_counts", "to_jsonb(t)"),
+    ("stock_count_lines", "to_jsonb(t)"),
+    ("stock_transfers", "to_jsonb(t)"),
+    ("stock_transfer_lines", "to_jsonb(t)"),
+    ("recipe_components", "to_jsonb(t)"),
+    ("idempotency_keys", "to_jsonb(t)"),
     // The relay moves delivery columns on its own; what matters is which events exist.
     (
         "event_outbox",
@@ -302,6 +404,93 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     vec![
+        Case {
+            name: "updateLocation of B's location",
+            document: "mutation($i: UpdateLocationInput!) { updateLocation(input: $i) { id } }",
+            variables: |w| json!({"i": {"locationId": w.b.location, "name": "Hijacked"}}),
+            witness: (LOCATIONS_VIEW, |_| json!({})),
+        },
+        Case {
+            name: "stockItem(id) of B's item",
+            document: "query($id: UUID!) { stockItem(id: $id) { id } }",
+            variables: |w| json!({"id": w.b.stock_item}),
+            witness: (STOCK_ITEM_VIEW, |w| json!({"id": w.b.stock_item})),
+        },
+        Case {
+            name: "updateStockItem of B's item",
+            document: "mutation($i: UpdateStockItemInput!) { updateStockItem(input: $i) { id } }",
+            variables: |w| json!({"i": {"stockItemId": w.b.stock_item, "name": "Hijacked", "active": false}}),
+            witness: (STOCK_ITEM_VIEW, |w| json!({"id": w.b.stock_item})),
+        },
+        Case {
+            name: "setReorderPoint of B's item",
+            document: "mutation($i: SetReorderPointInput!) { setReorderPoint(input: $i) { low } }",
+            variables: |w| json!({"i": {"stockItemId": w.b.stock_item, "locationId": w.a.location, "reorderPoint": "100"}}),
+            witness: (STOCK_ITEM_VIEW, |w| json!({"id": w.b.stock_item})),
+        },
+        Case {
+            name: "adjustStock of B's item",
+            document: "mutation($i: AdjustStockInput!) { adjustStock(input: $i) { movement { id } } }",
+            variables: |w| {
+                json!({"i": {"stockItemId": w.b.stock_item, "locationId": w.a.location, "kind": "WASTE",
+                             "quantity": "5", "idempotencyKey": "iso-1"}})
+            },
+            witness: (STOCK_ITEM_VIEW, |w| json!({"id": w.b.stock_item})),
+        },
+        Case {
+            name: "stockCount(id) of B's count",
+            document: "query($id: UUID!) { stockCount(id: $id) { id } }",
+            variables: |w| json!({"id": w.b.stock_count}),
+            witness: (STOCK_COUNT_VIEW, |w| json!({"id": w.b.stock_count})),
+        },
+        Case {
+            name: "recordStockCount on B's count",
+            document: "mutation($i: RecordStockCountInput!) { recordStockCount(input: $i) { id } }",
+            variables: |w| json!({"i": {"countId": w.b.stock_count, "stockItemId": w.a.stock_item, "counted": "0"}}),
+            witness: (STOCK_COUNT_VIEW, |w| json!({"id": w.b.stock_count})),
+        },
+        Case {
+            name: "postStockCount of B's count",
+            document: "mutation($i: StockCountIdInput!) { postStockCount(input: $i) { id } }",
+            variables: |w| json!({"i": {"countId": w.b.stock_count}}),
+            witness: (STOCK_COUNT_VIEW, |w| json!({"id": w.b.stock_count})),
+        },
+        Case {
+            name: "cancelStockCount of B's count",
+            document: "mutation($i: StockCountIdInput!) { cancelStockCount(input: $i) { id } }",
+            variables: |w| json!({"i": {"countId": w.b.stock_count}}),
+            witness: (STOCK_COUNT_VIEW, |w| json!({"id": w.b.stock_count})),
+        },
+        Case {
+            name: "stockTransfer(id) of B's transfer",
+            document: "query($id: UUID!) { stockTransfer(id: $id) { id } }",
+            variables: |w| json!({"id": w.b.transfer}),
+            witness: (STOCK_TRANSFER_VIEW, |w| json!({"id": w.b.transfer})),
+        },
+        Case {
+            name: "receiveStockTransfer of B's transfer",
+            document: "mutation($i: StockTransferIdInput!) { receiveStockTransfer(input: $i) { id } }",
+            variables: |w| json!({"i": {"transferId": w.b.transfer}}),
+            witness: (STOCK_TRANSFER_VIEW, |w| json!({"id": w.b.transfer})),
+        },
+        Case {
+            name: "cancelStockTransfer of B's transfer",
+            document: "mutation($i: StockTransferIdInput!) { cancelStockTransfer(input: $i) { id } }",
+            variables: |w| json!({"i": {"transferId": w.b.transfer}}),
+            witness: (STOCK_TRANSFER_VIEW, |w| json!({"id": w.b.transfer})),
+        },
+        Case {
+            name: "recipe of B's menu item",
+            document: "query($id: UUID!) { recipe(menuItemId: $id) { menuItemId } }",
+            variables: |w| json!({"id": w.b.menu_item}),
+            witness: (RECIPE_VIEW, |w| json!({"id": w.b.menu_item})),
+        },
+        Case {
+            name: "setRecipe of B's menu item",
+            document: "mutation($i: SetRecipeInput!) { setRecipe(input: $i) { menuItemId } }",
+            variables: |w| json!({"i": {"menuItemId": w.b.menu_item, "components": []}}),
+            witness: (RECIPE_VIEW, |w| json!({"id": w.b.menu_item})),
+        },
         Case {
             name: "menuItem(id) of B's item",
             document: "query($id: UUID!) { menuItem(id: $id) { id name } }",
@@ -652,6 +841,67 @@ fn lists() -> Vec<List> {
             },
         },
         List {
+            name: "locations",
+            document: "{ locations { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["locations"]),
+                    BTreeSet::from([w.a.location, w.a.depot])
+                )
+            },
+        },
+        List {
+            name: "stockItems",
+            document: "{ stockItems(first: 100) { nodes { id } } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["stockItems"]["nodes"]),
+                    BTreeSet::from([w.a.stock_item])
+                )
+            },
+        },
+        List {
+            name: "stockLevels",
+            document: "{ stockLevels { stockItemId locationId } }",
+            check: |w, data, _| {
+                for level in data["stockLevels"].as_array().unwrap() {
+                    assert_eq!(level["stockItemId"], json!(w.a.stock_item));
+                }
+                assert_eq!(data["stockLevels"].as_array().unwrap().len(), 2);
+            },
+        },
+        List {
+            name: "stockMovements",
+            document: "{ stockMovements(first: 100) { nodes { id stockItemId } } }",
+            check: |w, data, _| {
+                let nodes = data["stockMovements"]["nodes"].as_array().unwrap();
+                assert_eq!(nodes.len(), 3, "two deliveries and the transfer out");
+                for m in nodes {
+                    assert_eq!(m["stockItemId"], json!(w.a.stock_item));
+                }
+            },
+        },
+        List {
+            name: "stockCounts",
+            document: "{ stockCounts { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["stockCounts"]),
+                    BTreeSet::from([w.a.stock_count])
+                )
+            },
+        },
+        List {
+            name: "stockTransfers",
+            document: "{ stockTransfers { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["stockTransfers"]),
+                    BTreeSet::from([w.a.transfer])
+                )
+            },
+        },
+        List {
             name: "apiKeys",
             document: "{ apiKeys { id } }",
             check: |w, data, _| assert_eq!(ids_at(&data["apiKeys"]), BTreeSet::from([w.a.key])),
@@ -707,6 +957,11 @@ async fn lists_hold_only_the_callers_rows() {
         "SELECT id FROM api_keys WHERE tenant_id = $1",
         "SELECT id FROM audit_events WHERE tenant_id = $1",
         "SELECT id FROM event_outbox WHERE tenant_id = $1",
+        "SELECT id FROM locations WHERE tenant_id = $1",
+        "SELECT id FROM stock_items WHERE tenant_id = $1",
+        "SELECT id FROM stock_movements WHERE tenant_id = $1",
+        "SELECT id FROM stock_counts WHERE tenant_id = $1",
+        "SELECT id FROM stock_transfers WHERE tenant_id = $1",
     ] {
         foreign.extend(
             ids_in_db(db, sql, w.b.t.id)

@@ -31,6 +31,17 @@ const TENANT_TABLES: &[&str] = &[
     "modifier_groups",
     "modifiers",
     "menu_item_modifier_groups",
+    "locations",
+    "menu_item_locations",
+    "stock_items",
+    "stock_levels",
+    "stock_movements",
+    "stock_counts",
+    "stock_count_lines",
+    "stock_transfers",
+    "stock_transfer_lines",
+    "recipe_components",
+    "idempotency_keys",
 ];
 
 /// Two tenants with a row in every tenant table, written as the owner.
@@ -69,6 +80,19 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
             INSERT INTO modifier_groups (tenant_id, id, name, min_select, max_select) VALUES ('{t}', '{t}', 'Milk', 0, 1);
             INSERT INTO modifiers (tenant_id, id, group_id, name) VALUES ('{t}', gen_random_uuid(), '{t}', 'Oat');
             INSERT INTO menu_item_modifier_groups (tenant_id, item_id, group_id) VALUES ('{t}', '{t}', '{t}');
+            INSERT INTO locations (tenant_id, id, name) VALUES ('{t}', '{t}', 'Shop');
+            INSERT INTO locations (tenant_id, id, name) VALUES ('{t}', '{user}', 'Depot');
+            INSERT INTO menu_item_locations (tenant_id, item_id, location_id, sold_out) VALUES ('{t}', '{t}', '{t}', true);
+            INSERT INTO stock_items (tenant_id, id, sku, name, unit) VALUES ('{t}', '{t}', 'BEANS', 'Beans', 'kg');
+            INSERT INTO stock_levels (tenant_id, stock_item_id, location_id, on_hand_milli) VALUES ('{t}', '{t}', '{t}', 1000);
+            INSERT INTO stock_movements (tenant_id, id, stock_item_id, location_id, kind, quantity_milli, occurred_at)
+              VALUES ('{t}', gen_random_uuid(), '{t}', '{t}', 'received', 1000, now());
+            INSERT INTO stock_counts (tenant_id, id, location_id) VALUES ('{t}', '{t}', '{t}');
+            INSERT INTO stock_count_lines (tenant_id, count_id, stock_item_id, counted_milli, counted_at) VALUES ('{t}', '{t}', '{t}', 1000, now());
+            INSERT INTO stock_transfers (tenant_id, id, from_location_id, to_location_id) VALUES ('{t}', '{t}', '{t}', '{user}');
+            INSERT INTO stock_transfer_lines (tenant_id, transfer_id, stock_item_id, quantity_milli) VALUES ('{t}', '{t}', '{t}', 1);
+            INSERT INTO recipe_components (tenant_id, id, menu_item_id, stock_item_id, quantity_milli) VALUES ('{t}', gen_random_uuid(), '{t}', '{t}', 18);
+            INSERT INTO idempotency_keys (tenant_id, operation, key, request_hash, expires_at) VALUES ('{t}', 'op', 'k', 'h', now() + interval '7 days');
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)
@@ -178,7 +202,9 @@ async fn a_tenant_sees_and_writes_only_its_own_rows() {
     let app = app_db(&db);
     let tx = app.tenant_tx(a).await.unwrap();
     for table in TENANT_TABLES {
-        assert_eq!(count(&tx, table).await, 1, "{table} as tenant A");
+        // Each tenant has two locations (a transfer needs both ends).
+        let seeded = if *table == "locations" { 2 } else { 1 };
+        assert_eq!(count(&tx, table).await, seeded, "{table} as tenant A");
     }
     drop(tx);
     // Writing B's row while scoped to A is refused by the policy's WITH CHECK.
