@@ -13,6 +13,7 @@ mod exports;
 mod graphql;
 mod health;
 mod identity;
+mod inventory;
 mod isolation;
 mod menu;
 mod notifications;
