@@ -161,6 +161,14 @@ impl RequestContext {
         Ok(tenant)
     }
 
+    /// Whether a feature of a module (`pos.tips`) is switched on for the
+    /// caller's tenant. Features share the module switches' table.
+    pub fn feature_enabled(&self, feature: &str) -> bool {
+        self.access
+            .as_deref()
+            .is_some_and(|a| a.enabled_modules.contains(feature))
+    }
+
     /// Whether [`require`](Self::require) would pass.
     pub fn can(&self, permission: &str) -> bool {
         self.require(permission).is_ok()

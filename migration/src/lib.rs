@@ -11,6 +11,7 @@ mod m20261124_000005_event_streams;
 mod m20261124_000006_exports;
 mod m20261124_000007_menu;
 mod m20261125_000008_locations_inventory;
+mod m20261125_000009_pos;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_exports::Migration),
             Box::new(m20261124_000007_menu::Migration),
             Box::new(m20261125_000008_locations_inventory::Migration),
+            Box::new(m20261125_000009_pos::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! events and which handlers run which jobs. The server hands both to the
 //! `jobs` runner, which knows no module.
 
+use crate::inventory::consumer::StockDeduction;
 use crate::notifications::consumer::EmailNotifications;
 use crate::reporting::exports::{EXPORT_JOB, ExportRunner};
 use crate::services::Services;
@@ -11,9 +12,13 @@ use jobs::worker::Registry;
 
 /// Event consumers of every module.
 pub fn consumers(services: &Services) -> Consumers {
-    Consumers::new().with(EmailNotifications {
-        services: services.clone(),
-    })
+    Consumers::new()
+        .with(EmailNotifications {
+            services: services.clone(),
+        })
+        .with(StockDeduction {
+            services: services.clone(),
+        })
 }
 
 /// Job handlers of every module (consumer jobs are added by the runner).

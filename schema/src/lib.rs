@@ -20,6 +20,7 @@ pub mod menu;
 pub mod module_registry;
 pub mod notifications;
 pub mod pagination;
+pub mod pos;
 pub mod quantity;
 pub mod rbac;
 pub mod reporting;
@@ -45,6 +46,7 @@ pub struct QueryRoot(
     menu::graphql::MenuQuery,
     locations::graphql::LocationsQuery,
     inventory::graphql::InventoryQuery,
+    pos::graphql::PosQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -59,6 +61,7 @@ pub struct MutationRoot(
     menu::graphql::MenuMutation,
     locations::graphql::LocationsMutation,
     inventory::graphql::InventoryMutation,
+    pos::graphql::PosMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -67,6 +70,7 @@ pub struct SubscriptionRoot(
     events::graphql::EventsSubscription,
     menu::graphql::MenuSubscription,
     inventory::graphql::InventorySubscription,
+    pos::graphql::PosSubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -65,6 +65,23 @@ pub fn request_data(services: &Services, ctx: RequestContext) -> async_graphql::
         },
         tokio::spawn,
     ));
+    macro_rules! scoped {
+        ($($loader:ident),*) => {$(
+            data.insert(DataLoader::new(
+                $loader {
+                    services: services.clone(),
+                    tenant: ctx.tenant_id(),
+                },
+                tokio::spawn,
+            ));
+        )*};
+    }
+    scoped!(
+        LinesByTicket,
+        PaymentsByTicket,
+        RefundsByTicket,
+        MenuItemById
+    );
     data.insert(ctx);
     data
 }
@@ -141,5 +158,100 @@ impl Loader<Uuid> for SoldOutLocationsByItem {
             out.entry(item).or_default().push(location);
         }
         Ok(out)
+    }
+}
+
+/// Groups rows by a key, with an empty list for keys that have none.
+fn group<T>(keys: &[Uuid], rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
+    let mut out: HashMap<Uuid, Vec<T>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for row in rows {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    out
+}
+
+fn tenant_of(tenant: Option<TenantId>) -> Result<TenantId, Arc<AppError>> {
+    tenant.ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))
+}
+
+/// Lines of tickets, one query per list.
+pub struct LinesByTicket {
+    services: Services,
+    tenant: Option<TenantId>,
+}
+
+impl Loader<Uuid> for LinesByTicket {
+    type Value = Vec<crate::pos::tickets::TicketLine>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows =
+            crate::pos::tickets::lines_of_tickets(&self.services.db, tenant_of(self.tenant)?, keys)
+                .await
+                .map_err(Arc::new)?;
+        Ok(group(keys, rows, |l| l.ticket_id))
+    }
+}
+
+/// Payments of tickets, one query per list.
+pub struct PaymentsByTicket {
+    services: Services,
+    tenant: Option<TenantId>,
+}
+
+impl Loader<Uuid> for PaymentsByTicket {
+    type Value = Vec<crate::pos::payments::Payment>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = crate::pos::payments::payments_of_tickets(
+            &self.services.db,
+            tenant_of(self.tenant)?,
+            keys,
+        )
+        .await
+        .map_err(Arc::new)?;
+        Ok(group(keys, rows, |p| p.ticket_id))
+    }
+}
+
+/// Refunds of tickets, one query per list.
+pub struct RefundsByTicket {
+    services: Services,
+    tenant: Option<TenantId>,
+}
+
+impl Loader<Uuid> for RefundsByTicket {
+    type Value = Vec<crate::pos::payments::Refund>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = crate::pos::payments::refunds_of_tickets(
+            &self.services.db,
+            tenant_of(self.tenant)?,
+            keys,
+        )
+        .await
+        .map_err(Arc::new)?;
+        Ok(group(keys, rows, |r| r.ticket_id))
+    }
+}
+
+/// Menu items by id (deleted ones too: a ticket line outlives its item), one query per list.
+pub struct MenuItemById {
+    services: Services,
+    tenant: Option<TenantId>,
+}
+
+impl Loader<Uuid> for MenuItemById {
+    type Value = crate::menu::service::Item;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows =
+            crate::menu::service::items_by_ids(&self.services.db, tenant_of(self.tenant)?, keys)
+                .await
+                .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|i| (i.id, i)).collect())
     }
 }

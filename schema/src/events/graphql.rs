@@ -57,9 +57,11 @@ impl EventsSubscription {
     }
 }
 
-/// A typed subscription over one event type: each event's data, with its
-/// stream `sequence`, read as `T`, and kept when `keep` says so. Replay,
-/// ordering and permission filtering are those of [`service::subscribe`].
+/// A typed subscription over one event type (or, when `event_type` ends
+/// with a dot, a family of them): each event's data, with its stream
+/// `sequence` and its `eventType`, read as `T`, and kept when `keep` says
+/// so. Replay, ordering and permission filtering are those of
+/// [`service::subscribe`].
 pub async fn watch<T, F>(
     ctx: &Context<'_>,
     event_type: &'static str,
@@ -79,12 +81,13 @@ where
     .await?;
     Ok(ReceiverStream::new(rx).filter_map(move |item| match item {
         Err(err) => Some(Err(async_graphql::Error::from(err))),
-        // `types` matches prefixes; this view wants the one type.
-        Ok(event) if event.event_type != event_type => None,
+        // `types` matches prefixes; a view of one type wants just that one.
+        Ok(event) if !event_type.ends_with('.') && event.event_type != event_type => None,
         Ok(event) => {
             let mut data = event.data;
             if let Some(fields) = data.as_object_mut() {
                 fields.insert("sequence".into(), event.sequence.unwrap_or_default().into());
+                fields.insert("eventType".into(), event.event_type.clone().into());
             }
             match serde_json::from_value::<T>(data) {
                 Ok(value) => keep(&value).then_some(Ok(value)),

@@ -7,6 +7,7 @@
 //! still lands where it happened. `stock_levels` caches that figure and is
 //! updated under a row lock in the transaction that appends the movement.
 
+pub mod consumer;
 pub mod counts;
 pub mod graphql;
 pub mod items;

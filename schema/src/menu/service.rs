@@ -834,6 +834,19 @@ pub async fn delete_item(db: &Db, ctx: &RequestContext, id: Uuid) -> AppResult<I
     Ok(before)
 }
 
+/// Items by id, deleted ones included (dataloader for ticket lines).
+pub async fn items_by_ids(db: &Db, tenant: TenantId, ids: &[Uuid]) -> AppResult<Vec<Item>> {
+    let tx = db.tenant_tx(tenant).await?;
+    let rows = Item::find_by_statement(sql(
+        &format!("SELECT {ITEM_COLUMNS} FROM menu_items WHERE tenant_id = $1 AND id = ANY($2)"),
+        [tenant.as_uuid().into(), ids.to_vec().into()],
+    ))
+    .all(&tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
 /// Variants of many items at once (dataloader).
 pub async fn variants_of(db: &Db, tenant: TenantId, items: &[Uuid]) -> AppResult<Vec<Variant>> {
     let tx = db.tenant_tx(tenant).await?;

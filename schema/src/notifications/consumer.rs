@@ -32,6 +32,16 @@ impl EmailNotifications {
         if event.event_type == "inventory.stock.low" {
             return self.low_stock(tenant, data).await;
         }
+        if event.event_type == "pos.receipt.email_requested" {
+            let ticket = data["ticketId"]
+                .as_str()
+                .and_then(|t| uuid::Uuid::parse_str(t).ok())
+                .ok_or_else(|| AppError::internal("receipt request without ticket"))?;
+            return Ok(vec![
+                crate::pos::receipts::email_of(&self.services.db, tenant, ticket, &text("email"))
+                    .await?,
+            ]);
+        }
         Ok(Vec::from_iter(Some(match event.event_type.as_str() {
             "identity.password_reset.requested" => templates::password_reset(
                 &text("email"),
@@ -160,6 +170,7 @@ impl Consumer for EmailNotifications {
                 | "identity.user.invited"
                 | "tenant.approved"
                 | "inventory.stock.low"
+                | "pos.receipt.email_requested"
         )
     }
 

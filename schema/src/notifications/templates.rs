@@ -109,15 +109,6 @@ pub fn low_stock(to: &str, name: &str, business: &str, location: &str, s: &Stock
     }
 }
 
-/// One line of a receipt.
-#[derive(Debug, Clone)]
-pub struct ReceiptLine {
-    pub name: String,
-    pub quantity: i64,
-    /// Minor units, already multiplied by the quantity.
-    pub total_minor: i64,
-}
-
 /// Formats minor units with two decimals and the currency code.
 pub fn money(minor: i64, currency: &str) -> String {
     let sign = if minor < 0 { "-" } else { "" };
@@ -125,71 +116,13 @@ pub fn money(minor: i64, currency: &str) -> String {
     format!("{sign}{}.{:02} {currency}", abs / 100, abs % 100)
 }
 
-pub fn receipt(
-    to: &str,
-    business: &str,
-    number: &str,
-    lines: &[ReceiptLine],
-    total_minor: i64,
-    currency: &str,
-) -> Email {
-    let mut text = format!("{business}\nReceipt {number}\n\n");
-    let mut rows = String::new();
-    for line in lines {
-        let amount = money(line.total_minor, currency);
-        text.push_str(&format!("{} x {}  {amount}\n", line.quantity, line.name));
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td style=\"text-align:right\">{}</td></tr>",
-            line.quantity,
-            escape(&line.name),
-            escape(&amount)
-        ));
-    }
-    let total = money(total_minor, currency);
-    text.push_str(&format!("\nTotal  {total}\n\nThank you!\n"));
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family:sans-serif\"><h1>{}</h1><p>Receipt {}</p><table>{rows}</table><p><strong>Total {}</strong></p><p>Thank you!</p></body></html>",
-        escape(business),
-        escape(number),
-        escape(&total)
-    );
-    Email {
-        to: to.to_owned(),
-        subject: format!("Your receipt from {business}"),
-        text,
-        html,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn receipts_list_lines_and_total() {
-        let lines = vec![
-            ReceiptLine {
-                name: "Flat white".into(),
-                quantity: 2,
-                total_minor: 700,
-            },
-            ReceiptLine {
-                name: "Croissant <warm>".into(),
-                quantity: 1,
-                total_minor: 325,
-            },
-        ];
-        let mail = receipt(
-            "a@b.co",
-            "Corner Cafe",
-            "2026-11-24-0042",
-            &lines,
-            1025,
-            "EUR",
-        );
-        assert!(mail.text.contains("2 x Flat white  7.00 EUR"));
-        assert!(mail.text.contains("Total  10.25 EUR"));
-        assert!(mail.html.contains("Croissant &lt;warm&gt;"));
+    fn money_has_two_decimals_and_a_sign() {
+        assert_eq!(money(1025, "EUR"), "10.25 EUR");
         assert_eq!(money(-5, "EUR"), "-0.05 EUR");
     }
 
