@@ -5,7 +5,9 @@
 //! (`#[schema(as = ...)]` gives them the domain name). The envelopes below
 //! document `{data}`, `{data, pagination}` and `{error}`.
 
-use super::v1::{auth, exports, menu, module_registry, rbac, system, tenants};
+use super::v1::{
+    auth, exports, inventory, locations, menu, module_registry, rbac, system, tenants,
+};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -33,6 +35,32 @@ use utoipa::{Modify, OpenApi, ToSchema};
         menu::update_item,
         menu::set_availability,
         menu::delete_item,
+        locations::list_locations,
+        locations::create_location,
+        locations::update_location,
+        inventory::list_stock_items,
+        inventory::create_stock_item,
+        inventory::get_stock_item,
+        inventory::update_stock_item,
+        inventory::stock_levels,
+        inventory::set_reorder_point,
+        inventory::adjust_stock,
+        inventory::stock_movements,
+        inventory::list_counts,
+        inventory::start_count,
+        inventory::get_count,
+        inventory::record_count_line,
+        inventory::post_count,
+        inventory::cancel_count,
+        inventory::list_transfers,
+        inventory::send_transfer,
+        inventory::get_transfer,
+        inventory::receive_transfer,
+        inventory::cancel_transfer,
+        inventory::get_menu_item_recipe,
+        inventory::set_menu_item_recipe,
+        inventory::get_modifier_recipe,
+        inventory::set_modifier_recipe,
         auth::signup,
         auth::login,
         auth::superadmin_login,
@@ -84,7 +112,9 @@ use utoipa::{Modify, OpenApi, ToSchema};
         (name = "rbac", description = "Roles, users, API keys and the audit trail of the caller's business"),
         (name = "module-registry", description = "The catalogue of modules and features"),
         (name = "exports", description = "Report and backup files, downloadable by their business only"),
-        (name = "menu", description = "Categories, items, variants, modifier groups and availability")
+        (name = "menu", description = "Categories, items, variants, modifier groups and availability"),
+        (name = "locations", description = "The business's shops, kitchens and warehouses"),
+        (name = "inventory", description = "Stock items, levels, the ledger, counts, transfers, reorder points and recipes. Quantities are decimal strings in answers; requests may send strings or numbers")
     )
 )]
 pub struct ApiDoc;

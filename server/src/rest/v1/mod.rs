@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod exports;
+pub mod inventory;
+pub mod locations;
 pub mod menu;
 pub mod module_registry;
 pub mod rbac;
@@ -43,6 +45,63 @@ pub fn router() -> Router<AppState> {
                 .delete(menu::delete_item),
         )
         .route("/menu/items/{id}/availability", put(menu::set_availability))
+        // locations
+        .route(
+            "/locations",
+            get(locations::list_locations).post(locations::create_location),
+        )
+        .route("/locations/{id}", patch(locations::update_location))
+        // inventory
+        .route(
+            "/inventory/items",
+            get(inventory::list_stock_items).post(inventory::create_stock_item),
+        )
+        .route(
+            "/inventory/items/{id}",
+            get(inventory::get_stock_item).patch(inventory::update_stock_item),
+        )
+        .route(
+            "/inventory/items/{id}/reorder-points/{locationId}",
+            put(inventory::set_reorder_point),
+        )
+        .route("/inventory/levels", get(inventory::stock_levels))
+        .route("/inventory/adjustments", post(inventory::adjust_stock))
+        .route("/inventory/movements", get(inventory::stock_movements))
+        .route(
+            "/inventory/counts",
+            get(inventory::list_counts).post(inventory::start_count),
+        )
+        .route("/inventory/counts/{id}", get(inventory::get_count))
+        .route(
+            "/inventory/counts/{id}/lines/{stockItemId}",
+            put(inventory::record_count_line),
+        )
+        .route("/inventory/counts/{id}/post", post(inventory::post_count))
+        .route(
+            "/inventory/counts/{id}/cancel",
+            post(inventory::cancel_count),
+        )
+        .route(
+            "/inventory/transfers",
+            get(inventory::list_transfers).post(inventory::send_transfer),
+        )
+        .route("/inventory/transfers/{id}", get(inventory::get_transfer))
+        .route(
+            "/inventory/transfers/{id}/receive",
+            post(inventory::receive_transfer),
+        )
+        .route(
+            "/inventory/transfers/{id}/cancel",
+            post(inventory::cancel_transfer),
+        )
+        .route(
+            "/inventory/recipes/menu-items/{id}",
+            get(inventory::get_menu_item_recipe).put(inventory::set_menu_item_recipe),
+        )
+        .route(
+            "/inventory/recipes/modifiers/{id}",
+            get(inventory::get_modifier_recipe).put(inventory::set_modifier_recipe),
+        )
         // auth
         .route("/auth/signup", post(auth::signup))
         .route("/auth/login", post(auth::login))

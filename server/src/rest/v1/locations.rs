@@ -1,0 +1,108 @@
+//! `/v1/locations`: the business's shops, kitchens and warehouses, over the
+//! same locations service as GraphQL.
+
+use super::IdPath;
+use crate::http::errors::ApiError;
+use crate::rest::openapi::{DataDoc, ErrorBody};
+use crate::rest::{Created, Data, JsonBody, PathParams};
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use kernel::RequestContext;
+use schema::locations::service::{self as locations, Location};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationBody {
+    /// 1 to 100 characters, unique in the business.
+    pub name: String,
+    /// IANA time zone such as `Europe/Paris`; UTC when left out.
+    pub timezone: Option<String>,
+}
+
+/// Leave a field out to keep it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationPatch {
+    pub name: Option<String>,
+    /// IANA time zone such as `Europe/Paris`.
+    pub timezone: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/v1/locations", tag = "locations", security(("bearer" = [])),
+    responses((status = 200, description = "The business's locations, by name", body = DataDoc<Vec<LocationSchema>>),
+              (status = 401, description = "Not signed in to a business", body = ErrorBody)))]
+pub async fn list_locations(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+) -> Result<Data<Vec<Location>>, ApiError> {
+    Ok(Data(locations::list(&state.services.db, &ctx).await?))
+}
+
+#[utoipa::path(post, path = "/v1/locations", tag = "locations", security(("bearer" = [])), request_body = LocationBody,
+    responses((status = 201, description = "The new location", body = DataDoc<LocationSchema>),
+              (status = 400, description = "Bad name or time zone", body = ErrorBody),
+              (status = 403, description = "Missing `admin.locations.manage`", body = ErrorBody),
+              (status = 409, description = "A location with that name exists", body = ErrorBody)))]
+pub async fn create_location(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    JsonBody(body): JsonBody<LocationBody>,
+) -> Result<Created<Location>, ApiError> {
+    Ok(Created(
+        locations::create(
+            &state.services.db,
+            &ctx,
+            &body.name,
+            body.timezone.as_deref(),
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(patch, path = "/v1/locations/{id}", tag = "locations", security(("bearer" = [])), request_body = LocationPatch,
+    params(("id" = Uuid, Path, description = "Location id")),
+    responses((status = 200, description = "The location", body = DataDoc<LocationSchema>),
+              (status = 400, description = "Bad name or time zone", body = ErrorBody),
+              (status = 403, description = "Missing `admin.locations.manage`", body = ErrorBody),
+              (status = 404, description = "No such location", body = ErrorBody),
+              (status = 409, description = "A location with that name exists", body = ErrorBody)))]
+pub async fn update_location(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+    JsonBody(body): JsonBody<LocationPatch>,
+) -> Result<Data<Location>, ApiError> {
+    Ok(Data(
+        locations::update(
+            &state.services.db,
+            &ctx,
+            path.id,
+            body.name.as_deref(),
+            body.timezone.as_deref(),
+            body.active,
+        )
+        .await?,
+    ))
+}
+
+// ---------------------------------------------------------------- documented shapes
+
+/// A place the business sells or keeps stock.
+#[derive(ToSchema)]
+#[schema(as = Location, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct LocationSchema {
+    id: Uuid,
+    name: String,
+    /// IANA time zone; the business day follows it.
+    timezone: String,
+    active: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
