@@ -74,8 +74,10 @@ impl Db {
                 })
             })
             .connect_lazy_with(connect);
+        let mut conn = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+        conn.set_metric_callback(count_statement);
         Ok(Self {
-            conn: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+            conn,
             max_connections: options.max_connections,
         })
     }
@@ -145,4 +147,22 @@ impl Db {
     pub fn pg_pool(&self) -> &sqlx::PgPool {
         self.conn.get_postgres_connection_pool()
     }
+}
+
+/// Counts and times every statement: `db_statements_total{kind}` (kind is
+/// `query`, or `session` for the settings a transaction starts with) and
+/// `db_statement_duration_seconds`. Listing pages with dataloaders should
+/// cost a fixed number of queries however long the page is; this is where
+/// that shows.
+fn count_statement(info: &sea_orm::metric::Info<'_>) {
+    let sql = info.statement.sql.trim_start();
+    let kind = if sql.starts_with("SELECT set_config(") || sql.starts_with("SET ") {
+        "session"
+    } else {
+        "query"
+    };
+    let outcome = if info.failed { "error" } else { "ok" };
+    metrics::counter!("db_statements_total", "kind" => kind, "outcome" => outcome).increment(1);
+    metrics::histogram!("db_statement_duration_seconds", "kind" => kind)
+        .record(info.elapsed.as_secs_f64());
 }

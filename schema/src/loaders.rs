@@ -65,14 +65,17 @@ pub fn request_data(services: &Services, ctx: RequestContext) -> async_graphql::
         },
         tokio::spawn,
     ));
+    // These cache for the request, so a list resolver can prime them with
+    // a whole page's relations (`feed_many`).
     macro_rules! scoped {
         ($($loader:ident),*) => {$(
-            data.insert(DataLoader::new(
+            data.insert(DataLoader::with_cache(
                 $loader {
                     services: services.clone(),
                     tenant: ctx.tenant_id(),
                 },
                 tokio::spawn,
+                async_graphql::dataloader::HashMapCache::default(),
             ));
         )*};
     }
@@ -161,8 +164,15 @@ impl Loader<Uuid> for SoldOutLocationsByItem {
     }
 }
 
+/// A loader that caches for its request (and can be primed with `feed_many`).
+pub type Cached<T> = DataLoader<T, async_graphql::dataloader::HashMapCache>;
+
 /// Groups rows by a key, with an empty list for keys that have none.
-fn group<T>(keys: &[Uuid], rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
+pub(crate) fn group<T>(
+    keys: &[Uuid],
+    rows: Vec<T>,
+    key: impl Fn(&T) -> Uuid,
+) -> HashMap<Uuid, Vec<T>> {
     let mut out: HashMap<Uuid, Vec<T>> = keys.iter().map(|k| (*k, Vec::new())).collect();
     for row in rows {
         out.entry(key(&row)).or_default().push(row);

@@ -87,10 +87,6 @@ impl Quantity {
             .map(Self)
             .ok_or_else(|| AppError::validation("quantity out of range"))
     }
-
-    pub fn neg(self) -> Self {
-        Self(-self.0)
-    }
 }
 
 impl fmt::Display for Quantity {

@@ -195,10 +195,11 @@ pub(crate) async fn append(
     if !is_count && delta == 0 {
         return Err(AppError::invalid_field("quantity", "must not be zero"));
     }
-    tx.execute_raw(sql(
+    let recorded_at: DateTime<Utc> = tx
+        .query_one_raw(sql(
         "INSERT INTO stock_movements (tenant_id, id, stock_item_id, location_id, kind, quantity_milli, counted_milli,
            occurred_at, reason, source_type, source_id, actor_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING recorded_at",
         [
             tenant.as_uuid().into(),
             id.into(),
@@ -214,7 +215,9 @@ pub(crate) async fn append(
             actor.into(),
         ],
     ))
-    .await?;
+    .await?
+    .ok_or_else(|| AppError::internal("movement not inserted"))?
+    .try_get("", "recorded_at")?;
 
     let before = level.on_hand_milli;
     if after_last_count {
@@ -260,7 +263,7 @@ pub(crate) async fn append(
         quantity: Quantity::from_milli(delta),
         counted: is_count.then_some(m.quantity),
         occurred_at: m.occurred_at,
-        recorded_at: Utc::now(),
+        recorded_at,
         reason: m.reason,
         source_type: m.source.map(|s| s.0.to_owned()),
         source_id: m.source.map(|s| s.1),

@@ -10,10 +10,9 @@ use super::tickets::{
 };
 use crate::events::graphql::watch;
 use crate::gql::{connection, page, rc, svc};
-use crate::loaders::{LinesByTicket, MenuItemById, PaymentsByTicket, RefundsByTicket};
+use crate::loaders::{Cached, LinesByTicket, MenuItemById, PaymentsByTicket, RefundsByTicket};
 use crate::menu::service::Item;
 use async_graphql::connection::Connection;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{
     ComplexObject, Context, InputObject, MaybeUndefined, Object, SimpleObject, Subscription,
 };
@@ -23,8 +22,8 @@ use kernel::AppError;
 use serde::Deserialize;
 use uuid::Uuid;
 
-fn loader<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> Result<&'a DataLoader<T>, AppError> {
-    ctx.data::<DataLoader<T>>()
+fn loader<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> Result<&'a Cached<T>, AppError> {
+    ctx.data::<Cached<T>>()
         .map_err(|_| AppError::internal("pos loader missing"))
 }
 
@@ -69,6 +68,55 @@ impl TicketLine {
             .await
             .map_err(unshare)?)
     }
+}
+
+/// Loads the relations a ticket list asks for, for the whole page at once,
+/// into the request's loaders: one statement per relation however long the
+/// page, rather than batches that depend on how fast the resolvers run.
+async fn prefetch(ctx: &Context<'_>, ids: &[Uuid]) -> async_graphql::Result<()> {
+    let ahead = ctx.look_ahead();
+    let wants = |relation: &str| {
+        let node = ahead.field("nodes").field(relation);
+        let edge = ahead.field("edges").field("node").field(relation);
+        (
+            node.exists() || edge.exists(),
+            node.field("menuItem").exists() || edge.field("menuItem").exists(),
+        )
+    };
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let db = &svc(ctx)?.db;
+    let tenant = rc(ctx)?.require(super::READ)?;
+    let (lines, items) = wants("lines");
+    if lines {
+        let rows = tickets::lines_of_tickets(db, tenant, ids).await?;
+        if items {
+            let mut item_ids: Vec<Uuid> = rows.iter().map(|l| l.menu_item_id).collect();
+            item_ids.sort_unstable();
+            item_ids.dedup();
+            let found = crate::menu::service::items_by_ids(db, tenant, &item_ids).await?;
+            loader::<MenuItemById>(ctx)?
+                .feed_many(found.into_iter().map(|i| (i.id, i)))
+                .await;
+        }
+        loader::<LinesByTicket>(ctx)?
+            .feed_many(crate::loaders::group(ids, rows, |l| l.ticket_id))
+            .await;
+    }
+    if wants("payments").0 {
+        let rows = payments::payments_of_tickets(db, tenant, ids).await?;
+        loader::<PaymentsByTicket>(ctx)?
+            .feed_many(crate::loaders::group(ids, rows, |p| p.ticket_id))
+            .await;
+    }
+    if wants("refunds").0 {
+        let rows = payments::refunds_of_tickets(db, tenant, ids).await?;
+        loader::<RefundsByTicket>(ctx)?
+            .feed_many(crate::loaders::group(ids, rows, |r| r.ticket_id))
+            .await;
+    }
+    Ok(())
 }
 
 #[derive(InputObject)]
@@ -251,6 +299,8 @@ impl PosQuery {
             business_day,
         };
         let result = tickets::list(&svc(ctx)?.db, rc(ctx)?, filter, page(first, after)?).await?;
+        let ids: Vec<Uuid> = result.items.iter().map(|t| t.id).collect();
+        prefetch(ctx, &ids).await?;
         Ok(connection(result, |t| t.id))
     }
 

@@ -63,6 +63,14 @@ const ADMIN_PERMISSIONS: &[&str] = &[
     "inventory.count.manage",
     "inventory.transfer.manage",
     "inventory.recipe.write",
+    "pos.ticket.read",
+    "pos.ticket.write",
+    "pos.ticket.discount",
+    "pos.ticket.void",
+    "pos.payment.take",
+    "pos.payment.refund",
+    "pos.shift.manage",
+    "pos.report.read",
 ];
 
 const STOCK_ITEM_VIEW: &str = "query($id: UUID!) { stockItem(id: $id) { id name active version menuItemId } stockLevels(stockItemId: $id) { locationId onHand reorderPoint } }";
@@ -73,6 +81,9 @@ const STOCK_TRANSFER_VIEW: &str =
 const RECIPE_VIEW: &str =
     "query($id: UUID!) { recipe(menuItemId: $id) { components { stockItemId quantity } } }";
 const LOCATIONS_VIEW: &str = "{ locations { id name timezone active } }";
+const TICKET_VIEW: &str = "query($id: UUID!) { ticket(id: $id) { id status version totalMinor paidMinor refundedMinor discount { value }
+  lines { id quantity status note sentAt } payments { id refundedMinor } } }";
+const SHIFT_VIEW: &str = "query($id: UUID!) { shift(id: $id) { id status closedAt } shiftReport(shiftId: $id) { cashInMinor cashOutMinor } }";
 
 const MENU_ITEM_VIEW: &str = "query($id: UUID!) { menuItem(id: $id) { id name priceMinor soldOut version variants { name } modifierGroups { id } } }";
 
@@ -101,6 +112,14 @@ struct Side {
     stock_count: Uuid,
     /// A transfer in transit from the depot.
     transfer: Uuid,
+    /// An open shift at `location`.
+    shift: Uuid,
+    /// An open ticket with one line, sent to the kitchen.
+    ticket: Uuid,
+    ticket_line: Uuid,
+    /// A settled ticket paid by card.
+    settled: Uuid,
+    payment: Uuid,
 }
 
 struct World {
@@ -191,7 +210,13 @@ async fn side(server: &TestServer, hint: &str) -> Side {
         .await;
     let menu_item = id(&item["createMenuItem"]["id"]);
     let inventory = inventory_of(server, &owner, menu_item).await;
+    let sales = sales_of(server, &owner, inventory.0, menu_item).await;
     Side {
+        shift: sales.0,
+        ticket: sales.1,
+        ticket_line: sales.2,
+        settled: sales.3,
+        payment: sales.4,
         location: inventory.0,
         depot: inventory.1,
         stock_item: inventory.2,
@@ -275,6 +300,70 @@ async fn inventory_of(
     )
 }
 
+/// The till: (open shift, open ticket, its line, settled ticket, its payment).
+async fn sales_of(
+    server: &TestServer,
+    owner: &str,
+    location: Uuid,
+    menu_item: Uuid,
+) -> (Uuid, Uuid, Uuid, Uuid, Uuid) {
+    let shift = server
+        .gql_ok(
+            "mutation($i: OpenShiftInput!) { openShift(input: $i) { id } }",
+            json!({"i": {"locationId": location, "openingFloatMinor": 5000, "currency": "EUR"}}),
+            Some(owner),
+        )
+        .await;
+    let mut tickets = Vec::new();
+    for _ in 0..2 {
+        let t = server
+            .gql_ok(
+                "mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }",
+                json!({"i": {"locationId": location, "label": "T1"}}),
+                Some(owner),
+            )
+            .await;
+        let ticket = id(&t["openTicket"]["id"]);
+        let t = server
+            .gql_ok(
+                "mutation($i: AddTicketLineInput!) { addTicketLine(input: $i) { lines { id } } }",
+                json!({"i": {"ticketId": ticket, "menuItemId": menu_item, "quantity": 2}}),
+                Some(owner),
+            )
+            .await;
+        server
+            .gql_ok(
+                "mutation($i: TicketIdInput!) { sendTicket(input: $i) { id } }",
+                json!({"i": {"ticketId": ticket}}),
+                Some(owner),
+            )
+            .await;
+        tickets.push((ticket, id(&t["addTicketLine"]["lines"][0]["id"])));
+    }
+    let (settled, _) = tickets[1];
+    let paid = server
+        .gql_ok(
+            "mutation($i: TakePaymentInput!) { takePayment(input: $i) { payment { id } } }",
+            json!({"i": {"ticketId": settled, "method": "CARD", "cardToken": "tok_visa", "idempotencyKey": "iso-pay"}}),
+            Some(owner),
+        )
+        .await;
+    server
+        .gql_ok(
+            "mutation($i: SettleTicketInput!) { settleTicket(input: $i) { id } }",
+            json!({"i": {"ticketId": settled}}),
+            Some(owner),
+        )
+        .await;
+    (
+        id(&shift["openShift"]["id"]),
+        tickets[0].0,
+        tickets[0].1,
+        settled,
+        id(&paid["takePayment"]["payment"]["id"]),
+    )
+}
+
 async fn world() -> World {
     let server = TestServer::start().await;
     let a = side(&server, "iso-a").await;
@@ -337,6 +426,13 @@ const SNAPSHOT: &[(&str, &str)] = &[
     ("stock_transfer_lines", "to_jsonb(t)"),
     ("recipe_components", "to_jsonb(t)"),
     ("idempotency_keys", "to_jsonb(t)"),
+    ("pos_shifts", "to_jsonb(t)"),
+    ("pos_cash_movements", "to_jsonb(t)"),
+    ("pos_ticket_counters", "to_jsonb(t)"),
+    ("pos_tickets", "to_jsonb(t)"),
+    ("pos_ticket_lines", "to_jsonb(t)"),
+    ("pos_payments", "to_jsonb(t)"),
+    ("pos_refunds", "to_jsonb(t)"),
     // The relay moves delivery columns on its own; what matters is which events exist.
     (
         "event_outbox",
@@ -403,6 +499,131 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
+    let mut all = pos_cases();
+    all.extend(core_cases());
+    all
+}
+
+fn pos_cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "ticket(id) of B's ticket",
+            document: "query($id: UUID!) { ticket(id: $id) { id } }",
+            variables: |w| json!({"id": w.b.ticket}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "addTicketLine on B's ticket",
+            document: "mutation($i: AddTicketLineInput!) { addTicketLine(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "menuItemId": w.a.menu_item}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "updateTicketLine on B's ticket",
+            document: "mutation($i: UpdateTicketLineInput!) { updateTicketLine(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "lineId": w.b.ticket_line, "note": "x"}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "voidTicketLine on B's ticket",
+            document: "mutation($i: VoidTicketLineInput!) { voidTicketLine(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "lineId": w.b.ticket_line, "reason": "x"}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "setTicketDiscount on B's ticket",
+            document: "mutation($i: SetDiscountInput!) { setTicketDiscount(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "percentBp": 10000}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "updateTicket on B's ticket",
+            document: "mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "serviceChargeBp": 5000}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "sendTicket of B's ticket",
+            document: "mutation($i: TicketIdInput!) { sendTicket(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "voidTicket of B's ticket",
+            document: "mutation($i: VoidTicketInput!) { voidTicket(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "reason": "x"}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "takePayment on B's ticket",
+            document: "mutation($i: TakePaymentInput!) { takePayment(input: $i) { payment { id } } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "method": "CARD", "cardToken": "tok_visa", "idempotencyKey": "iso-steal"}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "settleTicket of B's ticket",
+            document: "mutation($i: SettleTicketInput!) { settleTicket(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "refundPayment of B's payment",
+            document: "mutation($i: RefundPaymentInput!) { refundPayment(input: $i) { refund { id } } }",
+            variables: |w| json!({"i": {"paymentId": w.b.payment, "reason": "x", "restock": true, "idempotencyKey": "iso-refund"}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.settled})),
+        },
+        Case {
+            name: "payment(id) of B's payment",
+            document: "query($id: UUID!) { payment(id: $id) { id } }",
+            variables: |w| json!({"id": w.b.payment}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.settled})),
+        },
+        Case {
+            name: "receipt of B's ticket",
+            document: "query($id: UUID!) { receipt(ticketId: $id) { text } }",
+            variables: |w| json!({"id": w.b.settled}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.settled})),
+        },
+        Case {
+            name: "reprintReceipt of B's ticket",
+            document: "mutation($i: TicketIdInput!) { reprintReceipt(input: $i) { text } }",
+            variables: |w| json!({"i": {"ticketId": w.b.settled}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.settled})),
+        },
+        Case {
+            name: "emailReceipt of B's ticket",
+            document: "mutation($i: EmailReceiptInput!) { emailReceipt(input: $i) { queued } }",
+            variables: |w| json!({"i": {"ticketId": w.b.settled, "email": "thief@iso.test"}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.settled})),
+        },
+        Case {
+            name: "shift(id) of B's shift",
+            document: "query($id: UUID!) { shift(id: $id) { id } }",
+            variables: |w| json!({"id": w.b.shift}),
+            witness: (SHIFT_VIEW, |w| json!({"id": w.b.shift})),
+        },
+        Case {
+            name: "shiftReport of B's shift",
+            document: "query($id: UUID!) { shiftReport(shiftId: $id) { totalSalesMinor } }",
+            variables: |w| json!({"id": w.b.shift}),
+            witness: (SHIFT_VIEW, |w| json!({"id": w.b.shift})),
+        },
+        Case {
+            name: "moveCash in B's shift",
+            document: "mutation($i: MoveCashInput!) { moveCash(input: $i) { id } }",
+            variables: |w| json!({"i": {"shiftId": w.b.shift, "kind": "OUT", "amountMinor": 5000, "reason": "x"}}),
+            witness: (SHIFT_VIEW, |w| json!({"id": w.b.shift})),
+        },
+        Case {
+            name: "closeShift of B's shift",
+            document: "mutation($i: CloseShiftInput!) { closeShift(input: $i) { kind } }",
+            variables: |w| json!({"i": {"shiftId": w.b.shift, "countedCashMinor": 0}}),
+            witness: (SHIFT_VIEW, |w| json!({"id": w.b.shift})),
+        },
+    ]
+}
+
+fn core_cases() -> Vec<Case> {
     vec![
         Case {
             name: "updateLocation of B's location",
@@ -875,7 +1096,9 @@ fn lists() -> Vec<List> {
             document: "{ stockMovements(first: 100) { nodes { id stockItemId } } }",
             check: |w, data, _| {
                 let nodes = data["stockMovements"]["nodes"].as_array().unwrap();
-                assert_eq!(nodes.len(), 3, "two deliveries and the transfer out");
+                // Two deliveries and the transfer out, then the sale's
+                // deduction once the consumer has run.
+                assert!(nodes.len() >= 3, "{nodes:?}");
                 for m in nodes {
                     assert_eq!(m["stockItemId"], json!(w.a.stock_item));
                 }
@@ -900,6 +1123,21 @@ fn lists() -> Vec<List> {
                     BTreeSet::from([w.a.transfer])
                 )
             },
+        },
+        List {
+            name: "tickets",
+            document: "{ tickets(first: 100) { nodes { id lines { id menuItem { id } } payments { id } refunds { id } } } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["tickets"]["nodes"]),
+                    BTreeSet::from([w.a.ticket, w.a.settled])
+                );
+            },
+        },
+        List {
+            name: "shifts",
+            document: "{ shifts { id } }",
+            check: |w, data, _| assert_eq!(ids_at(&data["shifts"]), BTreeSet::from([w.a.shift])),
         },
         List {
             name: "apiKeys",
@@ -962,6 +1200,10 @@ async fn lists_hold_only_the_callers_rows() {
         "SELECT id FROM stock_movements WHERE tenant_id = $1",
         "SELECT id FROM stock_counts WHERE tenant_id = $1",
         "SELECT id FROM stock_transfers WHERE tenant_id = $1",
+        "SELECT id FROM pos_tickets WHERE tenant_id = $1",
+        "SELECT id FROM pos_ticket_lines WHERE tenant_id = $1",
+        "SELECT id FROM pos_payments WHERE tenant_id = $1",
+        "SELECT id FROM pos_shifts WHERE tenant_id = $1",
     ] {
         foreign.extend(
             ids_in_db(db, sql, w.b.t.id)

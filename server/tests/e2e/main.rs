@@ -26,4 +26,5 @@ mod resilience;
 mod rest;
 mod rls;
 mod shutdown;
+mod statements;
 mod websocket;

@@ -27,7 +27,9 @@ pub(crate) struct Cafe {
 }
 
 fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_owned()
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a string: {v}"))
+        .to_owned()
 }
 
 pub(crate) async fn cafe(server: &TestServer, hint: &str) -> Cafe {
@@ -36,11 +38,13 @@ pub(crate) async fn cafe(server: &TestServer, hint: &str) -> Cafe {
     let o = Some(owner.as_str());
     let location = location(server, &owner, "Corner").await;
     let category = s(&server
-        .gql_ok("mutation { createMenuCategory(input: {name: \"Coffee\"}) { id } }", json!({}), o)
+        .gql_ok(
+            "mutation { createMenuCategory(input: {name: \"Coffee\"}) { id } }",
+            json!({}),
+            o,
+        )
         .await["createMenuCategory"]["id"]);
-    let group = |name: &str, min: i32, max: i32, mods: Value| {
-        json!({"i": {"name": name, "minSelect": min, "maxSelect": max, "modifiers": mods}})
-    };
+    let group = |name: &str, min: i32, max: i32, mods: Value| json!({"i": {"name": name, "minSelect": min, "maxSelect": max, "modifiers": mods}});
     const GROUP: &str = "mutation($i: CreateModifierGroupInput!) { createModifierGroup(input: $i) { id modifiers { id } } }";
     let milk_group = server
         .gql_ok(
@@ -110,7 +114,12 @@ pub(crate) async fn cafe(server: &TestServer, hint: &str) -> Cafe {
             o,
         )
         .await;
-    for (item, quantity) in [(&beans, "1000"), (&milk, "5000"), (&oat_milk, "2000"), (&croissant_stock, "10")] {
+    for (item, quantity) in [
+        (&beans, "1000"),
+        (&milk, "5000"),
+        (&oat_milk, "2000"),
+        (&croissant_stock, "10"),
+    ] {
         adjust(
             server,
             &owner,
@@ -139,11 +148,17 @@ pub(crate) async fn cafe(server: &TestServer, hint: &str) -> Cafe {
     }
 }
 
-pub(crate) const TICKET_FIELDS: &str = "id number status version currency subtotalMinor discountMinor taxMinor
+pub(crate) const TICKET_FIELDS: &str =
+    "id number status version currency subtotalMinor discountMinor taxMinor
   serviceChargeMinor totalMinor paidMinor tipMinor refundedMinor balanceMinor
   lines { id name quantity grossMinor discountMinor netMinor taxMinor status modifiers { name } }";
 
-pub(crate) async fn open_ticket(server: &TestServer, token: &str, c: &Cafe, service_bp: i32) -> Value {
+pub(crate) async fn open_ticket(
+    server: &TestServer,
+    token: &str,
+    c: &Cafe,
+    service_bp: i32,
+) -> Value {
     server
         .gql_ok(
             &format!("mutation($i: OpenTicketInput!) {{ openTicket(input: $i) {{ {TICKET_FIELDS} }} }}"),
@@ -250,10 +265,16 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
                "quantity": 2, "note": "extra hot"}),
     )
     .await;
-    let with_both = add_line(&server, &cashier, json!({"ticketId": id, "menuItemId": c.croissant})).await;
+    let with_both = add_line(
+        &server,
+        &cashier,
+        json!({"ticketId": id, "menuItemId": c.croissant}),
+    )
+    .await;
     let croissant_line = s(&with_both["lines"][1]["id"]);
     // Discounts need the manager.
-    const DISCOUNT: &str = "mutation($i: SetDiscountInput!) { setTicketDiscount(input: $i) { version totalMinor } }";
+    const DISCOUNT: &str =
+        "mutation($i: SetDiscountInput!) { setTicketDiscount(input: $i) { version totalMinor } }";
     server
         .gql_ok(
             DISCOUNT,
@@ -286,7 +307,12 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
     assert_eq!(t["serviceChargeMinor"], 54, "{t}");
     assert_eq!(t["totalMinor"], 1220, "{t}");
     assert_eq!(
-        t["lines"].as_array().unwrap().iter().map(|l| l["netMinor"].as_i64().unwrap()).collect::<Vec<_>>(),
+        t["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["netMinor"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
         vec![823, 247]
     );
     assert_eq!(t["lines"][0]["modifiers"], json!([{"name": "Oat"}]));
@@ -308,7 +334,10 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
     .await;
     assert_eq!(card["payment"]["cardLast4"], "4242");
     assert_eq!(card["ticket"]["balanceMinor"], 520);
-    assert_eq!(card["ticket"]["status"], "OPEN", "a partial payment leaves it open");
+    assert_eq!(
+        card["ticket"]["status"], "OPEN",
+        "a partial payment leaves it open"
+    );
     let cash = pay(
         &server,
         &cashier,
@@ -320,7 +349,10 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
     let settled = settle(&server, &cashier, &id).await;
     assert_eq!(settled["status"], "SETTLED");
     // Settling again is harmless.
-    assert_eq!(settle(&server, &cashier, &id).await["version"], settled["version"]);
+    assert_eq!(
+        settle(&server, &cashier, &id).await["version"],
+        settled["version"]
+    );
 
     // The subscriber saw every step, in order, ending settled.
     let mut kinds = Vec::new();
@@ -337,8 +369,14 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
     assert_eq!(
         kinds,
         [
-            "pos.ticket.updated", "pos.ticket.updated", "pos.ticket.updated", "pos.ticket.updated",
-            "pos.ticket.sent", "pos.ticket.paid", "pos.ticket.paid", "pos.ticket.settled"
+            "pos.ticket.updated",
+            "pos.ticket.updated",
+            "pos.ticket.updated",
+            "pos.ticket.updated",
+            "pos.ticket.sent",
+            "pos.ticket.paid",
+            "pos.ticket.paid",
+            "pos.ticket.settled"
         ]
     );
 
@@ -364,8 +402,16 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
             Some(&owner),
         )
         .await;
-    let last = sales["stockMovements"]["nodes"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!(last, json!({"kind": "SALE", "quantity": "-36", "sourceType": "pos_ticket", "sourceId": id}));
+    let last = sales["stockMovements"]["nodes"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        last,
+        json!({"kind": "SALE", "quantity": "-36", "sourceType": "pos_ticket", "sourceId": id})
+    );
 
     // A partial refund of the card payment, croissant back on the shelf.
     let refund = server
@@ -379,7 +425,12 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
         .await;
     assert_eq!(refund["refundPayment"]["ticket"]["refundedMinor"], 261);
     eventually("the croissant is back", || {
-        let (server, owner, item, loc) = (&server, &owner, c.croissant_stock.clone(), c.location.clone());
+        let (server, owner, item, loc) = (
+            &server,
+            &owner,
+            c.croissant_stock.clone(),
+            c.location.clone(),
+        );
         async move { on_hand(server, owner, &item, &loc).await == "10" }
     })
     .await;
@@ -405,9 +456,20 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
         )
         .await["receipt"]
         .clone();
-    assert_eq!(receipt["taxes"], json!([{"rateBp": 550, "taxMinor": 14}, {"rateBp": 1000, "taxMinor": 82}]));
+    assert_eq!(
+        receipt["taxes"],
+        json!([{"rateBp": 550, "taxMinor": 14}, {"rateBp": 1000, "taxMinor": 82}])
+    );
     let text = s(&receipt["text"]);
-    for needle in ["2 x Latte (Large)", "+ Oat", "TOTAL", "12.20 EUR", "Card visa ****4242", "Change", "Refund: stale croissant"] {
+    for needle in [
+        "2 x Latte (Large)",
+        "+ Oat",
+        "TOTAL",
+        "12.20 EUR",
+        "Card visa ****4242",
+        "Change",
+        "Refund: stale croissant",
+    ] {
         assert!(text.contains(needle), "{needle} missing from\n{text}");
     }
     assert!(s(&receipt["html"]).contains("<table>"));
@@ -428,19 +490,29 @@ async fn fifty_retries_of_one_payment_make_one_payment() {
     let owner = c.shop.owner_token.clone();
     let t = open_ticket(&server, &owner, &c, 0).await;
     let id = s(&t["id"]);
-    add_line(&server, &owner, json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 3})).await;
+    add_line(
+        &server,
+        &owner,
+        json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 3}),
+    )
+    .await;
     let input = json!({"ticketId": id, "method": "CARD", "amountMinor": 500, "cardToken": "tok_mastercard",
                        "idempotencyKey": "terminal-7-attempt-1"});
     let mut tasks = Vec::new();
     for _ in 0..50 {
         let (server, owner, input) = (server.clone(), owner.clone(), input.clone());
-        tasks.push(tokio::spawn(async move { pay(&server, &owner, input).await }));
+        tasks.push(tokio::spawn(
+            async move { pay(&server, &owner, input).await },
+        ));
     }
     let mut payments = std::collections::BTreeSet::new();
     for task in tasks {
         let result = task.await.unwrap();
         payments.insert(s(&result["payment"]["id"]));
-        assert_eq!(result["ticket"]["paidMinor"], 500, "every retry sees the first result");
+        assert_eq!(
+            result["ticket"]["paidMinor"], 500,
+            "every retry sees the first result"
+        );
     }
     assert_eq!(payments.len(), 1);
     let after = ticket(&server, &owner, &id).await;
@@ -483,7 +555,12 @@ async fn the_last_unit_sold_twice_at_once_leaves_the_ledger_consistent() {
     for _ in 0..2 {
         let t = open_ticket(&server, &owner, &c, 0).await;
         let id = s(&t["id"]);
-        add_line(&server, &owner, json!({"ticketId": id, "menuItemId": c.croissant})).await;
+        add_line(
+            &server,
+            &owner,
+            json!({"ticketId": id, "menuItemId": c.croissant}),
+        )
+        .await;
         pay(
             &server,
             &owner,
@@ -495,13 +572,20 @@ async fn the_last_unit_sold_twice_at_once_leaves_the_ledger_consistent() {
     let mut tasks = Vec::new();
     for id in ids.clone() {
         let (server, owner) = (server.clone(), owner.clone());
-        tasks.push(tokio::spawn(async move { settle(&server, &owner, &id).await }));
+        tasks.push(tokio::spawn(
+            async move { settle(&server, &owner, &id).await },
+        ));
     }
     for task in tasks {
         assert_eq!(task.await.unwrap()["status"], "SETTLED");
     }
     eventually("both sales deducted", || {
-        let (server, owner, item, loc) = (server.clone(), owner.clone(), c.croissant_stock.clone(), c.location.clone());
+        let (server, owner, item, loc) = (
+            server.clone(),
+            owner.clone(),
+            c.croissant_stock.clone(),
+            c.location.clone(),
+        );
         async move { on_hand(&server, &owner, &item, &loc).await == "-1" }
     })
     .await;
@@ -523,7 +607,10 @@ async fn the_last_unit_sold_twice_at_once_leaves_the_ledger_consistent() {
     .fetch_one(&mut conn)
     .await
     .unwrap();
-    assert_eq!(alerts, 1, "one alert when the level reached the reorder point");
+    assert_eq!(
+        alerts, 1,
+        "one alert when the level reached the reorder point"
+    );
     // Each ticket was deducted once, however often its event is seen.
     let consumed: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM consumed_events WHERE tenant_id = $1 AND consumer = 'inventory-stock-deduction'",
@@ -561,7 +648,12 @@ async fn a_shift_closes_with_totals_that_match_its_payments() {
     for (method, tip) in [("CASH", 0), ("CARD", 150), ("CASH", 50)] {
         let t = open_ticket(&server, &owner, &c, 0).await;
         let id = s(&t["id"]);
-        let t = add_line(&server, &owner, json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 2})).await;
+        let t = add_line(
+            &server,
+            &owner,
+            json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 2}),
+        )
+        .await;
         totals += t["totalMinor"].as_i64().unwrap();
         pay(
             &server,
@@ -604,7 +696,10 @@ async fn a_shift_closes_with_totals_that_match_its_payments() {
         )
         .await["closeShift"]
         .clone();
-    assert_eq!(z, json!({"kind": "Z", "expectedCashMinor": expected, "countedCashMinor": expected - 20, "varianceMinor": -20}));
+    assert_eq!(
+        z,
+        json!({"kind": "Z", "expectedCashMinor": expected, "countedCashMinor": expected - 20, "varianceMinor": -20})
+    );
     // The Z report stays as it was closed.
     let again = server.gql_ok(REPORT, json!({"s": shift}), o).await["shiftReport"].clone();
     assert_eq!(again["kind"], "Z");
@@ -613,9 +708,18 @@ async fn a_shift_closes_with_totals_that_match_its_payments() {
     // Cash needs an open drawer.
     let t = open_ticket(&server, &owner, &c, 0).await;
     let id = s(&t["id"]);
-    add_line(&server, &owner, json!({"ticketId": id, "menuItemId": c.croissant})).await;
+    add_line(
+        &server,
+        &owner,
+        json!({"ticketId": id, "menuItemId": c.croissant}),
+    )
+    .await;
     let (code, _) = server
-        .gql_err(PAY, json!({"i": {"ticketId": id, "method": "CASH", "idempotencyKey": "late"}}), o)
+        .gql_err(
+            PAY,
+            json!({"i": {"ticketId": id, "method": "CASH", "idempotencyKey": "late"}}),
+            o,
+        )
         .await;
     assert_eq!(code, "CONFLICT");
 }
@@ -627,7 +731,12 @@ async fn a_cashier_cannot_discount_refund_or_void() {
     let (_, cashier) = server.staff(&c.shop, "cashier").await;
     let t = open_ticket(&server, &cashier, &c, 0).await;
     let id = s(&t["id"]);
-    let t = add_line(&server, &cashier, json!({"ticketId": id, "menuItemId": c.croissant})).await;
+    let t = add_line(
+        &server,
+        &cashier,
+        json!({"ticketId": id, "menuItemId": c.croissant}),
+    )
+    .await;
     let line = s(&t["lines"][0]["id"]);
     let before = ticket(&server, &cashier, &id).await;
     for (what, doc, vars, permission) in [
@@ -652,9 +761,16 @@ async fn a_cashier_cannot_discount_refund_or_void() {
     ] {
         let (code, body) = server.gql_err(doc, vars, Some(&cashier)).await;
         assert_eq!(code, "AUTHZ", "{what}: {body}");
-        assert_eq!(body["errors"][0]["extensions"]["details"]["permission"], permission);
+        assert_eq!(
+            body["errors"][0]["extensions"]["details"]["permission"],
+            permission
+        );
     }
-    assert_eq!(ticket(&server, &cashier, &id).await, before, "nothing changed");
+    assert_eq!(
+        ticket(&server, &cashier, &id).await,
+        before,
+        "nothing changed"
+    );
     let paid = pay(
         &server,
         &cashier,
@@ -681,7 +797,12 @@ async fn bad_sales_are_refused_and_change_nothing() {
     let o = Some(owner.as_str());
     let t = open_ticket(&server, &owner, &c, 0).await;
     let id = s(&t["id"]);
-    add_line(&server, &owner, json!({"ticketId": id, "menuItemId": c.latte, "modifierIds": [c.soy]})).await;
+    add_line(
+        &server,
+        &owner,
+        json!({"ticketId": id, "menuItemId": c.latte, "modifierIds": [c.soy]}),
+    )
+    .await;
     let snapshot = ticket(&server, &owner, &id).await;
     let version = snapshot["version"].clone();
     // A dollar-priced item for the currency check.
@@ -706,11 +827,20 @@ async fn bad_sales_are_refused_and_change_nothing() {
     for (what, vars) in [
         ("zero quantity", line(json!({"quantity": 0}))),
         ("negative quantity", line(json!({"quantity": -2}))),
-        ("unknown modifier", line(json!({"modifierIds": [c.location]}))),
+        (
+            "unknown modifier",
+            line(json!({"modifierIds": [c.location]})),
+        ),
         ("two milks", line(json!({"modifierIds": [c.oat, c.soy]}))),
         ("three extras", line(json!({"modifierIds": c.extras}))),
-        ("the same modifier twice", line(json!({"modifierIds": [c.oat, c.oat]}))),
-        ("another item's variant", line(json!({"menuItemId": c.croissant, "variantId": c.large}))),
+        (
+            "the same modifier twice",
+            line(json!({"modifierIds": [c.oat, c.oat]})),
+        ),
+        (
+            "another item's variant",
+            line(json!({"menuItemId": c.croissant, "variantId": c.large})),
+        ),
         ("currency mismatch", line(json!({"menuItemId": dollars}))),
         ("unknown item", line(json!({"menuItemId": c.location}))),
     ] {
@@ -718,7 +848,11 @@ async fn bad_sales_are_refused_and_change_nothing() {
         assert_eq!(code, "VALIDATION", "{what}: {body}");
     }
     let (code, _) = server
-        .gql_err(ADD_LINE, line(json!({"expectedVersion": version.as_i64().unwrap() - 1})), o)
+        .gql_err(
+            ADD_LINE,
+            line(json!({"expectedVersion": version.as_i64().unwrap() - 1})),
+            o,
+        )
         .await;
     assert_eq!(code, "CONFLICT", "a stale version");
     let card = |extra: Value| {
@@ -732,8 +866,14 @@ async fn bad_sales_are_refused_and_change_nothing() {
         ("overpaying a card", card(json!({"amountMinor": 100000}))),
         ("a zero payment", card(json!({"amountMinor": 0}))),
         ("a negative tip", card(json!({"tipMinor": -5}))),
-        ("a declined card", card(json!({"cardToken": "tok_declined"}))),
-        ("an unknown token", card(json!({"cardToken": "4111111111111111"}))),
+        (
+            "a declined card",
+            card(json!({"cardToken": "tok_declined"})),
+        ),
+        (
+            "an unknown token",
+            card(json!({"cardToken": "4111111111111111"})),
+        ),
         ("no key", card(json!({"idempotencyKey": ""}))),
     ] {
         let (code, body) = server.gql_err(PAY, vars, o).await;
@@ -747,7 +887,11 @@ async fn bad_sales_are_refused_and_change_nothing() {
         )
         .await;
     assert_eq!(code, "CONFLICT", "settling an unpaid ticket");
-    assert_eq!(ticket(&server, &owner, &id).await, snapshot, "nothing changed");
+    assert_eq!(
+        ticket(&server, &owner, &id).await,
+        snapshot,
+        "nothing changed"
+    );
 
     // A voided ticket takes no payment.
     server
@@ -757,16 +901,19 @@ async fn bad_sales_are_refused_and_change_nothing() {
             o,
         )
         .await;
-    let (code, _) = server.gql_err(PAY, card(json!({"idempotencyKey": "after-void"})), o).await;
+    let (code, _) = server
+        .gql_err(PAY, card(json!({"idempotencyKey": "after-void"})), o)
+        .await;
     assert_eq!(code, "CONFLICT", "paying a voided ticket");
     let (code, _) = server.gql_err(ADD_LINE, line(json!({})), o).await;
     assert_eq!(code, "CONFLICT", "adding to a voided ticket");
     let mut conn = server.db.owner().await;
-    let payments: i64 = sqlx::query_scalar("SELECT count(*) FROM pos_payments WHERE tenant_id = $1")
-        .bind(c.shop.id)
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let payments: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pos_payments WHERE tenant_id = $1")
+            .bind(c.shop.id)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
     assert_eq!(payments, 0);
 
     // Sold out at this location: the line is refused as a conflict.
@@ -779,7 +926,11 @@ async fn bad_sales_are_refused_and_change_nothing() {
         .await;
     let fresh = open_ticket(&server, &owner, &c, 0).await;
     let (code, _) = server
-        .gql_err(ADD_LINE, json!({"i": {"ticketId": fresh["id"], "menuItemId": c.croissant}}), o)
+        .gql_err(
+            ADD_LINE,
+            json!({"i": {"ticketId": fresh["id"], "menuItemId": c.croissant}}),
+            o,
+        )
         .await;
     assert_eq!(code, "CONFLICT");
 }
@@ -793,21 +944,38 @@ async fn ticket_numbers_count_per_business_day_and_lines_change_until_sent() {
     let numbers: Vec<i64> = {
         let mut out = Vec::new();
         for _ in 0..3 {
-            out.push(open_ticket(&server, &owner, &c, 0).await["number"].as_i64().unwrap());
+            out.push(
+                open_ticket(&server, &owner, &c, 0).await["number"]
+                    .as_i64()
+                    .unwrap(),
+            );
         }
         out
     };
     assert_eq!(numbers, vec![1, 2, 3]);
     let other = cafe(&server, "numbers-other").await;
-    assert_eq!(open_ticket(&server, &other.shop.owner_token, &other, 0).await["number"], 1, "per business");
+    assert_eq!(
+        open_ticket(&server, &other.shop.owner_token, &other, 0).await["number"],
+        1,
+        "per business"
+    );
 
     let t = open_ticket(&server, &owner, &c, 0).await;
     let id = s(&t["id"]);
-    let t = add_line(&server, &owner, json!({"ticketId": id, "menuItemId": c.croissant})).await;
+    let t = add_line(
+        &server,
+        &owner,
+        json!({"ticketId": id, "menuItemId": c.croissant}),
+    )
+    .await;
     let line = s(&t["lines"][0]["id"]);
     const UPDATE: &str = "mutation($i: UpdateTicketLineInput!) { updateTicketLine(input: $i) { totalMinor lines { quantity } } }";
     let changed = server
-        .gql_ok(UPDATE, json!({"i": {"ticketId": id, "lineId": line, "quantity": 3, "note": "warm"}}), o)
+        .gql_ok(
+            UPDATE,
+            json!({"i": {"ticketId": id, "lineId": line, "quantity": 3, "note": "warm"}}),
+            o,
+        )
         .await;
     assert_eq!(changed["updateTicketLine"]["lines"][0]["quantity"], 3);
     server
@@ -818,7 +986,11 @@ async fn ticket_numbers_count_per_business_day_and_lines_change_until_sent() {
         )
         .await;
     let (code, _) = server
-        .gql_err(UPDATE, json!({"i": {"ticketId": id, "lineId": line, "quantity": 1}}), o)
+        .gql_err(
+            UPDATE,
+            json!({"i": {"ticketId": id, "lineId": line, "quantity": 1}}),
+            o,
+        )
         .await;
     assert_eq!(code, "CONFLICT", "the kitchen has it");
     let (code, _) = server
@@ -828,7 +1000,10 @@ async fn ticket_numbers_count_per_business_day_and_lines_change_until_sent() {
             o,
         )
         .await;
-    assert_eq!(code, "VALIDATION", "voiding what the kitchen has needs a reason");
+    assert_eq!(
+        code, "VALIDATION",
+        "voiding what the kitchen has needs a reason"
+    );
     let voided = server
         .gql_ok(
             "mutation($i: VoidTicketLineInput!) { voidTicketLine(input: $i) { totalMinor lines { status } } }",

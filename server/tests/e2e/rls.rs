@@ -42,6 +42,13 @@ const TENANT_TABLES: &[&str] = &[
     "stock_transfer_lines",
     "recipe_components",
     "idempotency_keys",
+    "pos_shifts",
+    "pos_cash_movements",
+    "pos_ticket_counters",
+    "pos_tickets",
+    "pos_ticket_lines",
+    "pos_payments",
+    "pos_refunds",
 ];
 
 /// Two tenants with a row in every tenant table, written as the owner.
@@ -93,6 +100,15 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
             INSERT INTO stock_transfer_lines (tenant_id, transfer_id, stock_item_id, quantity_milli) VALUES ('{t}', '{t}', '{t}', 1);
             INSERT INTO recipe_components (tenant_id, id, menu_item_id, stock_item_id, quantity_milli) VALUES ('{t}', gen_random_uuid(), '{t}', '{t}', 18);
             INSERT INTO idempotency_keys (tenant_id, operation, key, request_hash, expires_at) VALUES ('{t}', 'op', 'k', 'h', now() + interval '7 days');
+            INSERT INTO pos_shifts (tenant_id, id, location_id, currency, opening_float_minor) VALUES ('{t}', '{t}', '{t}', 'EUR', 0);
+            INSERT INTO pos_cash_movements (tenant_id, id, shift_id, kind, amount_minor, reason) VALUES ('{t}', '{t}', '{t}', 'in', 100, 'change');
+            INSERT INTO pos_ticket_counters (tenant_id, business_day, last_number) VALUES ('{t}', current_date, 1);
+            INSERT INTO pos_tickets (tenant_id, id, location_id, business_day, number, currency, total_minor, paid_minor)
+              VALUES ('{t}', '{t}', '{t}', current_date, 1, 'EUR', 350, 350);
+            INSERT INTO pos_ticket_lines (tenant_id, id, ticket_id, position, menu_item_id, sku, name, quantity, unit_price_minor, tax_rate_bp)
+              VALUES ('{t}', '{t}', '{t}', 1, '{t}', 'LATTE', 'Latte', 1, 350, 1000);
+            INSERT INTO pos_payments (tenant_id, id, ticket_id, shift_id, method, amount_minor, currency) VALUES ('{t}', '{t}', '{t}', '{t}', 'cash', 350, 'EUR');
+            INSERT INTO pos_refunds (tenant_id, id, ticket_id, payment_id, amount_minor, reason, restock) VALUES ('{t}', '{t}', '{t}', '{t}', 100, 'x', false);
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)

@@ -1,0 +1,91 @@
+//! Lists cost a fixed number of SQL statements however long they are:
+//! relations load through dataloaders, one batched query each. Counted by
+//! the server's own `db_statements_total` metric, with the job runner off
+//! so nothing else talks to the database meanwhile.
+
+use crate::harness::{ServerBuilder, TestServer};
+use crate::pos::{add_line, cafe, open_ticket, pay};
+use serde_json::json;
+
+/// Data statements the server has run so far (transaction settings excluded).
+async fn queries(server: &TestServer) -> u64 {
+    let text = server
+        .http
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("db_statements_total{") && l.contains("kind=\"query\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
+}
+
+/// Statements one GraphQL request costs.
+async fn cost(server: &TestServer, token: &str, query: &str) -> (u64, serde_json::Value) {
+    let before = queries(server).await;
+    let data = server.gql_ok(query, json!({}), Some(token)).await;
+    (queries(server).await - before, data)
+}
+
+const LIST: &str = "{ tickets(first: 100) { nodes { id number
+    lines { id name quantity netMinor menuItem { id name priceMinor } }
+    payments { id method amountMinor } } } }";
+
+#[tokio::test]
+async fn a_hundred_tickets_with_lines_items_and_payments_take_at_most_five_statements() {
+    let server = ServerBuilder::new()
+        .env("RUN_JOBS_IN_PROCESS", "false")
+        .start()
+        .await;
+    let c = cafe(&server, "n-plus-one").await;
+    let owner = c.shop.owner_token.clone();
+    for n in 0..100 {
+        let t = open_ticket(&server, &owner, &c, 0).await;
+        let id = t["id"].as_str().unwrap().to_owned();
+        add_line(
+            &server,
+            &owner,
+            json!({"ticketId": id, "menuItemId": c.latte, "modifierIds": [c.oat]}),
+        )
+        .await;
+        add_line(
+            &server,
+            &owner,
+            json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 2}),
+        )
+        .await;
+        pay(
+            &server,
+            &owner,
+            json!({"ticketId": id, "method": "CARD", "amountMinor": 100, "cardToken": "tok_visa",
+                   "idempotencyKey": format!("n-{n}")}),
+        )
+        .await;
+    }
+
+    // What authenticating a request costs, to subtract.
+    let (auth, _) = cost(&server, &owner, "{ __typename }").await;
+    let (all, data) = cost(&server, &owner, LIST).await;
+    let nodes = data["tickets"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 100);
+    for t in nodes {
+        assert_eq!(t["lines"].as_array().unwrap().len(), 2, "{t}");
+        assert_eq!(t["lines"][0]["menuItem"]["name"], "Latte");
+        assert_eq!(t["payments"].as_array().unwrap().len(), 1, "{t}");
+    }
+    let listing = all - auth;
+    assert!(
+        listing <= 5,
+        "listing 100 tickets took {listing} statements (request {all}, auth {auth})"
+    );
+    // And the same for one ticket: the count does not grow with the page.
+    let (one, _) = cost(&server, &owner, &LIST.replace("first: 100", "first: 1")).await;
+    assert_eq!(one - auth, listing, "statements grow with the page");
+    eprintln!(
+        "listing 100 tickets with lines, items and payments: {listing} statements (+{auth} for auth)"
+    );
+}
