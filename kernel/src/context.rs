@@ -129,6 +129,15 @@ impl RequestContext {
         }
     }
 
+    /// A platform operator or the platform itself (the CLI run by whoever
+    /// operates the deployment), or `AUTHN`/`AUTHZ`.
+    pub fn require_platform(&self) -> AppResult<()> {
+        match self.actor {
+            Actor::System => Ok(()),
+            _ => self.require_superadmin().map(|_| ()),
+        }
+    }
+
     /// The permission guard: the caller is a tenant principal whose tenant is
     /// active, the permission's module is switched on for the tenant, and the
     /// caller holds the permission. Returns the tenant to scope the work to.

@@ -37,6 +37,18 @@ pub enum Command {
     },
     /// Run the background job runner alone, without the HTTP server.
     Jobs,
+    /// Create the demo café (menu, stock, recipes, a login per built-in
+    /// role, an open shift) to try the point of sale. Does nothing if it exists.
+    SeedDemo {
+        /// The password of every demo login.
+        #[arg(
+            long,
+            env = "DEMO_PASSWORD",
+            default_value = "demo-coffee-2026",
+            hide_env_values = true
+        )]
+        password: String,
+    },
     /// Create a platform superadmin (or reset the password of an existing one).
     CreateSuperadmin {
         #[arg(long)]

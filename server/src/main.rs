@@ -78,10 +78,47 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::SeedDemo { password } => {
+            let db = database::prepare(&config).await?;
+            let outcome = schema::demo::seed(&db, &password).await;
+            db.close().await;
+            match outcome? {
+                None => println!(
+                    "the demo business {} already exists; nothing changed",
+                    schema::demo::SLUG
+                ),
+                Some(demo) => print_demo(&demo, &password, &config),
+            }
+            Ok(())
+        }
         Command::ExportSchema { .. } => Ok(()),
     };
     telemetry.shutdown();
     result
+}
+
+fn print_demo(demo: &schema::demo::Demo, password: &str, config: &Config) {
+    println!(
+        "created the demo business \"{}\" ({})",
+        demo.slug, demo.tenant_id
+    );
+    println!(
+        "sign in with business {}, password {password}, as:",
+        demo.slug
+    );
+    for (role, email) in &demo.logins {
+        println!("  {role:<8} {email}");
+    }
+    println!("location    {}", demo.location_id);
+    println!(
+        "flat white  {} (oat milk modifier {})",
+        demo.flat_white_id, demo.oat_milk_modifier_id
+    );
+    println!("croissant   {}", demo.croissant_id);
+    println!(
+        "GraphiQL: http://{}/graphql; README.md, \"Sell a coffee\", walks through a sale",
+        config.bind_addr
+    );
 }
 
 fn export_schema(out: &std::path::Path) -> anyhow::Result<()> {

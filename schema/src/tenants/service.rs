@@ -300,7 +300,7 @@ async fn transition(
     reason: Option<String>,
     event_type: &'static str,
 ) -> AppResult<Tenant> {
-    ctx.require_superadmin()?;
+    ctx.require_platform()?;
     let tx = db.system_tx().await?;
     let before = TenantRow::find_by_statement(sql(
         &format!("SELECT {COLUMNS} FROM tenants WHERE id = $1 AND deleted_at IS NULL FOR UPDATE"),

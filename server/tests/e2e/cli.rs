@@ -274,3 +274,82 @@ async fn the_standalone_job_runner_serves_probes_and_metrics_and_stops_on_sigter
         .unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn seed_demo_makes_a_cafe_a_cashier_can_sell_a_coffee_in() {
+    let server = crate::harness::TestServer::start().await;
+    let out = server_cmd(
+        &server.db.url,
+        &["seed-demo", "--password", "demo-pass-123"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("cashier@demo-cafe.test"), "{stdout}");
+    let again = server_cmd(
+        &server.db.url,
+        &["seed-demo", "--password", "demo-pass-123"],
+    );
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already exists"));
+
+    let cashier = server
+        .login("demo-cafe", "cashier@demo-cafe.test", "demo-pass-123")
+        .await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let t = Some(cashier.as_str());
+    let menu = server
+        .gql_ok(
+            "{ locations { id } menuItems(first: 50) { nodes { id sku modifierGroups { modifiers { id name } } } } }",
+            serde_json::json!({}),
+            t,
+        )
+        .await;
+    let location = menu["locations"][0]["id"].clone();
+    let flat_white = menu["menuItems"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["sku"] == "FLAT-WHITE")
+        .unwrap()
+        .clone();
+    let oat = flat_white["modifierGroups"][0]["modifiers"][0]["id"].clone();
+    let ticket = server
+        .gql_ok(
+            "mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }",
+            serde_json::json!({"i": {"locationId": location}}),
+            t,
+        )
+        .await["openTicket"]["id"]
+        .clone();
+    let added = server
+        .gql_ok(
+            "mutation($i: AddTicketLineInput!) { addTicketLine(input: $i) { totalMinor } }",
+            serde_json::json!({"i": {"ticketId": ticket, "menuItemId": flat_white["id"], "modifierIds": [oat]}}),
+            t,
+        )
+        .await;
+    // 3.50 + 0.40 oat milk, 10 % tax.
+    assert_eq!(added["addTicketLine"]["totalMinor"], 429);
+    let paid = server
+        .gql_ok(
+            "mutation($i: TakePaymentInput!) { takePayment(input: $i) { changeDueMinor ticket { balanceMinor } } }",
+            serde_json::json!({"i": {"ticketId": ticket, "method": "CASH", "tenderedMinor": 500, "idempotencyKey": "demo-1"}}),
+            t,
+        )
+        .await;
+    assert_eq!(paid["takePayment"]["changeDueMinor"], 71);
+    let settled = server
+        .gql_ok(
+            "mutation($i: SettleTicketInput!) { settleTicket(input: $i) { status } }",
+            serde_json::json!({"i": {"ticketId": ticket}}),
+            t,
+        )
+        .await;
+    assert_eq!(settled["settleTicket"]["status"], "SETTLED");
+}
