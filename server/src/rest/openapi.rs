@@ -6,7 +6,7 @@
 //! document `{data}`, `{data, pagination}` and `{error}`.
 
 use super::v1::{
-    auth, exports, inventory, locations, menu, module_registry, rbac, system, tenants,
+    auth, exports, inventory, locations, menu, module_registry, pos, rbac, system, tenants,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -61,6 +61,32 @@ use utoipa::{Modify, OpenApi, ToSchema};
         inventory::set_menu_item_recipe,
         inventory::get_modifier_recipe,
         inventory::set_modifier_recipe,
+        pos::list_tickets,
+        pos::open_ticket,
+        pos::get_ticket,
+        pos::update_ticket,
+        pos::add_ticket_line,
+        pos::update_ticket_line,
+        pos::void_ticket_line,
+        pos::set_ticket_discount,
+        pos::set_ticket_line_discount,
+        pos::send_ticket,
+        pos::void_ticket,
+        pos::take_ticket_payment,
+        pos::settle_ticket,
+        pos::get_payment,
+        pos::refund_payment,
+        pos::get_ticket_receipt,
+        pos::get_ticket_receipt_text,
+        pos::get_ticket_receipt_html,
+        pos::reprint_ticket_receipt,
+        pos::email_ticket_receipt,
+        pos::list_shifts,
+        pos::open_shift,
+        pos::get_shift,
+        pos::move_shift_cash,
+        pos::close_shift,
+        pos::get_shift_report,
         auth::signup,
         auth::login,
         auth::superadmin_login,
@@ -114,7 +140,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
         (name = "exports", description = "Report and backup files, downloadable by their business only"),
         (name = "menu", description = "Categories, items, variants, modifier groups and availability"),
         (name = "locations", description = "The business's shops, kitchens and warehouses"),
-        (name = "inventory", description = "Stock items, levels, the ledger, counts, transfers, reorder points and recipes. Quantities are decimal strings in answers; requests may send strings or numbers")
+        (name = "inventory", description = "Stock items, levels, the ledger, counts, transfers, reorder points and recipes. Quantities are decimal strings in answers; requests may send strings or numbers"),
+        (name = "pos", description = "The point of sale: tickets with lines, modifiers and discounts, kitchen sends, cash and card payments (split, partial, tips), settling, voids, refunds with restock, receipts, and shifts with X/Z reports. Money is in minor units. Payments and refunds take an `Idempotency-Key` header")
     )
 )]
 pub struct ApiDoc;

@@ -20,6 +20,7 @@ mod menu;
 mod notifications;
 mod observability;
 mod pos;
+mod pos_rest;
 mod rate_limit;
 mod rbac;
 mod resilience;

@@ -7,6 +7,7 @@ pub mod inventory;
 pub mod locations;
 pub mod menu;
 pub mod module_registry;
+pub mod pos;
 pub mod rbac;
 pub mod system;
 pub mod tenants;
@@ -102,6 +103,60 @@ pub fn router() -> Router<AppState> {
             "/inventory/recipes/modifiers/{id}",
             get(inventory::get_modifier_recipe).put(inventory::set_modifier_recipe),
         )
+        // point of sale
+        .route(
+            "/pos/tickets",
+            get(pos::list_tickets).post(pos::open_ticket),
+        )
+        .route(
+            "/pos/tickets/{id}",
+            get(pos::get_ticket).patch(pos::update_ticket),
+        )
+        .route("/pos/tickets/{id}/lines", post(pos::add_ticket_line))
+        .route(
+            "/pos/tickets/{id}/lines/{lineId}",
+            patch(pos::update_ticket_line),
+        )
+        .route(
+            "/pos/tickets/{id}/lines/{lineId}/void",
+            post(pos::void_ticket_line),
+        )
+        .route(
+            "/pos/tickets/{id}/lines/{lineId}/discount",
+            put(pos::set_ticket_line_discount),
+        )
+        .route("/pos/tickets/{id}/discount", put(pos::set_ticket_discount))
+        .route("/pos/tickets/{id}/send", post(pos::send_ticket))
+        .route("/pos/tickets/{id}/void", post(pos::void_ticket))
+        .route("/pos/tickets/{id}/payments", post(pos::take_ticket_payment))
+        .route("/pos/tickets/{id}/settle", post(pos::settle_ticket))
+        .route("/pos/tickets/{id}/receipt", get(pos::get_ticket_receipt))
+        .route(
+            "/pos/tickets/{id}/receipt.txt",
+            get(pos::get_ticket_receipt_text),
+        )
+        .route(
+            "/pos/tickets/{id}/receipt.html",
+            get(pos::get_ticket_receipt_html),
+        )
+        .route(
+            "/pos/tickets/{id}/receipt/reprint",
+            post(pos::reprint_ticket_receipt),
+        )
+        .route(
+            "/pos/tickets/{id}/receipt/email",
+            post(pos::email_ticket_receipt),
+        )
+        .route("/pos/payments/{id}", get(pos::get_payment))
+        .route("/pos/payments/{id}/refunds", post(pos::refund_payment))
+        .route("/pos/shifts", get(pos::list_shifts).post(pos::open_shift))
+        .route("/pos/shifts/{id}", get(pos::get_shift))
+        .route(
+            "/pos/shifts/{id}/cash-movements",
+            post(pos::move_shift_cash),
+        )
+        .route("/pos/shifts/{id}/close", post(pos::close_shift))
+        .route("/pos/shifts/{id}/report", get(pos::get_shift_report))
         // auth
         .route("/auth/signup", post(auth::signup))
         .route("/auth/login", post(auth::login))
