@@ -6,6 +6,7 @@
 //! plus the permission check. `bench guard` times the in-process guard.
 
 mod events;
+mod sale;
 
 use anyhow::{Context, Result, anyhow};
 use clap::{Parser, Subcommand};
@@ -63,6 +64,23 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         seconds: u64,
     },
+    /// The POS sale flow over HTTP beside its SQL replayed by pgbench.
+    Sale {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// The server's database, for pgbench and for watching the stock consumer.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_EMAIL")]
+        superadmin_email: String,
+        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_PASSWORD")]
+        superadmin_password: String,
+        /// Concurrent terminals (and pgbench clients).
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
     /// Nanoseconds per call of the in-process permission guard.
     Guard {
         #[arg(long, default_value_t = 5_000_000)]
@@ -113,6 +131,21 @@ fn main() -> Result<()> {
             rate,
             seconds,
         })),
+        Command::Sale {
+            base_url,
+            database_url,
+            superadmin_email,
+            superadmin_password,
+            concurrency,
+            seconds,
+        } => rt.block_on(sale::run(sale::Options {
+            base_url,
+            database_url,
+            superadmin_email,
+            superadmin_password,
+            concurrency,
+            seconds,
+        })),
         Command::Guard { iterations } => {
             guard(iterations);
             Ok(())
@@ -147,7 +180,7 @@ impl Client {
     }
 }
 
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> Result<&'a str> {
+pub(crate) fn str_at<'a>(v: &'a Value, path: &[&str]) -> Result<&'a str> {
     let mut cur = v;
     for p in path {
         cur = &cur[*p];
@@ -201,7 +234,11 @@ pub(crate) async fn setup(
 }
 
 /// Runs `op` from `concurrency` clients for `duration`; returns (ops/s, p50 ms, p99 ms, errors).
-async fn load<F, Fut>(duration: Duration, concurrency: usize, op: F) -> (f64, f64, f64, u64)
+pub(crate) async fn load<F, Fut>(
+    duration: Duration,
+    concurrency: usize,
+    op: F,
+) -> (f64, f64, f64, u64)
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<()>> + Send,
