@@ -52,6 +52,9 @@ pub struct RelayConfig {
     pub max_attempts: i32,
     /// Stream entries kept in Redis (approximate); older positions are read from PostgreSQL.
     pub stream_max_len: u64,
+    /// After a NOTIFY, how long to let more commits arrive before claiming,
+    /// so a busy till's many small commits are relayed in one batch.
+    pub coalesce: Duration,
 }
 
 impl Default for RelayConfig {
@@ -62,6 +65,7 @@ impl Default for RelayConfig {
             poll_max: Duration::from_secs(2),
             max_attempts: 10,
             stream_max_len: 100_000,
+            coalesce: Duration::from_millis(3),
         }
     }
 }
@@ -146,6 +150,11 @@ impl Relay {
             loop {
                 match self.dispatch_once().await {
                     Ok(0) => break,
+                    // A short batch means nothing else was waiting.
+                    Ok(n) if (n as i64) < self.config.batch_size => {
+                        relayed += n;
+                        break;
+                    }
                     Ok(n) => relayed += n,
                     Err(err) => {
                         tracing::warn!(module = "jobs", error = %err, "relaying a batch failed");
@@ -163,7 +172,14 @@ impl Relay {
             };
             tokio::select! {
                 _ = shutdown.cancelled() => return Ok(()),
-                notified = listener.recv() => { notified?; idle = self.config.poll_min; }
+                notified = listener.recv() => {
+                    notified?;
+                    idle = self.config.poll_min;
+                    // Let the burst this commit belongs to finish, then take
+                    // the notifications it left as one wake-up.
+                    tokio::time::sleep(self.config.coalesce).await;
+                    while listener.next_buffered().is_some() {}
+                }
                 _ = tokio::time::sleep(idle) => {}
                 _ = lag_tick.tick() => self.export_lag().await,
             }

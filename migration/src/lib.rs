@@ -12,6 +12,7 @@ mod m20261124_000006_exports;
 mod m20261124_000007_menu;
 mod m20261125_000008_locations_inventory;
 mod m20261125_000009_pos;
+mod m20261125_000010_access_in_one_statement;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_menu::Migration),
             Box::new(m20261125_000008_locations_inventory::Migration),
             Box::new(m20261125_000009_pos::Migration),
+            Box::new(m20261125_000010_access_in_one_statement::Migration),
         ]
     }
 }

@@ -368,13 +368,14 @@ pub async fn take(
         .await?
         .ok_or_else(|| AppError::internal("payment not inserted"))?
         .into();
-        tx.execute_raw(sql(
-            "UPDATE pos_tickets SET paid_minor = paid_minor + $3, tip_minor = tip_minor + $4,
-               version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2",
-            [tenant.as_uuid().into(), ticket.id.into(), amount.into(), request.tip_minor.into()],
-        ))
+        let after = tickets::change(
+            &tx,
+            tenant,
+            ticket.id,
+            "paid_minor = paid_minor + $3, tip_minor = tip_minor + $4",
+            vec![amount.into(), request.tip_minor.into()],
+        )
         .await?;
-        let after = tickets::find(&tx, tenant, ticket.id, false).await?;
         publish(
             &tx,
             ctx,
@@ -424,19 +425,22 @@ pub async fn settle(
             .filter(|l| l.status == LineStatus::Active)
             .collect();
         if lines.is_empty() {
-            return Err(AppError::validation("the ticket has nothing on it; void it instead"));
+            return Err(AppError::validation(
+                "the ticket has nothing on it; void it instead",
+            ));
         }
         if ticket.balance_minor > 0 {
             return Err(AppError::conflict("the ticket is not fully paid")
                 .with_details(json!({ "balanceMinor": ticket.balance_minor })));
         }
-        tx.execute_raw(sql(
-            "UPDATE pos_tickets SET status = 'settled', settled_at = now(), version = version + 1, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2",
-            [tenant.as_uuid().into(), ticket_id.into()],
-        ))
+        let after = tickets::change(
+            &tx,
+            tenant,
+            ticket_id,
+            "status = 'settled', settled_at = now()",
+            vec![],
+        )
         .await?;
-        let after = tickets::find(&tx, tenant, ticket_id, false).await?;
         let sold: Vec<_> = lines
             .iter()
             .map(|l| {
@@ -580,13 +584,14 @@ pub async fn refund(
             [tenant.as_uuid().into(), payment.id.into(), amount.into()],
         ))
         .await?;
-        tx.execute_raw(sql(
-            "UPDATE pos_tickets SET refunded_minor = refunded_minor + $3, version = version + 1, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2",
-            [tenant.as_uuid().into(), ticket.id.into(), amount.into()],
-        ))
+        let after = tickets::change(
+            &tx,
+            tenant,
+            ticket.id,
+            "refunded_minor = refunded_minor + $3",
+            vec![amount.into()],
+        )
         .await?;
-        let after = tickets::find(&tx, tenant, ticket.id, false).await?;
         let restocked: Vec<_> = returned
             .iter()
             .map(|(l, line)| {

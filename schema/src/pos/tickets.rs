@@ -486,6 +486,30 @@ pub(crate) async fn publish(
     .await
 }
 
+/// Updates a ticket with `assignments` (parameters from `$3`, after the
+/// tenant and id), bumps its version, and returns it: one statement.
+pub(crate) async fn change(
+    tx: &DatabaseTransaction,
+    tenant: TenantId,
+    id: Uuid,
+    assignments: &str,
+    values: Vec<sea_orm::Value>,
+) -> AppResult<Ticket> {
+    let mut params: Vec<sea_orm::Value> = vec![tenant.as_uuid().into(), id.into()];
+    params.extend(values);
+    TicketRow::find_by_statement(sql(
+        &format!(
+            "UPDATE pos_tickets SET {assignments}, version = version + 1, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 RETURNING {TICKET_COLUMNS}"
+        ),
+        params,
+    ))
+    .one(tx)
+    .await?
+    .ok_or_else(|| AppError::internal("ticket vanished"))?
+    .try_into()
+}
+
 /// Locks an open ticket for a change made against `expected` (if given).
 pub(crate) async fn begin_change(
     tx: &DatabaseTransaction,
@@ -636,36 +660,32 @@ pub async fn open(db: &Db, ctx: &RequestContext, input: NewTicket) -> AppResult<
     }
     // The business day turns at 04:00 local time, so a night's last orders
     // belong to the evening they started in.
-    let numbered = tx
-        .query_one_raw(sql(
-            "WITH day AS (SELECT ((now() AT TIME ZONE $2) - interval '4 hours')::date AS d)
-             INSERT INTO pos_ticket_counters (tenant_id, business_day, last_number)
-             SELECT $1, d, 1 FROM day
-             ON CONFLICT (tenant_id, business_day) DO UPDATE SET last_number = pos_ticket_counters.last_number + 1
-             RETURNING business_day, last_number",
-            [tenant.as_uuid().into(), location.timezone.clone().into()],
-        ))
-        .await?
-        .ok_or_else(|| AppError::internal("no ticket number"))?;
-    let day: NaiveDate = numbered.try_get("", "business_day")?;
-    let number: i32 = numbered.try_get("", "last_number")?;
-    let id = Uuid::now_v7();
+    // The business day turns at 04:00 local time, so a night's last orders
+    // belong to the evening they started in. Numbering and inserting are one
+    // statement: the counter row is the one every till shares.
     let ticket: Ticket = TicketRow::find_by_statement(sql(
         &format!(
-            "INSERT INTO pos_tickets (tenant_id, id, location_id, business_day, number, label, currency,
+            "WITH numbered AS (
+               INSERT INTO pos_ticket_counters (tenant_id, business_day, last_number)
+               VALUES ($1, ((now() AT TIME ZONE $8) - interval '4 hours')::date, 1)
+               ON CONFLICT (tenant_id, business_day)
+               DO UPDATE SET last_number = pos_ticket_counters.last_number + 1
+               RETURNING business_day, last_number
+             )
+             INSERT INTO pos_tickets (tenant_id, id, location_id, business_day, number, label, currency,
                service_charge_bp, opened_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {TICKET_COLUMNS}"
+             SELECT $1, $2, $3, business_day, last_number, $4, $5, $6, $7 FROM numbered
+             RETURNING {TICKET_COLUMNS}"
         ),
         [
             tenant.as_uuid().into(),
-            id.into(),
+            Uuid::now_v7().into(),
             input.location_id.into(),
-            day.into(),
-            number.into(),
             label.into(),
             currency.map(|c| c.as_str().to_owned()).into(),
             service.into(),
             ctx.user_id().map(|u| u.as_uuid()).into(),
+            location.timezone.clone().into(),
         ],
     ))
     .one(&tx)
@@ -1226,17 +1246,14 @@ pub async fn send(
         [tenant.as_uuid().into(), ids.into()],
     ))
     .await?;
-    let after: Ticket = TicketRow::find_by_statement(sql(
-        &format!(
-            "UPDATE pos_tickets SET sent_at = COALESCE(sent_at, now()), version = version + 1, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 RETURNING {TICKET_COLUMNS}"
-        ),
-        [tenant.as_uuid().into(), ticket_id.into()],
-    ))
-    .one(&tx)
-    .await?
-    .ok_or_else(|| AppError::internal("ticket vanished"))?
-    .try_into()?;
+    let after = change(
+        &tx,
+        tenant,
+        ticket_id,
+        "sent_at = COALESCE(sent_at, now())",
+        vec![],
+    )
+    .await?;
     let kitchen: Vec<Value> = fresh
         .iter()
         .map(|l| {
@@ -1277,22 +1294,14 @@ pub async fn void(
             "the ticket has payments; settle and refund it instead",
         ));
     }
-    let after: Ticket = TicketRow::find_by_statement(sql(
-        &format!(
-            "UPDATE pos_tickets SET status = 'voided', voided_at = now(), void_reason = $3,
-               version = version + 1, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 RETURNING {TICKET_COLUMNS}"
-        ),
-        [
-            tenant.as_uuid().into(),
-            ticket_id.into(),
-            reason.clone().into(),
-        ],
-    ))
-    .one(&tx)
-    .await?
-    .ok_or_else(|| AppError::internal("ticket vanished"))?
-    .try_into()?;
+    let after = change(
+        &tx,
+        tenant,
+        ticket_id,
+        "status = 'voided', voided_at = now(), void_reason = $3",
+        vec![reason.clone().into()],
+    )
+    .await?;
     publish(
         &tx,
         ctx,

@@ -78,24 +78,18 @@ struct AccessRow {
 }
 
 /// What a tenant user may do right now: their tenant's status, the union of
-/// their roles' permissions and the tenant's enabled modules. One query, run
+/// their roles' permissions and the tenant's enabled modules. One statement, run
 /// for every authenticated request, so changes apply to the very next one.
 /// A deactivated user or a rejected tenant is `AUTHN`.
 pub async fn load_user_access(db: &Db, tenant: TenantId, user: UserId) -> AppResult<Access> {
-    let tx = db.tenant_tx(tenant).await?;
+    // Outside a transaction on purpose: the function scopes the tenant to
+    // its own statement (see migration 10), so this is one round trip.
     let row = AccessRow::find_by_statement(sql(
-        "SELECT t.status AS tenant_status, u.status AS user_status,
-           ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur
-                 JOIN role_permissions rp ON rp.tenant_id = ur.tenant_id AND rp.role_id = ur.role_id
-                 WHERE ur.tenant_id = $1 AND ur.user_id = $2) AS permissions,
-           ARRAY(SELECT module_key FROM tenant_modules WHERE tenant_id = $1 AND enabled) AS modules
-         FROM tenants t JOIN users u ON u.tenant_id = t.id
-         WHERE t.id = $1 AND u.id = $2 AND u.deleted_at IS NULL AND t.deleted_at IS NULL",
+        "SELECT tenant_status, user_status, permissions, modules FROM app_user_access($1, $2)",
         [tenant.as_uuid().into(), user.as_uuid().into()],
     ))
-    .one(&tx)
+    .one(db.connection())
     .await?;
-    tx.commit().await?;
     let row = row.ok_or_else(|| AppError::authn("the account no longer exists"))?;
     if row.user_status != "active" {
         return Err(AppError::authn("the account is deactivated"));
