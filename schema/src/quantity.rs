@@ -156,9 +156,12 @@ mod tests {
             ("-1.125", -1125, "-1.125"),
             ("10.100", 10100, "10.1"),
         ] {
-            let q = Quantity::parse(raw).expect(raw);
-            assert_eq!(q.milli(), milli, "{raw}");
-            assert_eq!(q.to_string(), shown, "{raw}");
+            assert_eq!(Quantity::parse(raw).map(Quantity::milli), Ok(milli), "{raw}");
+            assert_eq!(
+                Quantity::parse(raw).map(|q| q.to_string()).as_deref(),
+                Ok(shown),
+                "{raw}"
+            );
         }
     }
 
@@ -171,10 +174,13 @@ mod tests {
 
     #[test]
     fn json_numbers_and_strings_both_deserialize() {
-        let q: Quantity = serde_json::from_str("0.2").expect("number");
-        assert_eq!(q.milli(), 200);
-        let q: Quantity = serde_json::from_str("\"3\"").expect("string");
-        assert_eq!(q.milli(), 3000);
-        assert_eq!(serde_json::to_string(&q).expect("ser"), "\"3\"");
+        let number: Result<Quantity, _> = serde_json::from_str("0.2");
+        assert_eq!(number.ok(), Some(Quantity::from_milli(200)));
+        let text: Result<Quantity, _> = serde_json::from_str("\"3\"");
+        assert_eq!(text.ok(), Some(Quantity::from_milli(3000)));
+        assert_eq!(
+            serde_json::to_string(&Quantity::units(3)).ok().as_deref(),
+            Some("\"3\"")
+        );
     }
 }

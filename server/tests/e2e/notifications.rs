@@ -215,3 +215,75 @@ async fn approval_emails_the_owner_once_even_when_the_event_is_redelivered() {
     assert_eq!(applied, 1);
     let _ = PASSWORD;
 }
+
+#[tokio::test]
+async fn low_stock_and_receipts_are_emailed() {
+    let (server, inbox) = server_with_inbox().await;
+    let shop = server.tenant("mail-stock").await;
+    let owner = shop.owner_token.clone();
+    let bar = crate::inventory::location(&server, &owner, "Bar").await;
+    let gin = crate::inventory::stock_item(&server, &owner, "GIN", "EACH").await;
+    crate::inventory::adjust(
+        &server,
+        &owner,
+        json!({"stockItemId": gin, "locationId": bar, "kind": "RECEIVED", "quantity": 5}),
+    )
+    .await;
+    server
+        .gql_ok(
+            "mutation($i: SetReorderPointInput!) { setReorderPoint(input: $i) { low } }",
+            json!({"i": {"stockItemId": gin, "locationId": bar, "reorderPoint": 3}}),
+            Some(&owner),
+        )
+        .await;
+    crate::inventory::adjust(
+        &server,
+        &owner,
+        json!({"stockItemId": gin, "locationId": bar, "kind": "WASTE", "quantity": 2, "reason": "broken"}),
+    )
+    .await;
+    let mail = inbox.wait_for("Low stock: Stock GIN at Bar").await;
+    assert!(
+        mail.contains(&format!("To: {}", shop.owner_email)),
+        "{mail}"
+    );
+    assert!(mail.contains("3 each left, reorder point 3 each"), "{mail}");
+
+    // A receipt, asked for at the till, arrives by email.
+    let c = crate::pos::cafe(&server, "mail-receipt").await;
+    let t = c.shop.owner_token.clone();
+    let ticket = crate::pos::open_ticket(&server, &t, &c, 0).await["id"].clone();
+    crate::pos::add_line(
+        &server,
+        &t,
+        json!({"ticketId": ticket, "menuItemId": c.croissant, "quantity": 2}),
+    )
+    .await;
+    crate::pos::pay(
+        &server,
+        &t,
+        json!({"ticketId": ticket, "method": "CARD", "cardToken": "tok_amex", "idempotencyKey": "mail-1"}),
+    )
+    .await;
+    crate::pos::settle(&server, &t, ticket.as_str().unwrap()).await;
+    let queued = server
+        .gql_ok(
+            "mutation($i: EmailReceiptInput!) { emailReceipt(input: $i) { queued } }",
+            json!({"i": {"ticketId": ticket, "email": "guest@example.test"}}),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(queued["emailReceipt"]["queued"], true);
+    let receipt = inbox.wait_for("Your receipt from").await;
+    assert!(receipt.contains("To: guest@example.test"), "{receipt}");
+    assert!(receipt.contains("2 x Croissant"), "{receipt}");
+    assert!(receipt.contains("Card amex ****0005"), "{receipt}");
+    let (code, _) = server
+        .gql_err(
+            "mutation($i: EmailReceiptInput!) { emailReceipt(input: $i) { queued } }",
+            json!({"i": {"ticketId": ticket, "email": "not an email"}}),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION");
+}
