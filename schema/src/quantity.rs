@@ -156,7 +156,11 @@ mod tests {
             ("-1.125", -1125, "-1.125"),
             ("10.100", 10100, "10.1"),
         ] {
-            assert_eq!(Quantity::parse(raw).map(Quantity::milli), Ok(milli), "{raw}");
+            assert_eq!(
+                Quantity::parse(raw).map(Quantity::milli),
+                Ok(milli),
+                "{raw}"
+            );
             assert_eq!(
                 Quantity::parse(raw).map(|q| q.to_string()).as_deref(),
                 Ok(shown),
