@@ -317,6 +317,40 @@ where
     }
 }
 
+/// A field that may be left out (`None`), `null` (`Some(None)`) or set:
+/// `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>`.
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The `Idempotency-Key` header, when sent; the service checks its shape.
+pub fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<&str>> {
+    headers
+        .get(IDEMPOTENCY_KEY)
+        .map(|v| {
+            v.to_str().map_err(|_| {
+                AppError::invalid_field("Idempotency-Key", "must be visible ASCII characters")
+            })
+        })
+        .transpose()
+}
+
+/// The `Idempotency-Key` header of a write that must have one.
+pub fn required_idempotency_key(headers: &HeaderMap) -> AppResult<&str> {
+    idempotency_key(headers)?.ok_or_else(|| {
+        AppError::invalid_field(
+            "Idempotency-Key",
+            "is required: one per attempt, the same on every retry (a UUID is a good choice)",
+        )
+    })
+}
+
 pub fn router() -> Router<AppState> {
     v1::router().route("/openapi.json", axum::routing::get(openapi::document))
 }

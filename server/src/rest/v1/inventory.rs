@@ -8,13 +8,15 @@
 use super::IdPath;
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{
+    Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams, idempotency_key, present,
+};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use http::HeaderMap;
-use kernel::{AppError, AppResult, RequestContext};
+use kernel::RequestContext;
 use schema::inventory::counts::{self, CountStatus, StockCount};
 use schema::inventory::items::{
     self as stock, NewStockItem, StockItem, StockItemPatch, StockLevel,
@@ -24,12 +26,9 @@ use schema::inventory::recipes::{self, NewComponent, Recipe, RecipeOf};
 use schema::inventory::transfers::{self, NewTransferLine, StockTransfer, TransferStatus};
 use schema::inventory::{MovementKind, StockUnit};
 use schema::quantity::Quantity;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// The header that makes a stock adjustment safe to retry.
-const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 // ---------------------------------------------------------------- inputs
 
@@ -117,15 +116,6 @@ impl From<TransferStatusParam> for TransferStatus {
             TransferStatusParam::Cancelled => Self::Cancelled,
         }
     }
-}
-
-/// A field that may be left out (`None`), `null` (`Some(None)`) or set.
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -276,18 +266,6 @@ pub struct ReorderPointPath {
 pub struct CountLinePath {
     pub id: Uuid,
     pub stock_item_id: Uuid,
-}
-
-/// The `Idempotency-Key` header, when sent; the service checks its shape.
-fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<&str>> {
-    headers
-        .get(IDEMPOTENCY_KEY)
-        .map(|v| {
-            v.to_str().map_err(|_| {
-                AppError::invalid_field("Idempotency-Key", "must be visible ASCII characters")
-            })
-        })
-        .transpose()
 }
 
 fn quantity_lines(lines: Vec<QuantityLineBody>) -> impl Iterator<Item = (Uuid, Quantity)> {

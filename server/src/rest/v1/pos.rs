@@ -9,7 +9,10 @@
 use super::IdPath;
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{
+    Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams, idempotency_key, present,
+    required_idempotency_key,
+};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
@@ -27,13 +30,10 @@ use schema::pos::tickets::{
     self, DiscountInput, LinePatch, NewLine, NewTicket, Ticket, TicketFilter, TicketLine,
     TicketStatus,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// The header that makes a payment, refund or settle safe to retry.
-const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 // ---------------------------------------------------------------- inputs
 
@@ -109,15 +109,6 @@ impl From<CashMovementKindParam> for CashMovementKind {
             CashMovementKindParam::Out => Self::Out,
         }
     }
-}
-
-/// A field that may be left out (`None`), `null` (`Some(None)`) or set.
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(d).map(Some)
 }
 
 fn one() -> i32 {
@@ -315,28 +306,6 @@ pub struct ShiftListParams {
 pub struct TicketLinePath {
     pub id: Uuid,
     pub line_id: Uuid,
-}
-
-/// The `Idempotency-Key` header, when sent; the service checks its shape.
-fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<&str>> {
-    headers
-        .get(IDEMPOTENCY_KEY)
-        .map(|v| {
-            v.to_str().map_err(|_| {
-                AppError::invalid_field("Idempotency-Key", "must be visible ASCII characters")
-            })
-        })
-        .transpose()
-}
-
-/// The `Idempotency-Key` header of a write that must have one.
-fn required_idempotency_key(headers: &HeaderMap) -> AppResult<&str> {
-    idempotency_key(headers)?.ok_or_else(|| {
-        AppError::invalid_field(
-            "Idempotency-Key",
-            "is required: one per attempt, the same on every retry (a UUID is a good choice)",
-        )
-    })
 }
 
 // ---------------------------------------------------------------- answers
