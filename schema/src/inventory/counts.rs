@@ -72,6 +72,7 @@ struct CountRow {
 
 #[derive(FromQueryResult)]
 struct LineRow {
+    count_id: Uuid,
     stock_item_id: Uuid,
     sku: String,
     name: String,
@@ -86,60 +87,81 @@ async fn load(
     id: Uuid,
     lock: bool,
 ) -> AppResult<StockCount> {
-    let row = CountRow::find_by_statement(sql(
-        &format!(
-            "SELECT id, location_id, status, note, started_by, started_at, closed_at FROM stock_counts
-             WHERE tenant_id = $1 AND id = $2{}",
-            if lock { " FOR UPDATE" } else { "" }
-        ),
-        [tenant.as_uuid().into(), id.into()],
-    ))
-    .one(tx)
-    .await?
-    .ok_or_else(|| AppError::not_found("stock count"))?;
-    let line_rows = LineRow::find_by_statement(sql(
-        "SELECT l.stock_item_id, i.sku, i.name, l.counted_milli, l.counted_at, l.expected_milli
-         FROM stock_count_lines l JOIN stock_items i ON i.tenant_id = l.tenant_id AND i.id = l.stock_item_id
-         WHERE l.tenant_id = $1 AND l.count_id = $2 ORDER BY i.name",
-        [tenant.as_uuid().into(), id.into()],
+    if lock {
+        tx.execute_raw(sql(
+            "SELECT 1 FROM stock_counts WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            [tenant.as_uuid().into(), id.into()],
+        ))
+        .await?;
+    }
+    load_many(tx, tenant, &[id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found("stock count"))
+}
+
+/// Counts by id with their lines, newest first, in two statements (plus the
+/// ledger's figure for each line of a count still open).
+async fn load_many(
+    tx: &DatabaseTransaction,
+    tenant: TenantId,
+    ids: &[Uuid],
+) -> AppResult<Vec<StockCount>> {
+    let rows = CountRow::find_by_statement(sql(
+        "SELECT id, location_id, status, note, started_by, started_at, closed_at FROM stock_counts
+         WHERE tenant_id = $1 AND id = ANY($2) ORDER BY id DESC",
+        [tenant.as_uuid().into(), ids.to_vec().into()],
     ))
     .all(tx)
     .await?;
-    let mut lines = Vec::with_capacity(line_rows.len());
-    for l in line_rows {
-        let expected = match l.expected_milli {
-            Some(e) => Quantity::from_milli(e),
-            None => {
-                ledger::on_hand_as_of(
-                    tx,
-                    tenant,
-                    l.stock_item_id,
-                    row.location_id,
-                    Some(l.counted_at),
-                )
-                .await?
-            }
-        };
-        lines.push(CountLine {
-            variance: Quantity::from_milli(l.counted_milli - expected.milli()),
-            stock_item_id: l.stock_item_id,
-            sku: l.sku,
-            name: l.name,
-            counted: Quantity::from_milli(l.counted_milli),
-            counted_at: l.counted_at,
-            expected,
+    let line_rows = LineRow::find_by_statement(sql(
+        "SELECT l.count_id, l.stock_item_id, i.sku, i.name, l.counted_milli, l.counted_at, l.expected_milli
+         FROM stock_count_lines l JOIN stock_items i ON i.tenant_id = l.tenant_id AND i.id = l.stock_item_id
+         WHERE l.tenant_id = $1 AND l.count_id = ANY($2) ORDER BY i.name",
+        [tenant.as_uuid().into(), ids.to_vec().into()],
+    ))
+    .all(tx)
+    .await?;
+    let mut counts = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut lines = Vec::new();
+        for l in line_rows.iter().filter(|l| l.count_id == row.id) {
+            let expected = match l.expected_milli {
+                Some(e) => Quantity::from_milli(e),
+                None => {
+                    ledger::on_hand_as_of(
+                        tx,
+                        tenant,
+                        l.stock_item_id,
+                        row.location_id,
+                        Some(l.counted_at),
+                    )
+                    .await?
+                }
+            };
+            lines.push(CountLine {
+                variance: Quantity::from_milli(l.counted_milli - expected.milli()),
+                stock_item_id: l.stock_item_id,
+                sku: l.sku.clone(),
+                name: l.name.clone(),
+                counted: Quantity::from_milli(l.counted_milli),
+                counted_at: l.counted_at,
+                expected,
+            });
+        }
+        counts.push(StockCount {
+            status: CountStatus::parse(&row.status)?,
+            id: row.id,
+            location_id: row.location_id,
+            note: row.note,
+            started_by: row.started_by,
+            started_at: row.started_at,
+            closed_at: row.closed_at,
+            lines,
         });
     }
-    Ok(StockCount {
-        status: CountStatus::parse(&row.status)?,
-        id: row.id,
-        location_id: row.location_id,
-        note: row.note,
-        started_by: row.started_by,
-        started_at: row.started_at,
-        closed_at: row.closed_at,
-        lines,
-    })
+    Ok(counts)
 }
 
 fn must_be_open(count: &StockCount) -> AppResult<()> {
@@ -346,10 +368,7 @@ pub async fn list(
         .iter()
         .map(|r| r.try_get::<Uuid>("", "id"))
         .collect::<Result<_, _>>()?;
-    let mut counts = Vec::with_capacity(ids.len());
-    for id in ids {
-        counts.push(load(&tx, tenant, id, false).await?);
-    }
+    let counts = load_many(&tx, tenant, &ids).await?;
     tx.commit().await?;
     Ok(counts)
 }

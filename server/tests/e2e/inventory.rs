@@ -715,3 +715,32 @@ async fn an_item_sold_out_at_one_location_stays_on_sale_elsewhere() {
         json!({"sku": "CAKE", "soldOut": true, "locationId": south})
     );
 }
+
+#[tokio::test]
+async fn an_expired_idempotency_key_counts_as_new() {
+    let server = TestServer::start().await;
+    let shop = server.tenant("idem-expiry").await;
+    let owner = shop.owner_token.as_str();
+    let loc = location(&server, owner, "Shop").await;
+    let salt = stock_item(&server, owner, "SALT", "KG").await;
+    let input = |quantity: &str| {
+        json!({"stockItemId": salt, "locationId": loc, "kind": "RECEIVED", "quantity": quantity,
+               "idempotencyKey": "delivery-7"})
+    };
+    adjust(&server, owner, input("1")).await;
+    let (code, _) = server
+        .gql_err(ADJUST, json!({"i": input("2")}), Some(owner))
+        .await;
+    assert_eq!(code, "CONFLICT", "within its seven days the key is taken");
+    // Eight days on, the same key is a new request.
+    let mut conn = server.db.owner().await;
+    sqlx::query(
+        "UPDATE idempotency_keys SET expires_at = now() - interval '1 day' WHERE tenant_id = $1",
+    )
+    .bind(shop.id)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let again = adjust(&server, owner, input("2")).await;
+    assert_eq!(again["level"]["onHand"], "3");
+}

@@ -351,3 +351,34 @@ async fn database_errors_map_to_the_taxonomy() {
         "no SQL leaks to the client"
     );
 }
+
+#[tokio::test]
+async fn idempotency_keys_past_their_seven_days_are_purged() {
+    let db = TestDb::create().await;
+    let (a, b) = seed(&db).await;
+    let mut owner = db.owner().await;
+    for (tenant, key, age) in [
+        (a, "old", "8 days"),
+        (b, "old", "30 days"),
+        (a, "recent", "6 days"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO idempotency_keys (tenant_id, operation, key, request_hash, response, created_at, expires_at)
+             VALUES ('{tenant}', 'pos.payment', '{key}', 'h', '{{}}', now() - interval '{age}',
+                     now() - interval '{age}' + interval '7 days')"
+        )))
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    }
+    let purged = jobs::maintenance::purge_idempotency_keys(&app_db(&db))
+        .await
+        .unwrap();
+    assert_eq!(purged, 2, "both tenants' expired keys go");
+    let left: Vec<String> =
+        sqlx::query_scalar("SELECT key FROM idempotency_keys WHERE operation = 'pos.payment'")
+            .fetch_all(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(left, vec!["recent".to_owned()]);
+}
