@@ -223,10 +223,19 @@ async fn a_missed_notification_is_caught_by_polling() {
         .unwrap();
     let event = next_event(&mut ws).await;
     assert_eq!(event["eventId"], id.to_string());
-    let status: String = sqlx::query_scalar("SELECT status FROM event_outbox WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut owner)
-        .await
-        .unwrap();
+    // The relay publishes, then marks the row: the mark may land just after
+    // the subscriber has the event.
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = sqlx::query_scalar("SELECT status FROM event_outbox WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+        if status == "dispatched" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(status, "dispatched");
 }
