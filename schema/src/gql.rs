@@ -18,6 +18,27 @@ pub fn svc<'a>(ctx: &Context<'a>) -> Result<&'a Services, AppError> {
         .map_err(|_| AppError::internal("services missing from schema data"))
 }
 
+/// The request's batching dataloader of `T` (see `loaders::request_data`).
+pub fn loader<'a, T: Send + Sync + 'static>(
+    ctx: &Context<'a>,
+) -> Result<&'a async_graphql::dataloader::DataLoader<T>, AppError> {
+    ctx.data()
+        .map_err(|_| AppError::internal("dataloader missing from request data"))
+}
+
+/// The request's caching dataloader of `T`, which list resolvers prime.
+pub fn cached<'a, T: Send + Sync + 'static>(
+    ctx: &Context<'a>,
+) -> Result<&'a crate::loaders::Cached<T>, AppError> {
+    ctx.data()
+        .map_err(|_| AppError::internal("dataloader missing from request data"))
+}
+
+/// A loader's shared error, as the request's own.
+pub fn unshare(err: std::sync::Arc<AppError>) -> AppError {
+    AppError::new(err.code(), err.message())
+}
+
 pub fn page(first: Option<i32>, after: Option<String>) -> Result<PageRequest, AppError> {
     PageRequest::new(first.map(i64::from), after.as_deref())
 }

@@ -19,17 +19,11 @@ impl Loader<Uuid> for RolesByUser {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Role>>, Self::Error> {
-        let tenant = self
-            .tenant
-            .ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))?;
+        let tenant = tenant_of(self.tenant)?;
         let pairs = roles_of_users(&self.services.db, tenant, keys)
             .await
             .map_err(Arc::new)?;
-        let mut out: HashMap<Uuid, Vec<Role>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for (user, role) in pairs {
-            out.entry(user).or_default().push(role);
-        }
-        Ok(out)
+        Ok(group_pairs(keys, pairs))
     }
 }
 
@@ -37,34 +31,24 @@ impl Loader<Uuid> for RolesByUser {
 /// request's dataloaders.
 pub fn request_data(services: &Services, ctx: RequestContext) -> async_graphql::Data {
     let mut data = async_graphql::Data::default();
-    data.insert(DataLoader::new(
-        RolesByUser {
-            services: services.clone(),
-            tenant: ctx.tenant_id(),
-        },
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(
-        VariantsByItem {
-            services: services.clone(),
-            tenant: ctx.tenant_id(),
-        },
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(
-        ModifierGroupsByItem {
-            services: services.clone(),
-            tenant: ctx.tenant_id(),
-        },
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(
-        SoldOutLocationsByItem {
-            services: services.clone(),
-            tenant: ctx.tenant_id(),
-        },
-        tokio::spawn,
-    ));
+    // One query per relation per list; nothing is cached between batches.
+    macro_rules! batched {
+        ($($loader:ident),*) => {$(
+            data.insert(DataLoader::new(
+                $loader {
+                    services: services.clone(),
+                    tenant: ctx.tenant_id(),
+                },
+                tokio::spawn,
+            ));
+        )*};
+    }
+    batched!(
+        RolesByUser,
+        VariantsByItem,
+        ModifierGroupsByItem,
+        SoldOutLocationsByItem
+    );
     // These cache for the request, so a list resolver can prime them with
     // a whole page's relations (`feed_many`).
     macro_rules! scoped {
@@ -100,17 +84,11 @@ impl Loader<Uuid> for VariantsByItem {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let tenant = self
-            .tenant
-            .ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))?;
+        let tenant = tenant_of(self.tenant)?;
         let rows = crate::menu::service::variants_of(&self.services.db, tenant, keys)
             .await
             .map_err(Arc::new)?;
-        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for v in rows {
-            out.entry(v.item_id).or_default().push(v);
-        }
-        Ok(out)
+        Ok(group(keys, rows, |v| v.item_id))
     }
 }
 
@@ -125,17 +103,11 @@ impl Loader<Uuid> for ModifierGroupsByItem {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let tenant = self
-            .tenant
-            .ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))?;
+        let tenant = tenant_of(self.tenant)?;
         let pairs = crate::menu::service::groups_of(&self.services.db, tenant, keys)
             .await
             .map_err(Arc::new)?;
-        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for (item, group) in pairs {
-            out.entry(item).or_default().push(group);
-        }
-        Ok(out)
+        Ok(group_pairs(keys, pairs))
     }
 }
 
@@ -150,18 +122,21 @@ impl Loader<Uuid> for SoldOutLocationsByItem {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let tenant = self
-            .tenant
-            .ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))?;
+        let tenant = tenant_of(self.tenant)?;
         let pairs = crate::menu::service::sold_out_locations_of(&self.services.db, tenant, keys)
             .await
             .map_err(Arc::new)?;
-        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for (item, location) in pairs {
-            out.entry(item).or_default().push(location);
-        }
-        Ok(out)
+        Ok(group_pairs(keys, pairs))
     }
+}
+
+/// Groups (key, value) pairs by key, with an empty list for keys that have none.
+fn group_pairs<V>(keys: &[Uuid], pairs: Vec<(Uuid, V)>) -> HashMap<Uuid, Vec<V>> {
+    let mut out: HashMap<Uuid, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for (key, value) in pairs {
+        out.entry(key).or_default().push(value);
+    }
+    out
 }
 
 /// A loader that caches for its request (and can be primed with `feed_many`).
@@ -173,11 +148,7 @@ pub(crate) fn group<T>(
     rows: Vec<T>,
     key: impl Fn(&T) -> Uuid,
 ) -> HashMap<Uuid, Vec<T>> {
-    let mut out: HashMap<Uuid, Vec<T>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-    for row in rows {
-        out.entry(key(&row)).or_default().push(row);
-    }
-    out
+    group_pairs(keys, rows.into_iter().map(|r| (key(&r), r)).collect())
 }
 
 fn tenant_of(tenant: Option<TenantId>) -> Result<TenantId, Arc<AppError>> {

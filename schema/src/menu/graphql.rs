@@ -1,22 +1,11 @@
 use super::service::{
     self, Category, Item, ItemPatch, ModifierGroup, NewItem, NewModifier, NewVariant, Variant,
 };
-use crate::gql::{connection, page, rc, svc};
+use crate::gql::{connection, loader, page, rc, svc, unshare};
 use crate::loaders::{ModifierGroupsByItem, SoldOutLocationsByItem, VariantsByItem};
 use async_graphql::connection::Connection;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, InputObject, Object};
-use kernel::AppError;
 use uuid::Uuid;
-
-fn loader<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> Result<&'a DataLoader<T>, AppError> {
-    ctx.data::<DataLoader<T>>()
-        .map_err(|_| AppError::internal("menu loader missing"))
-}
-
-fn unshare(err: std::sync::Arc<AppError>) -> AppError {
-    AppError::new(err.code(), err.message())
-}
 
 #[ComplexObject]
 impl Item {

@@ -9,8 +9,8 @@ use super::tickets::{
     TicketStatus,
 };
 use crate::events::graphql::watch;
-use crate::gql::{connection, page, rc, svc};
-use crate::loaders::{Cached, LinesByTicket, MenuItemById, PaymentsByTicket, RefundsByTicket};
+use crate::gql::{cached, connection, page, rc, svc, unshare};
+use crate::loaders::{LinesByTicket, MenuItemById, PaymentsByTicket, RefundsByTicket};
 use crate::menu::service::Item;
 use async_graphql::connection::Connection;
 use async_graphql::{
@@ -18,24 +18,14 @@ use async_graphql::{
 };
 use chrono::NaiveDate;
 use futures_util::Stream;
-use kernel::AppError;
 use serde::Deserialize;
 use uuid::Uuid;
-
-fn loader<'a, T: Send + Sync + 'static>(ctx: &Context<'a>) -> Result<&'a Cached<T>, AppError> {
-    ctx.data::<Cached<T>>()
-        .map_err(|_| AppError::internal("pos loader missing"))
-}
-
-fn unshare(err: std::sync::Arc<AppError>) -> AppError {
-    AppError::new(err.code(), err.message())
-}
 
 #[ComplexObject]
 impl Ticket {
     /// Lines in the order they were added, voided ones included.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TicketLine>> {
-        Ok(loader::<LinesByTicket>(ctx)?
+        Ok(cached::<LinesByTicket>(ctx)?
             .load_one(self.id)
             .await
             .map_err(unshare)?
@@ -43,7 +33,7 @@ impl Ticket {
     }
 
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Payment>> {
-        Ok(loader::<PaymentsByTicket>(ctx)?
+        Ok(cached::<PaymentsByTicket>(ctx)?
             .load_one(self.id)
             .await
             .map_err(unshare)?
@@ -51,7 +41,7 @@ impl Ticket {
     }
 
     async fn refunds(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Refund>> {
-        Ok(loader::<RefundsByTicket>(ctx)?
+        Ok(cached::<RefundsByTicket>(ctx)?
             .load_one(self.id)
             .await
             .map_err(unshare)?
@@ -63,7 +53,7 @@ impl Ticket {
 impl TicketLine {
     /// The menu item as it is now (the line keeps the name and price it was sold at).
     async fn menu_item(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Item>> {
-        Ok(loader::<MenuItemById>(ctx)?
+        Ok(cached::<MenuItemById>(ctx)?
             .load_one(self.menu_item_id)
             .await
             .map_err(unshare)?)
@@ -96,23 +86,23 @@ async fn prefetch(ctx: &Context<'_>, ids: &[Uuid]) -> async_graphql::Result<()> 
             item_ids.sort_unstable();
             item_ids.dedup();
             let found = crate::menu::service::items_by_ids(db, tenant, &item_ids).await?;
-            loader::<MenuItemById>(ctx)?
+            cached::<MenuItemById>(ctx)?
                 .feed_many(found.into_iter().map(|i| (i.id, i)))
                 .await;
         }
-        loader::<LinesByTicket>(ctx)?
+        cached::<LinesByTicket>(ctx)?
             .feed_many(crate::loaders::group(ids, rows, |l| l.ticket_id))
             .await;
     }
     if wants("payments").0 {
         let rows = payments::payments_of_tickets(db, tenant, ids).await?;
-        loader::<PaymentsByTicket>(ctx)?
+        cached::<PaymentsByTicket>(ctx)?
             .feed_many(crate::loaders::group(ids, rows, |p| p.ticket_id))
             .await;
     }
     if wants("refunds").0 {
         let rows = payments::refunds_of_tickets(db, tenant, ids).await?;
-        loader::<RefundsByTicket>(ctx)?
+        cached::<RefundsByTicket>(ctx)?
             .feed_many(crate::loaders::group(ids, rows, |r| r.ticket_id))
             .await;
     }

@@ -2,27 +2,21 @@
 //! order, once, filtered by tenant and permission, and a client that was away
 //! resumes from its last position without a gap.
 
-use crate::harness::{ServerBuilder, TenantFixture, TestServer, Ws, ws_connect, ws_next, ws_send};
+use crate::harness::{
+    ServerBuilder, TenantFixture, TestServer, Ws, ws_connect, ws_next, ws_send, ws_subscribe,
+};
 use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Opens an `events` subscription with `token`; returns the socket once acknowledged.
 pub(crate) async fn subscribe(server: &TestServer, token: &str, after: Option<i64>) -> Ws {
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(
-        &mut ws,
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}),
+    ws_subscribe(
+        server,
+        token,
+        "subscription($after: Int) { events(after: $after) { eventId sequence type entityId data } }",
+        json!({"after": after}),
     )
-    .await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
-    ws_send(
-        &mut ws,
-        json!({"id": "e", "type": "subscribe", "payload": {
-            "query": "subscription($after: Int) { events(after: $after) { eventId sequence type entityId data } }",
-            "variables": {"after": after}}}),
-    )
-    .await;
-    ws
+    .await
 }
 
 /// The next event on the socket.

@@ -471,6 +471,24 @@ pub async fn ws_connect(url: &str, protocol: &str) -> Ws {
     ws
 }
 
+/// Opens a `graphql-transport-ws` socket as `token`, waits for the ack and
+/// starts `query` (subscription id `s`).
+pub async fn ws_subscribe(server: &TestServer, token: &str, query: &str, variables: Value) -> Ws {
+    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
+    ws_send(
+        &mut ws,
+        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}),
+    )
+    .await;
+    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    ws_send(
+        &mut ws,
+        json!({"id": "s", "type": "subscribe", "payload": {"query": query, "variables": variables}}),
+    )
+    .await;
+    ws
+}
+
 pub async fn ws_send(ws: &mut Ws, message: Value) {
     ws.send(Message::Text(message.to_string().into()))
         .await

@@ -1,7 +1,7 @@
 //! Inventory over GraphQL: the ledger and the levels it keeps, counts,
 //! transfers, reorder points, recipes, idempotent adjustments, live changes.
 
-use crate::harness::{TenantFixture, TestServer, Ws, ws_connect, ws_next, ws_send};
+use crate::harness::{TenantFixture, TestServer, Ws, ws_next, ws_subscribe};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
@@ -273,21 +273,13 @@ async fn transfers_are_in_transit_until_received_and_cancelling_returns_stock() 
 }
 
 async fn stock_subscription(server: &TestServer, token: &str, loc: &str) -> Ws {
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(
-        &mut ws,
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}),
+    ws_subscribe(
+        server,
+        token,
+        "subscription($l: UUID) { stockLevelChanged(locationId: $l) { sequence sku kind quantity previousOnHand onHand low } }",
+        json!({"l": loc}),
     )
-    .await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
-    ws_send(
-        &mut ws,
-        json!({"id": "s", "type": "subscribe", "payload": {
-            "query": "subscription($l: UUID) { stockLevelChanged(locationId: $l) { sequence sku kind quantity previousOnHand onHand low } }",
-            "variables": {"l": loc}}}),
-    )
-    .await;
-    ws
+    .await
 }
 
 #[tokio::test]
@@ -655,18 +647,11 @@ async fn an_item_sold_out_at_one_location_stays_on_sale_elsewhere() {
         .await["createMenuItem"]["id"]
         .clone();
     let (_, kitchen) = server.staff(&shop, "kitchen").await;
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(
-        &mut ws,
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {kitchen}")}}),
-    )
-    .await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
-    ws_send(
-        &mut ws,
-        json!({"id": "a", "type": "subscribe", "payload": {
-            "query": "subscription($l: UUID) { menuAvailabilityChanged(locationId: $l) { sku soldOut locationId } }",
-            "variables": {"l": south}}}),
+    let mut ws = ws_subscribe(
+        &server,
+        &kitchen,
+        "subscription($l: UUID) { menuAvailabilityChanged(locationId: $l) { sku soldOut locationId } }",
+        json!({"l": south}),
     )
     .await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;

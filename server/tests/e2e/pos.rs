@@ -2,7 +2,7 @@
 //! moves, refunds, retried payments, the last unit sold twice, shift
 //! totals, permissions and bad input.
 
-use crate::harness::{TenantFixture, TestServer, Ws, ws_connect, ws_next, ws_send};
+use crate::harness::{TenantFixture, TestServer, Ws, ws_next, ws_subscribe};
 use crate::inventory::{adjust, location, on_hand};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -224,21 +224,13 @@ where
 }
 
 async fn watch_ticket(server: &TestServer, token: &str, ticket: &str) -> Ws {
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(
-        &mut ws,
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}),
+    ws_subscribe(
+        server,
+        token,
+        "subscription($t: UUID) { ticketChanged(ticketId: $t) { sequence eventType ticketId status version totalMinor paidMinor balanceMinor } }",
+        json!({"t": ticket}),
     )
-    .await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
-    ws_send(
-        &mut ws,
-        json!({"id": "t", "type": "subscribe", "payload": {
-            "query": "subscription($t: UUID) { ticketChanged(ticketId: $t) { sequence eventType ticketId status version totalMinor paidMinor balanceMinor } }",
-            "variables": {"t": ticket}}}),
-    )
-    .await;
-    ws
+    .await
 }
 
 #[tokio::test]
