@@ -228,6 +228,13 @@ fn from_database_error(db: &dyn sqlx::error::DatabaseError) -> Option<AppError> 
         Some("22P02") | Some("22003") | Some("22008") | Some("22001") => Some(
             AppError::validation("a value has the wrong format or is out of range"),
         ),
+        // character_not_in_repertoire (a NUL), untranslatable_character,
+        // program_limit_exceeded (text too large for an index): the text
+        // types refuse these at the boundary; this keeps any text that slips
+        // past them a client error rather than a 500.
+        Some("22021") | Some("22P05") | Some("54000") => Some(AppError::validation(
+            "a text value contains characters or a size the platform does not accept",
+        )),
         _ => None,
     }
 }

@@ -82,6 +82,19 @@ impl Extension for ErrorCodesExtension {
     }
 }
 
+/// A text input that failed its rule during validation reads
+/// `Invalid value for argument "input.label", expected type "Label"`; this
+/// finds the field (without the `input.` every mutation has) and the rule,
+/// so the client gets `details.fields` as for any other field error.
+fn text_field_error(message: &str) -> Option<(String, &'static crate::text::Rule)> {
+    let rest = message.strip_prefix("Invalid value for argument \"")?;
+    let (path, rest) = rest.split_once('"')?;
+    let type_name = rest.strip_prefix(", expected type \"")?.strip_suffix('"')?;
+    let rule = crate::text::rule_named(type_name)?;
+    let field = path.strip_prefix("input.").unwrap_or(path);
+    Some((field.to_owned(), rule))
+}
+
 fn classify_all(errors: &mut [ServerError], request_id: &str) {
     for error in errors {
         classify(error, request_id);
@@ -135,6 +148,12 @@ fn classify(error: &mut ServerError, request_id: &str) {
                 "code",
                 Value::from(ErrorCode::Validation.as_str()),
             );
+            if let Some((field, rule)) = text_field_error(&error.message) {
+                let details = serde_json::json!({ "fields": { field: rule.describe() } });
+                if let Ok(value) = Value::from_json(details) {
+                    set(&mut error.extensions, "details", value);
+                }
+            }
         }
     }
     set(&mut error.extensions, "requestId", Value::from(request_id));

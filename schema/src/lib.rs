@@ -29,6 +29,7 @@ pub mod services;
 pub mod superadmin;
 pub mod system;
 pub mod tenants;
+pub mod text;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 pub use services::Services;

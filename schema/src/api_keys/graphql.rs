@@ -1,14 +1,15 @@
 use super::service::{self, ApiKey, CreatedApiKey};
 use crate::gql::{rc, svc};
+use crate::text::{Key, Name};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 #[derive(InputObject)]
 pub struct CreateApiKeyInput {
-    pub name: String,
+    pub name: Name,
     /// What the key may do; each must be a permission you hold.
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Key>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -47,7 +48,7 @@ impl ApiKeysMutation {
             &svc(ctx)?.db,
             rc(ctx)?,
             &input.name,
-            input.permissions,
+            input.permissions.into_iter().map(Into::into).collect(),
             input.expires_at,
         )
         .await?)

@@ -2,6 +2,7 @@ use super::service::{self, AuthTokens, LoginInput, MfaEnrolment, NewUser, User};
 use crate::gql::{connection, page, rc, svc};
 use crate::loaders::RolesByUser;
 use crate::rbac::service::Role;
+use crate::text::{EmailAddress, LongName, OneTimeCode, Password, Slug, Token};
 use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject};
@@ -25,51 +26,51 @@ impl User {
 #[derive(InputObject)]
 #[graphql(name = "LoginInput")]
 pub struct LoginGql {
-    pub tenant_slug: String,
-    pub email: String,
-    pub password: String,
+    pub tenant_slug: Slug,
+    pub email: EmailAddress,
+    pub password: Password,
     /// The current code of the authenticator app, when MFA is on.
-    pub totp_code: Option<String>,
+    pub totp_code: Option<OneTimeCode>,
     /// A recovery code instead of `totpCode`; each works once.
-    pub recovery_code: Option<String>,
+    pub recovery_code: Option<OneTimeCode>,
 }
 
 #[derive(InputObject)]
 pub struct SuperadminLoginInput {
-    pub email: String,
-    pub password: String,
+    pub email: EmailAddress,
+    pub password: Password,
 }
 
 #[derive(InputObject)]
 pub struct RefreshTokenInput {
-    pub refresh_token: String,
+    pub refresh_token: Token,
 }
 
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
-    pub current_password: String,
-    pub new_password: String,
+    pub current_password: Password,
+    pub new_password: Password,
 }
 
 #[derive(InputObject)]
 pub struct RequestPasswordResetInput {
-    pub tenant_slug: String,
-    pub email: String,
+    pub tenant_slug: Slug,
+    pub email: EmailAddress,
 }
 
 #[derive(InputObject)]
 pub struct ResetPasswordInput {
     /// The token from the reset (or invitation) email.
-    pub token: String,
-    pub new_password: String,
+    pub token: Token,
+    pub new_password: Password,
 }
 
 #[derive(InputObject)]
 pub struct CreateUserInput {
-    pub email: String,
-    pub display_name: String,
+    pub email: EmailAddress,
+    pub display_name: LongName,
     /// Leave out to invite: the user chooses a password from an emailed link.
-    pub password: Option<String>,
+    pub password: Option<Password>,
     #[graphql(default)]
     pub role_ids: Vec<Uuid>,
 }
@@ -81,7 +82,7 @@ pub struct UserIdInput {
 
 #[derive(InputObject)]
 pub struct MfaCodeInput {
-    pub code: String,
+    pub code: OneTimeCode,
 }
 
 #[derive(SimpleObject)]
@@ -133,11 +134,11 @@ impl IdentityMutation {
     /// Public: sign in to a business.
     async fn login(&self, ctx: &Context<'_>, input: LoginGql) -> async_graphql::Result<AuthTokens> {
         let input = LoginInput {
-            tenant_slug: input.tenant_slug,
-            email: input.email,
-            password: input.password,
-            totp_code: input.totp_code,
-            recovery_code: input.recovery_code,
+            tenant_slug: input.tenant_slug.into(),
+            email: input.email.into(),
+            password: input.password.into(),
+            totp_code: input.totp_code.map(Into::into),
+            recovery_code: input.recovery_code.map(Into::into),
         };
         Ok(service::login(svc(ctx)?, rc(ctx)?, input).await?)
     }
@@ -212,9 +213,9 @@ impl IdentityMutation {
         input: CreateUserInput,
     ) -> async_graphql::Result<UserPayload> {
         let input = NewUser {
-            email: input.email,
-            display_name: input.display_name,
-            password: input.password,
+            email: input.email.into(),
+            display_name: input.display_name.into(),
+            password: input.password.map(Into::into),
             role_ids: input.role_ids,
         };
         let user = service::create_user(&svc(ctx)?.db, rc(ctx)?, input).await?;

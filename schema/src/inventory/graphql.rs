@@ -7,6 +7,7 @@ use super::{MovementKind, READ, StockUnit};
 use crate::events::graphql::watch;
 use crate::gql::{connection, page, rc, svc};
 use crate::quantity::Quantity;
+use crate::text::{IdempotencyKey, LongName, Note, Reason, Sku};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
@@ -17,8 +18,8 @@ use uuid::Uuid;
 
 #[derive(InputObject)]
 pub struct CreateStockItemInput {
-    pub sku: String,
-    pub name: String,
+    pub sku: Sku,
+    pub name: LongName,
     pub unit: StockUnit,
     /// For retail goods: the menu item that sells one of this.
     pub menu_item_id: Option<Uuid>,
@@ -29,7 +30,7 @@ pub struct UpdateStockItemInput {
     pub stock_item_id: Uuid,
     /// The version you read; a stale one is `CONFLICT`.
     pub expected_version: Option<i64>,
-    pub name: Option<String>,
+    pub name: Option<LongName>,
     /// `null` unlinks the menu item.
     pub menu_item_id: MaybeUndefined<Uuid>,
     pub active: Option<bool>,
@@ -53,15 +54,15 @@ pub struct AdjustStockInput {
     pub quantity: Quantity,
     /// When it happened on the terminal; now when left out.
     pub occurred_at: Option<DateTime<Utc>>,
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     /// Retries with the same key and input return the first result.
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
 }
 
 #[derive(InputObject)]
 pub struct StartStockCountInput {
     pub location_id: Uuid,
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 #[derive(InputObject)]
@@ -89,7 +90,7 @@ pub struct SendStockTransferInput {
     pub from_location_id: Uuid,
     pub to_location_id: Uuid,
     pub lines: Vec<TransferLineInput>,
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 #[derive(InputObject)]
@@ -236,8 +237,8 @@ impl InventoryMutation {
         input: CreateStockItemInput,
     ) -> async_graphql::Result<StockItem> {
         let input = NewStockItem {
-            sku: input.sku,
-            name: input.name,
+            sku: input.sku.into(),
+            name: input.name.into(),
             unit: input.unit,
             menu_item_id: input.menu_item_id,
         };
@@ -251,7 +252,7 @@ impl InventoryMutation {
     ) -> async_graphql::Result<StockItem> {
         let patch = StockItemPatch {
             expected_version: input.expected_version,
-            name: input.name,
+            name: input.name.map(Into::into),
             menu_item_id: match input.menu_item_id {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
@@ -289,7 +290,7 @@ impl InventoryMutation {
             kind: input.kind,
             quantity: input.quantity,
             occurred_at: input.occurred_at,
-            reason: input.reason,
+            reason: input.reason.map(Into::into),
         };
         Ok(ledger::adjust(
             &svc(ctx)?.db,

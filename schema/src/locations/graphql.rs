@@ -1,20 +1,21 @@
 use super::service::{self, Location};
 use crate::gql::{rc, svc};
+use crate::text::{Name, TimeZone};
 use async_graphql::{Context, InputObject, Object};
 use uuid::Uuid;
 
 #[derive(InputObject)]
 pub struct CreateLocationInput {
-    pub name: String,
+    pub name: Name,
     /// IANA time zone, UTC when left out.
-    pub timezone: Option<String>,
+    pub timezone: Option<TimeZone>,
 }
 
 #[derive(InputObject)]
 pub struct UpdateLocationInput {
     pub location_id: Uuid,
-    pub name: Option<String>,
-    pub timezone: Option<String>,
+    pub name: Option<Name>,
+    pub timezone: Option<TimeZone>,
     pub active: Option<bool>,
 }
 

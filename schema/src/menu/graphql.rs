@@ -3,6 +3,7 @@ use super::service::{
 };
 use crate::gql::{connection, loader, page, rc, svc, unshare};
 use crate::loaders::{ModifierGroupsByItem, SoldOutLocationsByItem, VariantsByItem};
+use crate::text::{CurrencyCode, Description, LongName, Name, Sku};
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, InputObject, Object};
 use uuid::Uuid;
@@ -57,7 +58,7 @@ impl Item {
 
 #[derive(InputObject)]
 pub struct CreateMenuCategoryInput {
-    pub name: String,
+    pub name: Name,
     #[graphql(default)]
     pub sort_order: i32,
 }
@@ -65,28 +66,28 @@ pub struct CreateMenuCategoryInput {
 #[derive(InputObject)]
 pub struct UpdateMenuCategoryInput {
     pub category_id: Uuid,
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub sort_order: Option<i32>,
     pub active: Option<bool>,
 }
 
 #[derive(InputObject)]
 pub struct VariantInput {
-    pub name: String,
+    pub name: Name,
     #[graphql(default)]
     pub price_delta_minor: i64,
 }
 
 #[derive(InputObject)]
 pub struct ModifierInput {
-    pub name: String,
+    pub name: Name,
     #[graphql(default)]
     pub price_delta_minor: i64,
 }
 
 #[derive(InputObject)]
 pub struct CreateModifierGroupInput {
-    pub name: String,
+    pub name: Name,
     pub min_select: i32,
     pub max_select: i32,
     pub modifiers: Vec<ModifierInput>,
@@ -95,13 +96,13 @@ pub struct CreateModifierGroupInput {
 #[derive(InputObject)]
 pub struct CreateMenuItemInput {
     pub category_id: Uuid,
-    pub sku: String,
-    pub name: String,
-    pub description: Option<String>,
+    pub sku: Sku,
+    pub name: LongName,
+    pub description: Option<Description>,
     /// Minor units (cents) of `currency`.
     pub price_minor: i64,
     /// ISO 4217, e.g. EUR.
-    pub currency: String,
+    pub currency: CurrencyCode,
     /// Basis points: 2000 = 20 %.
     pub tax_rate_bp: i32,
     #[graphql(default)]
@@ -116,8 +117,8 @@ pub struct UpdateMenuItemInput {
     /// The version you read; a stale one is `CONFLICT`.
     pub expected_version: Option<i64>,
     pub category_id: Option<Uuid>,
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub name: Option<LongName>,
+    pub description: Option<Description>,
     pub price_minor: Option<i64>,
     pub tax_rate_bp: Option<i32>,
     pub active: Option<bool>,
@@ -144,7 +145,7 @@ fn variants(input: Vec<VariantInput>) -> Vec<NewVariant> {
     input
         .into_iter()
         .map(|v| NewVariant {
-            name: v.name,
+            name: v.name.into(),
             price_delta_minor: v.price_delta_minor,
         })
         .collect()
@@ -224,7 +225,7 @@ impl MenuMutation {
             .modifiers
             .into_iter()
             .map(|m| NewModifier {
-                name: m.name,
+                name: m.name.into(),
                 price_delta_minor: m.price_delta_minor,
             })
             .collect();
@@ -246,11 +247,11 @@ impl MenuMutation {
     ) -> async_graphql::Result<Item> {
         let input = NewItem {
             category_id: input.category_id,
-            sku: input.sku,
-            name: input.name,
-            description: input.description,
+            sku: input.sku.into(),
+            name: input.name.into(),
+            description: input.description.map(Into::into),
             price_minor: input.price_minor,
-            currency: input.currency,
+            currency: input.currency.into(),
             tax_rate_bp: input.tax_rate_bp,
             variants: variants(input.variants),
             modifier_group_ids: input.modifier_group_ids,
@@ -266,8 +267,8 @@ impl MenuMutation {
         let patch = ItemPatch {
             expected_version: input.expected_version,
             category_id: input.category_id,
-            name: input.name,
-            description: input.description,
+            name: input.name.map(Into::into),
+            description: input.description.map(Into::into),
             price_minor: input.price_minor,
             tax_rate_bp: input.tax_rate_bp,
             active: input.active,

@@ -1,14 +1,15 @@
 use super::service::{self, EntryPatch, RegistryEntry, TenantModule};
 use crate::gql::{rc, svc};
+use crate::text::{Description, Key, Name};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use kernel::TenantId;
 use uuid::Uuid;
 
 #[derive(InputObject)]
 pub struct UpdateModuleRegistryEntryInput {
-    pub key: String,
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub key: Key,
+    pub name: Option<Name>,
+    pub description: Option<Description>,
     pub default_enabled: Option<bool>,
 }
 
@@ -16,7 +17,7 @@ pub struct UpdateModuleRegistryEntryInput {
 pub struct SetTenantModuleInput {
     pub tenant_id: Uuid,
     /// A module (`pos`) or feature (`pos.tips`) key.
-    pub module_key: String,
+    pub module_key: Key,
     pub enabled: bool,
 }
 
@@ -70,8 +71,8 @@ impl ModuleRegistryMutation {
         input: UpdateModuleRegistryEntryInput,
     ) -> async_graphql::Result<ModuleRegistryEntryPayload> {
         let patch = EntryPatch {
-            name: input.name,
-            description: input.description,
+            name: input.name.map(Into::into),
+            description: input.description.map(Into::into),
             default_enabled: input.default_enabled,
         };
         let entry = service::update_entry(&svc(ctx)?.db, rc(ctx)?, &input.key, patch).await?;

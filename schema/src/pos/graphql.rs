@@ -12,6 +12,7 @@ use crate::events::graphql::watch;
 use crate::gql::{cached, connection, page, rc, svc, unshare};
 use crate::loaders::{LinesByTicket, MenuItemById, PaymentsByTicket, RefundsByTicket};
 use crate::menu::service::Item;
+use crate::text::{CurrencyCode, EmailAddress, IdempotencyKey, Label, Note, Reason, Token};
 use async_graphql::connection::Connection;
 use async_graphql::{
     ComplexObject, Context, InputObject, MaybeUndefined, Object, SimpleObject, Subscription,
@@ -113,9 +114,9 @@ async fn prefetch(ctx: &Context<'_>, ids: &[Uuid]) -> async_graphql::Result<()> 
 pub struct OpenTicketInput {
     pub location_id: Uuid,
     /// A table, a name, a buzzer number.
-    pub label: Option<String>,
+    pub label: Option<Label>,
     /// ISO 4217; taken from the first item when left out.
-    pub currency: Option<String>,
+    pub currency: Option<CurrencyCode>,
     /// Basis points of the net subtotal: 1250 = 12.5 %.
     #[graphql(default)]
     pub service_charge_bp: i32,
@@ -132,7 +133,7 @@ pub struct AddTicketLineInput {
     pub modifier_ids: Vec<Uuid>,
     #[graphql(default = 1)]
     pub quantity: i32,
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 #[derive(InputObject)]
@@ -141,7 +142,7 @@ pub struct UpdateTicketLineInput {
     pub line_id: Uuid,
     pub expected_version: Option<i64>,
     pub quantity: Option<i32>,
-    pub note: Option<String>,
+    pub note: Option<Note>,
     /// Replaces the modifiers when given.
     pub modifier_ids: Option<Vec<Uuid>>,
 }
@@ -152,7 +153,7 @@ pub struct VoidTicketLineInput {
     pub line_id: Uuid,
     pub expected_version: Option<i64>,
     /// Required once the kitchen has the line.
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 #[derive(InputObject)]
@@ -164,7 +165,7 @@ pub struct SetDiscountInput {
     /// Basis points off: 1000 = 10 %. Give this or `amountMinor`; neither removes the discount.
     pub percent_bp: Option<i64>,
     pub amount_minor: Option<i64>,
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 #[derive(InputObject)]
@@ -172,7 +173,7 @@ pub struct UpdateTicketInput {
     pub ticket_id: Uuid,
     pub expected_version: Option<i64>,
     /// `null` clears it.
-    pub label: MaybeUndefined<String>,
+    pub label: MaybeUndefined<Label>,
     pub service_charge_bp: Option<i32>,
 }
 
@@ -186,7 +187,7 @@ pub struct TicketIdInput {
 pub struct VoidTicketInput {
     pub ticket_id: Uuid,
     pub expected_version: Option<i64>,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 #[derive(InputObject)]
@@ -199,16 +200,16 @@ pub struct TakePaymentInput {
     pub tip_minor: i64,
     /// Cash handed over; change is what exceeds amount and tip.
     pub tendered_minor: Option<i64>,
-    /// Sandbox tokens: tok_visa, tok_mastercard, tok_amex approve; tok_declined declines.
-    pub card_token: Option<String>,
+    /// Sandbox tokens: `tok_visa`, `tok_mastercard`, `tok_amex` approve; `tok_declined` and `tok_insufficient_funds` decline.
+    pub card_token: Option<Token>,
     /// One per payment attempt: a retry with it returns the first result.
-    pub idempotency_key: String,
+    pub idempotency_key: IdempotencyKey,
 }
 
 #[derive(InputObject)]
 pub struct SettleTicketInput {
     pub ticket_id: Uuid,
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
 }
 
 #[derive(InputObject)]
@@ -222,26 +223,26 @@ pub struct RefundPaymentInput {
     pub payment_id: Uuid,
     /// The rest of the payment (tip included) when left out.
     pub amount_minor: Option<i64>,
-    pub reason: String,
+    pub reason: Reason,
     /// Put the goods back into stock.
     #[graphql(default)]
     pub restock: bool,
     /// What goes back; every line not yet returned when left out.
     pub lines: Option<Vec<RefundLineInput>>,
-    pub idempotency_key: String,
+    pub idempotency_key: IdempotencyKey,
 }
 
 #[derive(InputObject)]
 pub struct EmailReceiptInput {
     pub ticket_id: Uuid,
-    pub email: String,
+    pub email: EmailAddress,
 }
 
 #[derive(InputObject)]
 pub struct OpenShiftInput {
     pub location_id: Uuid,
     pub opening_float_minor: i64,
-    pub currency: String,
+    pub currency: CurrencyCode,
 }
 
 #[derive(InputObject)]
@@ -249,14 +250,14 @@ pub struct MoveCashInput {
     pub shift_id: Uuid,
     pub kind: CashMovementKind,
     pub amount_minor: i64,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 #[derive(InputObject)]
 pub struct CloseShiftInput {
     pub shift_id: Uuid,
     pub counted_cash_minor: i64,
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 #[derive(SimpleObject)]
@@ -339,8 +340,8 @@ impl PosMutation {
     ) -> async_graphql::Result<Ticket> {
         let input = NewTicket {
             location_id: input.location_id,
-            label: input.label,
-            currency: input.currency,
+            label: input.label.map(Into::into),
+            currency: input.currency.map(Into::into),
             service_charge_bp: input.service_charge_bp,
         };
         Ok(tickets::open(&svc(ctx)?.db, rc(ctx)?, input).await?)
@@ -356,7 +357,7 @@ impl PosMutation {
             variant_id: input.variant_id,
             modifier_ids: input.modifier_ids,
             quantity: input.quantity,
-            note: input.note,
+            note: input.note.map(Into::into),
         };
         Ok(tickets::add_line(
             &svc(ctx)?.db,
@@ -376,7 +377,7 @@ impl PosMutation {
     ) -> async_graphql::Result<Ticket> {
         let patch = LinePatch {
             quantity: input.quantity,
-            note: input.note,
+            note: input.note.map(Into::into),
             modifier_ids: input.modifier_ids,
         };
         Ok(tickets::update_line(
@@ -415,7 +416,7 @@ impl PosMutation {
         let discount = DiscountInput {
             percent_bp: input.percent_bp,
             amount_minor: input.amount_minor,
-            reason: input.reason,
+            reason: input.reason.map(Into::into),
         };
         Ok(tickets::set_discount(
             &svc(ctx)?.db,
@@ -436,7 +437,7 @@ impl PosMutation {
         let label = match input.label {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(l) => Some(Some(l)),
+            MaybeUndefined::Value(l) => Some(Some(l.into())),
         };
         Ok(tickets::update(
             &svc(ctx)?.db,
@@ -492,7 +493,7 @@ impl PosMutation {
             amount_minor: input.amount_minor,
             tip_minor: input.tip_minor,
             tendered_minor: input.tendered_minor,
-            card_token: input.card_token,
+            card_token: input.card_token.map(Into::into),
         };
         Ok(payments::take(&svc(ctx)?.db, rc(ctx)?, request, &input.idempotency_key).await?)
     }
@@ -521,7 +522,7 @@ impl PosMutation {
         let request = RefundRequest {
             payment_id: input.payment_id,
             amount_minor: input.amount_minor,
-            reason: input.reason,
+            reason: input.reason.into(),
             restock: input.restock,
             lines: input.lines.map(|lines| {
                 lines

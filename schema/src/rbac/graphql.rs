@@ -1,23 +1,24 @@
 use super::service::{self, Role};
 use crate::gql::{rc, svc};
+use crate::text::{Description, Key, Name};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use uuid::Uuid;
 
 #[derive(InputObject)]
 pub struct CreateRoleInput {
-    pub name: String,
-    pub description: Option<String>,
+    pub name: Name,
+    pub description: Option<Description>,
     /// Permission keys from the module registry, e.g. `pos.ticket.write`.
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Key>,
 }
 
 #[derive(InputObject)]
 pub struct UpdateRoleInput {
     pub role_id: Uuid,
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub name: Option<Name>,
+    pub description: Option<Description>,
     /// Replaces the role's permissions when given.
-    pub permissions: Option<Vec<String>>,
+    pub permissions: Option<Vec<Key>>,
 }
 
 #[derive(InputObject)]
@@ -134,8 +135,8 @@ impl RbacMutation {
             &svc(ctx)?.db,
             rc(ctx)?,
             &input.name,
-            input.description,
-            input.permissions,
+            input.description.map(Into::into),
+            input.permissions.into_iter().map(Into::into).collect(),
         )
         .await?;
         Ok(RolePayload { role })
@@ -150,9 +151,11 @@ impl RbacMutation {
             &svc(ctx)?.db,
             rc(ctx)?,
             input.role_id,
-            input.name,
-            input.description,
-            input.permissions,
+            input.name.map(Into::into),
+            input.description.map(Into::into),
+            input
+                .permissions
+                .map(|p| p.into_iter().map(Into::into).collect()),
         )
         .await?;
         Ok(RolePayload { role })

@@ -1,5 +1,6 @@
 use super::service::{self, SignupInput, Tenant, TenantStatus};
 use crate::gql::{connection, page, rc, svc};
+use crate::text::{EmailAddress, LongName, Password, Reason, Slug};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use kernel::TenantId;
@@ -8,12 +9,12 @@ use uuid::Uuid;
 #[derive(InputObject)]
 #[graphql(name = "SignupInput")]
 pub struct SignupGql {
-    pub business_name: String,
+    pub business_name: LongName,
     /// The business's address on the platform: 3-63 lowercase letters, digits, dashes.
-    pub slug: String,
-    pub owner_name: String,
-    pub email: String,
-    pub password: String,
+    pub slug: Slug,
+    pub owner_name: LongName,
+    pub email: EmailAddress,
+    pub password: Password,
 }
 
 #[derive(InputObject)]
@@ -24,7 +25,7 @@ pub struct TenantIdInput {
 #[derive(InputObject)]
 pub struct TenantReasonInput {
     pub tenant_id: Uuid,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 #[derive(SimpleObject)]
@@ -72,11 +73,11 @@ impl TenantsMutation {
         input: SignupGql,
     ) -> async_graphql::Result<service::Signup> {
         let input = SignupInput {
-            business_name: input.business_name,
-            slug: input.slug,
-            owner_name: input.owner_name,
-            email: input.email,
-            password: input.password,
+            business_name: input.business_name.into(),
+            slug: input.slug.into(),
+            owner_name: input.owner_name.into(),
+            email: input.email.into(),
+            password: input.password.into(),
         };
         Ok(service::signup(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
@@ -101,7 +102,7 @@ impl TenantsMutation {
             &svc(ctx)?.db,
             rc(ctx)?,
             TenantId(input.tenant_id),
-            input.reason,
+            input.reason.into(),
         )
         .await?;
         Ok(TenantPayload { tenant })
@@ -117,7 +118,7 @@ impl TenantsMutation {
             &svc(ctx)?.db,
             rc(ctx)?,
             TenantId(input.tenant_id),
-            input.reason,
+            input.reason.into(),
         )
         .await?;
         Ok(TenantPayload { tenant })

@@ -130,7 +130,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         module_registry::mine,
     ),
     components(schemas(ErrorBody, Pagination)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     tags(
         (name = "system", description = "The server itself"),
         (name = "auth", description = "Signup, sessions, passwords and MFA"),
@@ -163,6 +163,58 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// The answers any operation can give whatever it does: a malformed request
+/// (400), a bad or missing credential (401), a body too large or not JSON
+/// (413, 415), too many requests (429), a fault of ours (500). Written once
+/// here rather than on each handler, so no operation leaves them out and a
+/// client generator or fuzzer knows every status it may meet.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Ref, ResponseBuilder, content::ContentBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Error")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                let has_body = op.request_body.is_some();
+                let mut common = vec![
+                    ("400", "VALIDATION: a malformed path, query or body"),
+                    ("401", "AUTHN: a missing, expired or revoked credential"),
+                    ("429", "RATE_LIMIT: too many requests; see `Retry-After`"),
+                    ("500", "INTERNAL: a fault of ours, named by the request id"),
+                ];
+                if has_body {
+                    common.push(("413", "VALIDATION: the body is too large"));
+                    common.push(("415", "VALIDATION: the body is not JSON"));
+                }
+                for (status, description) in common {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description).into());
+                }
+            }
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use kernel::RequestContext;
 use schema::identity::service::{self as identity, AuthTokens, LoginInput, MfaEnrolment};
 use schema::tenants::service::{self as tenants, Signup, SignupInput};
+use schema::text::{EmailAddress, LongName, OneTimeCode, Password, Slug, Token};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -20,66 +21,66 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SignupBody {
-    pub business_name: String,
+    pub business_name: LongName,
     /// The business's address on the platform: 3-63 lowercase letters, digits, dashes.
-    pub slug: String,
-    pub owner_name: String,
-    pub email: String,
-    pub password: String,
+    pub slug: Slug,
+    pub owner_name: LongName,
+    pub email: EmailAddress,
+    pub password: Password,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginBody {
-    pub tenant_slug: String,
-    pub email: String,
-    pub password: String,
+    pub tenant_slug: Slug,
+    pub email: EmailAddress,
+    pub password: Password,
     /// The current code of the authenticator app, when MFA is on.
-    pub totp_code: Option<String>,
+    pub totp_code: Option<OneTimeCode>,
     /// A recovery code instead of `totpCode`; each works once.
-    pub recovery_code: Option<String>,
+    pub recovery_code: Option<OneTimeCode>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SuperadminLoginBody {
-    pub email: String,
-    pub password: String,
+    pub email: EmailAddress,
+    pub password: Password,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshTokenBody {
-    pub refresh_token: String,
+    pub refresh_token: Token,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangePasswordBody {
-    pub current_password: String,
-    pub new_password: String,
+    pub current_password: Password,
+    pub new_password: Password,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordResetRequestBody {
-    pub tenant_slug: String,
-    pub email: String,
+    pub tenant_slug: Slug,
+    pub email: EmailAddress,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordResetBody {
     /// The token from the reset (or invitation) email.
-    pub token: String,
-    pub new_password: String,
+    pub token: Token,
+    pub new_password: Password,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MfaCodeBody {
     /// A current authenticator code (or, to disable, a recovery code).
-    pub code: String,
+    pub code: OneTimeCode,
 }
 
 /// An operation that has nothing to return but its success.
@@ -116,11 +117,11 @@ pub async fn signup(
     JsonBody(body): JsonBody<SignupBody>,
 ) -> Result<Created<Signup>, ApiError> {
     let input = SignupInput {
-        business_name: body.business_name,
-        slug: body.slug,
-        owner_name: body.owner_name,
-        email: body.email,
-        password: body.password,
+        business_name: body.business_name.into(),
+        slug: body.slug.into(),
+        owner_name: body.owner_name.into(),
+        email: body.email.into(),
+        password: body.password.into(),
     };
     Ok(Created(
         tenants::signup(&state.services.db, &ctx, input).await?,
@@ -146,11 +147,11 @@ pub async fn login(
     JsonBody(body): JsonBody<LoginBody>,
 ) -> Result<Data<AuthTokens>, ApiError> {
     let input = LoginInput {
-        tenant_slug: body.tenant_slug,
-        email: body.email,
-        password: body.password,
-        totp_code: body.totp_code,
-        recovery_code: body.recovery_code,
+        tenant_slug: body.tenant_slug.into(),
+        email: body.email.into(),
+        password: body.password.into(),
+        totp_code: body.totp_code.map(Into::into),
+        recovery_code: body.recovery_code.map(Into::into),
     };
     Ok(Data(identity::login(&state.services, &ctx, input).await?))
 }

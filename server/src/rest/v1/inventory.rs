@@ -26,6 +26,7 @@ use schema::inventory::recipes::{self, NewComponent, Recipe, RecipeOf};
 use schema::inventory::transfers::{self, NewTransferLine, StockTransfer, TransferStatus};
 use schema::inventory::{MovementKind, StockUnit};
 use schema::quantity::Quantity;
+use schema::text::{LongName, Note, Reason, Sku};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -122,8 +123,8 @@ impl From<TransferStatusParam> for TransferStatus {
 #[serde(rename_all = "camelCase")]
 pub struct StockItemBody {
     /// 1 to 64 letters, digits, dashes, dots or underscores; unique in the business.
-    pub sku: String,
-    pub name: String,
+    pub sku: Sku,
+    pub name: LongName,
     pub unit: StockUnitParam,
     /// For retail goods: the menu item that sells one of this.
     pub menu_item_id: Option<Uuid>,
@@ -134,7 +135,7 @@ pub struct StockItemBody {
 #[serde(rename_all = "camelCase")]
 pub struct StockItemPatchBody {
     pub expected_version: Option<i64>,
-    pub name: Option<String>,
+    pub name: Option<LongName>,
     /// A menu item id links it; `null` unlinks it.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>, nullable)]
@@ -163,7 +164,7 @@ pub struct AdjustmentBody {
     /// When it happened on the terminal (at most 5 minutes ahead, at most a year ago); now when left out.
     pub occurred_at: Option<DateTime<Utc>>,
     /// Up to 500 characters.
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -171,7 +172,7 @@ pub struct AdjustmentBody {
 pub struct CountBody {
     pub location_id: Uuid,
     /// Up to 500 characters.
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -201,7 +202,7 @@ pub struct TransferBody {
     /// 1 to 500 lines, each stock item once.
     pub lines: Vec<QuantityLineBody>,
     /// Up to 500 characters.
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -299,8 +300,8 @@ pub async fn create_stock_item(
     JsonBody(body): JsonBody<StockItemBody>,
 ) -> Result<Created<StockItem>, ApiError> {
     let input = NewStockItem {
-        sku: body.sku,
-        name: body.name,
+        sku: body.sku.into(),
+        name: body.name.into(),
         unit: body.unit.into(),
         menu_item_id: body.menu_item_id,
     };
@@ -335,7 +336,7 @@ pub async fn update_stock_item(
 ) -> Result<Data<StockItem>, ApiError> {
     let patch = StockItemPatch {
         expected_version: body.expected_version,
-        name: body.name,
+        name: body.name.map(Into::into),
         menu_item_id: body.menu_item_id,
         active: body.active,
     };
@@ -414,7 +415,7 @@ pub async fn adjust_stock(
         kind: body.kind.into(),
         quantity: body.quantity,
         occurred_at: body.occurred_at,
-        reason: body.reason,
+        reason: body.reason.map(Into::into),
     };
     Ok(Created(
         ledger::adjust(&state.services.db, &ctx, adjustment, key).await?,

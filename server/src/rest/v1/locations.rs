@@ -11,6 +11,7 @@ use axum::extract::State;
 use chrono::{DateTime, Utc};
 use kernel::RequestContext;
 use schema::locations::service::{self as locations, Location};
+use schema::text::{Name, TimeZone};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -19,18 +20,18 @@ use uuid::Uuid;
 #[serde(rename_all = "camelCase")]
 pub struct LocationBody {
     /// 1 to 100 characters, unique in the business.
-    pub name: String,
+    pub name: Name,
     /// IANA time zone such as `Europe/Paris`; UTC when left out.
-    pub timezone: Option<String>,
+    pub timezone: Option<TimeZone>,
 }
 
 /// Leave a field out to keep it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationPatch {
-    pub name: Option<String>,
+    pub name: Option<Name>,
     /// IANA time zone such as `Europe/Paris`.
-    pub timezone: Option<String>,
+    pub timezone: Option<TimeZone>,
     pub active: Option<bool>,
 }
 

@@ -13,6 +13,7 @@ use schema::menu::service::{
     self as menu, Category, Item, ItemPatch, ModifierGroup, NewItem, NewModifier, NewVariant,
     Variant,
 };
+use schema::text::{CurrencyCode, Description, LongName, Name, Sku};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -20,7 +21,7 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryBody {
-    pub name: String,
+    pub name: Name,
     #[serde(default)]
     pub sort_order: i32,
 }
@@ -29,7 +30,7 @@ pub struct CategoryBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryPatch {
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub sort_order: Option<i32>,
     pub active: Option<bool>,
 }
@@ -37,7 +38,7 @@ pub struct CategoryPatch {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceDeltaBody {
-    pub name: String,
+    pub name: Name,
     /// Minor units added to the item's price.
     #[serde(default)]
     pub price_delta_minor: i64,
@@ -46,7 +47,7 @@ pub struct PriceDeltaBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifierGroupBody {
-    pub name: String,
+    pub name: Name,
     pub min_select: i32,
     pub max_select: i32,
     pub modifiers: Vec<PriceDeltaBody>,
@@ -56,13 +57,13 @@ pub struct ModifierGroupBody {
 #[serde(rename_all = "camelCase")]
 pub struct ItemBody {
     pub category_id: Uuid,
-    pub sku: String,
-    pub name: String,
-    pub description: Option<String>,
+    pub sku: Sku,
+    pub name: LongName,
+    pub description: Option<Description>,
     /// Minor units (cents) of `currency`.
     pub price_minor: i64,
     /// ISO 4217, e.g. EUR.
-    pub currency: String,
+    pub currency: CurrencyCode,
     /// Basis points: 2000 = 20 %.
     pub tax_rate_bp: i32,
     #[serde(default)]
@@ -77,8 +78,8 @@ pub struct ItemBody {
 pub struct ItemPatchBody {
     pub expected_version: Option<i64>,
     pub category_id: Option<Uuid>,
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub name: Option<LongName>,
+    pub description: Option<Description>,
     pub price_minor: Option<i64>,
     pub tax_rate_bp: Option<i32>,
     pub active: Option<bool>,
@@ -120,7 +121,7 @@ fn deltas(input: Vec<PriceDeltaBody>) -> Vec<NewVariant> {
     input
         .into_iter()
         .map(|v| NewVariant {
-            name: v.name,
+            name: v.name.into(),
             price_delta_minor: v.price_delta_minor,
         })
         .collect()
@@ -230,7 +231,7 @@ pub async fn create_modifier_group(
         .modifiers
         .into_iter()
         .map(|m| NewModifier {
-            name: m.name,
+            name: m.name.into(),
             price_delta_minor: m.price_delta_minor,
         })
         .collect();
@@ -279,11 +280,11 @@ pub async fn create_item(
         &ctx,
         NewItem {
             category_id: body.category_id,
-            sku: body.sku,
-            name: body.name,
-            description: body.description,
+            sku: body.sku.into(),
+            name: body.name.into(),
+            description: body.description.map(Into::into),
             price_minor: body.price_minor,
-            currency: body.currency,
+            currency: body.currency.into(),
             tax_rate_bp: body.tax_rate_bp,
             variants: deltas(body.variants),
             modifier_group_ids: body.modifier_group_ids,
@@ -320,8 +321,8 @@ pub async fn update_item(
     let patch = ItemPatch {
         expected_version: body.expected_version,
         category_id: body.category_id,
-        name: body.name,
-        description: body.description,
+        name: body.name.map(Into::into),
+        description: body.description.map(Into::into),
         price_minor: body.price_minor,
         tax_rate_bp: body.tax_rate_bp,
         active: body.active,

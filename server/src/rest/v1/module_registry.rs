@@ -10,21 +10,22 @@ use axum::extract::State;
 use chrono::{DateTime, Utc};
 use kernel::RequestContext;
 use schema::module_registry::service::{self as registry, EntryPatch, RegistryEntry, TenantModule};
+use schema::text::{Description, Key, Name};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 /// `/{key}` of a registry entry.
 #[derive(Debug, Deserialize)]
 pub struct KeyPath {
-    pub key: String,
+    pub key: Key,
 }
 
 /// Leave a field out to keep it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EntryPatchBody {
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub name: Option<Name>,
+    pub description: Option<Description>,
     /// Whether newly approved businesses get it switched on.
     pub default_enabled: Option<bool>,
 }
@@ -71,8 +72,8 @@ pub async fn update_entry(
     JsonBody(body): JsonBody<EntryPatchBody>,
 ) -> Result<Data<RegistryEntry>, ApiError> {
     let patch = EntryPatch {
-        name: body.name,
-        description: body.description,
+        name: body.name.map(Into::into),
+        description: body.description.map(Into::into),
         default_enabled: body.default_enabled,
     };
     Ok(Data(

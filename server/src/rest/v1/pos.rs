@@ -30,6 +30,7 @@ use schema::pos::tickets::{
     self, DiscountInput, LinePatch, NewLine, NewTicket, Ticket, TicketFilter, TicketLine,
     TicketStatus,
 };
+use schema::text::{CurrencyCode, EmailAddress, Label, Note, Reason, Token};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
@@ -120,9 +121,9 @@ fn one() -> i32 {
 pub struct OpenTicketBody {
     pub location_id: Uuid,
     /// A table, a name, a buzzer number.
-    pub label: Option<String>,
+    pub label: Option<Label>,
     /// ISO 4217; taken from the first item when left out.
-    pub currency: Option<String>,
+    pub currency: Option<CurrencyCode>,
     /// Basis points of the net subtotal: 1250 = 12.5 %. 0 when left out.
     #[serde(default)]
     pub service_charge_bp: i32,
@@ -135,8 +136,8 @@ pub struct TicketPatchBody {
     pub expected_version: Option<i64>,
     /// A new label; `null` clears it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, nullable)]
-    pub label: Option<Option<String>>,
+    #[schema(value_type = Option<Label>, nullable)]
+    pub label: Option<Option<Label>>,
     /// Basis points of the net subtotal.
     pub service_charge_bp: Option<i32>,
 }
@@ -156,7 +157,7 @@ pub struct TicketLineBody {
     #[schema(default = 1)]
     pub quantity: i32,
     /// Up to 500 characters, for the kitchen.
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 /// Leave a field out to keep it. Only lines the kitchen has not seen change.
@@ -166,7 +167,7 @@ pub struct TicketLinePatchBody {
     pub expected_version: Option<i64>,
     /// 1 to 999.
     pub quantity: Option<i32>,
-    pub note: Option<String>,
+    pub note: Option<Note>,
     /// Replaces the modifiers when given.
     pub modifier_ids: Option<Vec<Uuid>>,
 }
@@ -176,7 +177,7 @@ pub struct TicketLinePatchBody {
 pub struct VoidTicketLineBody {
     pub expected_version: Option<i64>,
     /// Required once the kitchen has the line.
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 /// Give `percentBp` or `amountMinor`; neither removes the discount.
@@ -189,7 +190,7 @@ pub struct TicketDiscountBody {
     /// Minor units off.
     pub amount_minor: Option<i64>,
     /// Up to 500 characters.
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
 }
 
 /// `{}`, or the version you read.
@@ -204,7 +205,7 @@ pub struct TicketVersionBody {
 pub struct VoidTicketBody {
     pub expected_version: Option<i64>,
     /// Why, up to 500 characters.
-    pub reason: String,
+    pub reason: Reason,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -219,7 +220,7 @@ pub struct PaymentBody {
     /// Cash handed over; change is what exceeds amount and tip.
     pub tendered_minor: Option<i64>,
     /// Sandbox tokens: `tok_visa`, `tok_mastercard`, `tok_amex` approve; `tok_declined` and `tok_insufficient_funds` decline.
-    pub card_token: Option<String>,
+    pub card_token: Option<Token>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -235,7 +236,7 @@ pub struct RefundBody {
     /// The rest of the payment (tip included) when left out.
     pub amount_minor: Option<i64>,
     /// Why, up to 500 characters.
-    pub reason: String,
+    pub reason: Reason,
     /// Put the goods back into stock.
     #[serde(default)]
     pub restock: bool,
@@ -246,7 +247,7 @@ pub struct RefundBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailReceiptBody {
-    pub email: String,
+    pub email: EmailAddress,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -256,7 +257,7 @@ pub struct OpenShiftBody {
     /// Cash in the drawer at the start.
     pub opening_float_minor: i64,
     /// ISO 4217.
-    pub currency: String,
+    pub currency: CurrencyCode,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -266,7 +267,7 @@ pub struct CashMovementBody {
     /// More than zero.
     pub amount_minor: i64,
     /// Why, up to 500 characters.
-    pub reason: String,
+    pub reason: Reason,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -275,7 +276,7 @@ pub struct CloseShiftBody {
     /// The cash counted in the drawer.
     pub counted_cash_minor: i64,
     /// Up to 500 characters.
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -418,8 +419,8 @@ pub async fn open_ticket(
 ) -> Result<Created<TicketView>, ApiError> {
     let input = NewTicket {
         location_id: body.location_id,
-        label: body.label,
-        currency: body.currency,
+        label: body.label.map(Into::into),
+        currency: body.currency.map(Into::into),
         service_charge_bp: body.service_charge_bp,
     };
     let ticket = tickets::open(&state.services.db, &ctx, input).await?;
@@ -458,7 +459,7 @@ pub async fn update_ticket(
         &ctx,
         path.id,
         body.expected_version,
-        body.label,
+        body.label.map(|l| l.map(Into::into)),
         body.service_charge_bp,
     )
     .await?;
@@ -483,7 +484,7 @@ pub async fn add_ticket_line(
         variant_id: body.variant_id,
         modifier_ids: body.modifier_ids,
         quantity: body.quantity,
-        note: body.note,
+        note: body.note.map(Into::into),
     };
     let ticket = tickets::add_line(
         &state.services.db,
@@ -512,7 +513,7 @@ pub async fn update_ticket_line(
 ) -> Result<Data<TicketView>, ApiError> {
     let patch = LinePatch {
         quantity: body.quantity,
-        note: body.note,
+        note: body.note.map(Into::into),
         modifier_ids: body.modifier_ids,
     };
     let ticket = tickets::update_line(
@@ -557,7 +558,7 @@ fn discount(body: &TicketDiscountBody) -> DiscountInput {
     DiscountInput {
         percent_bp: body.percent_bp,
         amount_minor: body.amount_minor,
-        reason: body.reason.clone(),
+        reason: body.reason.clone().map(Into::into),
     }
 }
 
@@ -677,7 +678,7 @@ pub async fn take_ticket_payment(
         amount_minor: body.amount_minor,
         tip_minor: body.tip_minor,
         tendered_minor: body.tendered_minor,
-        card_token: body.card_token,
+        card_token: body.card_token.map(Into::into),
     };
     Ok(Created(
         payments::take(&state.services.db, &ctx, request, key).await?,
@@ -739,7 +740,7 @@ pub async fn refund_payment(
     let request = RefundRequest {
         payment_id: path.id,
         amount_minor: body.amount_minor,
-        reason: body.reason,
+        reason: body.reason.into(),
         restock: body.restock,
         lines: body.lines.map(|lines| {
             lines

@@ -15,6 +15,7 @@ use schema::audit::service::{self as audit, AuditEvent, AuditFilter};
 use schema::identity::service::{self as identity, NewUser, User};
 use schema::pagination::Page;
 use schema::rbac::service::{self as rbac, Role};
+use schema::text::{Description, EmailAddress, Key, LongName, Name, Password};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
@@ -25,29 +26,29 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateRoleBody {
-    pub name: String,
-    pub description: Option<String>,
+    pub name: Name,
+    pub description: Option<Description>,
     /// Permission keys from the module registry (`pos.ticket.write`); each must be one you hold.
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Key>,
 }
 
 /// Leave a field out to keep it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateRoleBody {
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub name: Option<Name>,
+    pub description: Option<Description>,
     /// Replaces the role's permissions when given.
-    pub permissions: Option<Vec<String>>,
+    pub permissions: Option<Vec<Key>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserBody {
-    pub email: String,
-    pub display_name: String,
+    pub email: EmailAddress,
+    pub display_name: LongName,
     /// Leave out to invite: the user chooses a password from an emailed link.
-    pub password: Option<String>,
+    pub password: Option<Password>,
     #[serde(default)]
     pub role_ids: Vec<Uuid>,
 }
@@ -55,9 +56,9 @@ pub struct CreateUserBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateApiKeyBody {
-    pub name: String,
+    pub name: Name,
     /// What the key may do; each must be a permission you hold.
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Key>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -211,8 +212,8 @@ pub async fn create_role(
             &state.services.db,
             &ctx,
             &body.name,
-            body.description,
-            body.permissions,
+            body.description.map(Into::into),
+            body.permissions.into_iter().map(Into::into).collect(),
         )
         .await?,
     ))
@@ -269,9 +270,10 @@ pub async fn update_role(
             &state.services.db,
             &ctx,
             path.id,
-            body.name,
-            body.description,
-            body.permissions,
+            body.name.map(Into::into),
+            body.description.map(Into::into),
+            body.permissions
+                .map(|p| p.into_iter().map(Into::into).collect()),
         )
         .await?,
     ))
@@ -369,9 +371,9 @@ pub async fn create_user(
     JsonBody(body): JsonBody<CreateUserBody>,
 ) -> Result<Created<UserView>, ApiError> {
     let input = NewUser {
-        email: body.email,
-        display_name: body.display_name,
-        password: body.password,
+        email: body.email.into(),
+        display_name: body.display_name.into(),
+        password: body.password.map(Into::into),
         role_ids: body.role_ids,
     };
     let user = identity::create_user(&state.services.db, &ctx, input).await?;
@@ -549,7 +551,7 @@ pub async fn create_api_key(
             &state.services.db,
             &ctx,
             &body.name,
-            body.permissions,
+            body.permissions.into_iter().map(Into::into).collect(),
             body.expires_at,
         )
         .await?,

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use kernel::{RequestContext, TenantId};
 use schema::module_registry::service::{self as modules, TenantModule};
 use schema::tenants::service::{self as tenants, Tenant, TenantStatus};
+use schema::text::{Key, Reason};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -53,8 +54,8 @@ pub struct TenantListParams {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReasonBody {
-    /// Shown to the business; 1 to 1000 characters.
-    pub reason: String,
+    /// Shown to the business.
+    pub reason: Reason,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -67,7 +68,7 @@ pub struct ModuleToggleBody {
 #[derive(Debug, Deserialize)]
 pub struct TenantModulePath {
     pub id: Uuid,
-    pub key: String,
+    pub key: Key,
 }
 
 /// The signed-in principal's own business.
@@ -190,7 +191,13 @@ pub async fn reject(
     JsonBody(body): JsonBody<ReasonBody>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
-        tenants::reject(&state.services.db, &ctx, TenantId(path.id), body.reason).await?,
+        tenants::reject(
+            &state.services.db,
+            &ctx,
+            TenantId(path.id),
+            body.reason.into(),
+        )
+        .await?,
     ))
 }
 
@@ -217,7 +224,13 @@ pub async fn suspend(
     JsonBody(body): JsonBody<ReasonBody>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
-        tenants::suspend(&state.services.db, &ctx, TenantId(path.id), body.reason).await?,
+        tenants::suspend(
+            &state.services.db,
+            &ctx,
+            TenantId(path.id),
+            body.reason.into(),
+        )
+        .await?,
     ))
 }
 
