@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "pos_payments")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub ticket_id: Uuid,
     pub shift_id: Option<Uuid>,
-    pub method: String,
+    pub method: PaymentMethod,
     pub amount_minor: i64,
     pub tip_minor: i64,
     pub tendered_minor: Option<i64>,
@@ -27,3 +28,16 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// How a payment was made (`pos_payments.method`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    #[sea_orm(string_value = "cash")]
+    Cash,
+    #[sea_orm(string_value = "card")]
+    Card,
+}

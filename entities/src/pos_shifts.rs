@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "pos_shifts")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub location_id: Uuid,
     pub currency: String,
-    pub status: String,
+    pub status: ShiftStatus,
     pub opening_float_minor: i64,
     pub opened_by: Option<Uuid>,
     pub opened_at: DateTimeUtc,
@@ -26,3 +27,16 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Whether a shift's cash drawer is open (`pos_shifts.status`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum ShiftStatus {
+    #[sea_orm(string_value = "open")]
+    Open,
+    #[sea_orm(string_value = "closed")]
+    Closed,
+}

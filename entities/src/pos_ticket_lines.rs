@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "pos_ticket_lines")]
@@ -19,10 +20,10 @@ pub struct Model {
     pub modifiers: Json,
     pub tax_rate_bp: i32,
     pub note: Option<String>,
-    pub discount_kind: Option<String>,
+    pub discount_kind: Option<super::pos_tickets::DiscountKind>,
     pub discount_value: Option<i64>,
     pub discount_reason: Option<String>,
-    pub status: String,
+    pub status: LineStatus,
     pub void_reason: Option<String>,
     pub gross_minor: i64,
     pub discount_minor: i64,
@@ -37,3 +38,16 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A ticket line's state (`pos_ticket_lines.status`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum LineStatus {
+    #[sea_orm(string_value = "active")]
+    Active,
+    #[sea_orm(string_value = "voided")]
+    Voided,
+}

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "pos_tickets")]
@@ -11,9 +12,9 @@ pub struct Model {
     pub business_day: Date,
     pub number: i32,
     pub label: Option<String>,
-    pub status: String,
+    pub status: TicketStatus,
     pub currency: Option<String>,
-    pub discount_kind: Option<String>,
+    pub discount_kind: Option<DiscountKind>,
     pub discount_value: Option<i64>,
     pub discount_reason: Option<String>,
     pub service_charge_bp: i32,
@@ -39,3 +40,31 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A ticket's state (`pos_tickets.status`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    #[sea_orm(string_value = "open")]
+    Open,
+    #[sea_orm(string_value = "settled")]
+    Settled,
+    #[sea_orm(string_value = "voided")]
+    Voided,
+}
+
+/// How a discount is expressed (`pos_tickets.discount_kind`, `pos_ticket_lines.discount_kind`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum DiscountKind {
+    #[sea_orm(string_value = "percent")]
+    Percent,
+    #[sea_orm(string_value = "amount")]
+    Amount,
+}

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "stock_items")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub sku: String,
     pub name: String,
-    pub unit: String,
+    pub unit: StockUnit,
     pub menu_item_id: Option<Uuid>,
     pub active: bool,
     pub version: i64,
@@ -21,3 +22,22 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The unit a stock item is counted in (`stock_items.unit`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum StockUnit {
+    #[sea_orm(string_value = "each")]
+    Each,
+    #[sea_orm(string_value = "g")]
+    G,
+    #[sea_orm(string_value = "kg")]
+    Kg,
+    #[sea_orm(string_value = "ml")]
+    Ml,
+    #[sea_orm(string_value = "l")]
+    L,
+}

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "stock_movements")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub stock_item_id: Uuid,
     pub location_id: Uuid,
-    pub kind: String,
+    pub kind: MovementKind,
     pub quantity_milli: i64,
     pub counted_milli: Option<i64>,
     pub occurred_at: DateTimeUtc,
@@ -24,3 +25,26 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Why stock moved (`stock_movements.kind`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum MovementKind {
+    #[sea_orm(string_value = "received")]
+    Received,
+    #[sea_orm(string_value = "sale")]
+    Sale,
+    #[sea_orm(string_value = "waste")]
+    Waste,
+    #[sea_orm(string_value = "count_correction")]
+    CountCorrection,
+    #[sea_orm(string_value = "transfer_out")]
+    TransferOut,
+    #[sea_orm(string_value = "transfer_in")]
+    TransferIn,
+    #[sea_orm(string_value = "refund_return")]
+    RefundReturn,
+}

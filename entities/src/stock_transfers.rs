@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "stock_transfers")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub from_location_id: Uuid,
     pub to_location_id: Uuid,
-    pub status: String,
+    pub status: TransferStatus,
     pub note: Option<String>,
     pub created_by: Option<Uuid>,
     pub sent_at: DateTimeUtc,
@@ -20,3 +21,18 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A stock transfer's state (`stock_transfers.status`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum TransferStatus {
+    #[sea_orm(string_value = "in_transit")]
+    InTransit,
+    #[sea_orm(string_value = "received")]
+    Received,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
