@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -10,7 +11,7 @@ pub struct Model {
     pub email: String,
     pub display_name: String,
     pub password_hash: Option<String>,
-    pub status: String,
+    pub status: UserStatus,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
@@ -27,3 +28,18 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A tenant user's account state (`users.status`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    #[sea_orm(string_value = "invited")]
+    Invited,
+    #[sea_orm(string_value = "active")]
+    Active,
+    #[sea_orm(string_value = "deactivated")]
+    Deactivated,
+}

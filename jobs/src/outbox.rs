@@ -35,7 +35,7 @@ pub async fn record(
     tenant: Option<TenantId>,
     event: NewEvent,
 ) -> AppResult<Uuid> {
-    use entities::event_outbox::{ActiveModel, Entity};
+    use entities::event_outbox::{ActiveModel, Entity, OutboxStatus};
     let id = Uuid::now_v7();
     let now = Utc::now();
     Entity::insert(ActiveModel {
@@ -46,7 +46,7 @@ pub async fn record(
         entity_version: Set(event.version),
         payload: Set(event.data),
         occurred_at: Set(now),
-        status: Set("pending".to_owned()),
+        status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         last_error: Set(None),

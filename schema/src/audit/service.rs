@@ -1,5 +1,6 @@
 use crate::pagination::{Page, PageRequest};
 use chrono::{DateTime, Utc};
+use entities::audit_events::ActorType;
 use jobs::outbox::{self, NewEvent};
 use kernel::db::sql;
 use kernel::{Actor, AppResult, Db, RequestContext, TenantId};
@@ -19,13 +20,13 @@ pub struct AuditEntry<'a> {
     pub after: Option<Value>,
 }
 
-fn actor_columns(actor: &Actor) -> (&'static str, Option<Uuid>) {
+fn actor_columns(actor: &Actor) -> (ActorType, Option<Uuid>) {
     match actor {
-        Actor::Anonymous => ("anonymous", None),
-        Actor::User { user_id, .. } => ("user", Some(user_id.as_uuid())),
-        Actor::ApiKey { key_id, .. } => ("api_key", Some(*key_id)),
-        Actor::Superadmin { user_id } => ("superadmin", Some(user_id.as_uuid())),
-        Actor::System => ("system", None),
+        Actor::Anonymous => (ActorType::Anonymous, None),
+        Actor::User { user_id, .. } => (ActorType::User, Some(user_id.as_uuid())),
+        Actor::ApiKey { key_id, .. } => (ActorType::ApiKey, Some(*key_id)),
+        Actor::Superadmin { user_id } => (ActorType::Superadmin, Some(user_id.as_uuid())),
+        Actor::System => (ActorType::System, None),
     }
 }
 
@@ -41,7 +42,7 @@ pub async fn record(
         id: Set(id),
         created_at: Set(Utc::now()),
         tenant_id: Set(entry.tenant_id.map(|t| t.as_uuid())),
-        actor_type: Set(actor_type.to_owned()),
+        actor_type: Set(actor_type),
         actor_id: Set(actor_id),
         action: Set(entry.action.to_owned()),
         entity_type: Set(entry.entity_type.to_owned()),

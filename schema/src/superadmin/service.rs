@@ -21,7 +21,7 @@ pub async fn ensure_superadmin(
     plain_password: &str,
     display_name: &str,
 ) -> AppResult<Ensured> {
-    use entities::superadmins::{ActiveModel, Column, Entity};
+    use entities::superadmins::{ActiveModel, Column, Entity, SuperadminStatus};
     let email = validate::email("email", email)?;
     validate::password("password", plain_password)?;
     let display_name = display_name.trim();
@@ -47,7 +47,7 @@ pub async fn ensure_superadmin(
         email: Set(email.clone()),
         display_name: Set(display_name.to_owned()),
         password_hash: Set(hash),
-        status: Set("active".into()),
+        status: Set(SuperadminStatus::Active),
         last_login_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
