@@ -253,7 +253,9 @@ pub async fn record_line(
     let tx = db.tenant_tx(tenant).await?;
     let count = load(&tx, tenant, count_id, true).await?;
     must_be_open(&count)?;
-    super::items::referenced(&tx, tenant, "stockItemId", item).await?;
+    // The line is addressed by count and stock item (a REST path), so an
+    // unknown item is a missing line, not a bad field.
+    super::items::find(&tx, tenant, item).await?;
     tx.execute_raw(sql(
         "INSERT INTO stock_count_lines (tenant_id, count_id, stock_item_id, counted_milli, counted_at)
          VALUES ($1, $2, $3, $4, $5)

@@ -409,7 +409,9 @@ pub async fn set_reorder_point(
     }
     let tx = db.tenant_tx(tenant).await?;
     find(&tx, tenant, item).await?;
-    crate::locations::service::referenced(&tx, tenant, "locationId", location).await?;
+    // The level is addressed by item and location (a REST path), so an
+    // unknown location is a missing level, not a bad field.
+    crate::locations::service::find(&tx, tenant, location).await?;
     let before = level_in(&tx, tenant, item, location).await?;
     tx.execute_raw(sql(
         "INSERT INTO stock_levels (tenant_id, stock_item_id, location_id, reorder_point_milli) VALUES ($1, $2, $3, $4)

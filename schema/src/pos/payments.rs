@@ -59,7 +59,7 @@ struct PaymentRow {
     id: Uuid,
     ticket_id: Uuid,
     shift_id: Option<Uuid>,
-    method: String,
+    method: entities::pos_payments::PaymentMethod,
     amount_minor: i64,
     tip_minor: i64,
     tendered_minor: Option<i64>,
@@ -76,10 +76,10 @@ struct PaymentRow {
 impl From<PaymentRow> for Payment {
     fn from(r: PaymentRow) -> Self {
         Self {
-            method: if r.method == "card" {
-                PaymentMethod::Card
-            } else {
-                PaymentMethod::Cash
+            // Read through the entity's enum: an unknown method is an error.
+            method: match r.method {
+                entities::pos_payments::PaymentMethod::Cash => PaymentMethod::Cash,
+                entities::pos_payments::PaymentMethod::Card => PaymentMethod::Card,
             },
             id: r.id,
             ticket_id: r.ticket_id,

@@ -43,7 +43,7 @@ struct ShiftRow {
     id: Uuid,
     location_id: Uuid,
     currency: String,
-    status: String,
+    status: entities::pos_shifts::ShiftStatus,
     opening_float_minor: i64,
     opened_by: Option<Uuid>,
     opened_at: DateTime<Utc>,
@@ -58,10 +58,11 @@ struct ShiftRow {
 impl From<ShiftRow> for Shift {
     fn from(r: ShiftRow) -> Self {
         Self {
-            status: if r.status == "closed" {
-                ShiftStatus::Closed
-            } else {
-                ShiftStatus::Open
+            // The row reads through the entity's enum: an unknown value is an
+            // error there, never a silent default here.
+            status: match r.status {
+                entities::pos_shifts::ShiftStatus::Open => ShiftStatus::Open,
+                entities::pos_shifts::ShiftStatus::Closed => ShiftStatus::Closed,
             },
             id: r.id,
             location_id: r.location_id,

@@ -280,7 +280,7 @@ struct LineRow {
     discount_kind: Option<String>,
     discount_value: Option<i64>,
     discount_reason: Option<String>,
-    status: String,
+    status: entities::pos_ticket_lines::LineStatus,
     void_reason: Option<String>,
     gross_minor: i64,
     discount_minor: i64,
@@ -301,10 +301,10 @@ impl TryFrom<LineRow> for TicketLine {
                 r.discount_value,
                 r.discount_reason,
             ),
-            status: if r.status == "voided" {
-                LineStatus::Voided
-            } else {
-                LineStatus::Active
+            // Read through the entity's enum: an unknown status is an error.
+            status: match r.status {
+                entities::pos_ticket_lines::LineStatus::Active => LineStatus::Active,
+                entities::pos_ticket_lines::LineStatus::Voided => LineStatus::Voided,
             },
             id: r.id,
             ticket_id: r.ticket_id,

@@ -363,10 +363,10 @@ async fn transition(
 
 fn reason(raw: String) -> AppResult<String> {
     let reason = raw.trim().to_owned();
-    if reason.is_empty() || reason.chars().count() > 1000 {
+    if reason.is_empty() || reason.chars().count() > 500 {
         return Err(AppError::invalid_field(
             "reason",
-            "must be 1 to 1000 characters",
+            "must be 1 to 500 characters",
         ));
     }
     Ok(reason)

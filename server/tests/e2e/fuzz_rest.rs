@@ -37,8 +37,10 @@ async fn schemathesis_finds_no_server_error_and_no_undocumented_answer() {
             "20261201",
             "--generation-deterministic",
             "--no-shrink",
+            // One worker: hypothesis's code introspection has been seen to
+            // fail inside CPython 3.11 when two threads generate at once.
             "--workers",
-            "2",
+            "1",
         ])
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())

@@ -395,6 +395,21 @@ async fn rest_locations_items_and_adjustments_read_back() {
         )
         .await;
     assert_invalid(status, &body, "reorderPoint");
+    // The location is part of the address: one that is not the business's is 404.
+    let (status, body) = api
+        .put(
+            &format!(
+                "/v1/inventory/items/{beans}/reorder-points/{}",
+                uuid::Uuid::new_v4()
+            ),
+            json!({"reorderPoint": "1"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (404, &json!("NOT_FOUND")),
+        "{body}"
+    );
     let level = api
         .ok(
             Method::PUT,
@@ -697,6 +712,20 @@ async fn rest_counts_post_with_their_variance() {
         )
         .await;
     assert_invalid(status, &body, "stockItemId");
+    let (status, body) = api
+        .put(
+            &format!(
+                "/v1/inventory/counts/{count}/lines/{}",
+                uuid::Uuid::new_v4()
+            ),
+            json!({"counted": "1"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (404, &json!("NOT_FOUND")),
+        "an unknown stock item in the path: {body}"
+    );
 
     let posted = api
         .ok(
