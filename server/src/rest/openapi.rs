@@ -312,4 +312,114 @@ mod tests {
         }
         Ok(())
     }
+
+    /// Strips what may change without a client noticing (descriptions,
+    /// examples) and sorts keys, so two documents compare by shape.
+    fn shape(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                let mut out = serde_json::Map::new();
+                for k in keys {
+                    if !matches!(k.as_str(), "description" | "title" | "example" | "examples") {
+                        out.insert(k.clone(), shape(&map[k]));
+                    }
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(items.iter().map(shape).collect()),
+            other => other.clone(),
+        }
+    }
+
+    /// One line per operation status, parameter and request body, and per
+    /// schema property, required field and enum value.
+    fn inventory(doc: &Value) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let at = format!("{} {path}", method.to_uppercase());
+                for status in op["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|r| r.0)
+                {
+                    out.insert(format!("op {at} answers {status}"));
+                }
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    out.insert(format!(
+                        "op {at} param {}:{} {}",
+                        p["in"].as_str().unwrap_or(""),
+                        p["name"].as_str().unwrap_or(""),
+                        shape(&p["schema"])
+                    ));
+                }
+                if !op["requestBody"].is_null() {
+                    out.insert(format!(
+                        "op {at} body {}",
+                        shape(&op["requestBody"]["content"])
+                    ));
+                }
+            }
+        }
+        for (name, schema) in doc["components"]["schemas"]
+            .as_object()
+            .into_iter()
+            .flatten()
+        {
+            let props = schema["properties"].as_object();
+            for (prop, def) in props.into_iter().flatten() {
+                out.insert(format!("schema {name}.{prop} {}", shape(def)));
+            }
+            for req in schema["required"].as_array().into_iter().flatten() {
+                out.insert(format!(
+                    "schema {name} requires {}",
+                    req.as_str().unwrap_or("")
+                ));
+            }
+            for v in schema["enum"].as_array().into_iter().flatten() {
+                out.insert(format!("schema {name} enum {v}"));
+            }
+            if props.is_none() && schema["enum"].is_null() {
+                out.insert(format!("schema {name} is {}", shape(schema)));
+            }
+        }
+        out
+    }
+
+    const INVENTORY: &str = include_str!("openapi_inventory.txt");
+
+    /// Clients keep every operation, status, parameter, schema, property and
+    /// enum value they had: the document may grow, never lose or reshape
+    /// one. `UPDATE_OPENAPI_INVENTORY=1` rewrites the file after a deliberate
+    /// addition (review its diff: only `+` lines belong there).
+    #[test]
+    fn the_document_keeps_everything_clients_had() -> Result<(), serde_json::Error> {
+        let doc = serde_json::to_value(ApiDoc::openapi())?;
+        let now = inventory(&doc);
+        if std::env::var_os("UPDATE_OPENAPI_INVENTORY").is_some() {
+            let text: String = now.iter().map(|l| format!("{l}\n")).collect();
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/rest/openapi_inventory.txt"
+            );
+            if let Err(e) = std::fs::write(path, text) {
+                panic!("write {path}: {e}");
+            }
+        }
+        let missing: Vec<&str> = INVENTORY
+            .lines()
+            .filter(|l| !l.is_empty() && !now.contains(*l))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{} entries of openapi_inventory.txt are gone or changed:\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+        assert!(INVENTORY.lines().count() > 500);
+        Ok(())
+    }
 }
