@@ -14,7 +14,9 @@ use uuid::Uuid;
 /// secret's digest proves possession.
 const KEY_PREFIX: &str = "sk_";
 
-#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
+#[derive(
+    Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject, utoipa::ToSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKey {
     pub id: Uuid,
@@ -32,7 +34,7 @@ pub struct ApiKey {
 const COLUMNS: &str =
     "id, name, prefix, permissions, created_by, created_at, expires_at, last_used_at, revoked_at";
 
-#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedApiKey {
     pub api_key: ApiKey,

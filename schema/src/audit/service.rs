@@ -102,7 +102,9 @@ pub async fn record_change(
 }
 
 /// One audited change.
-#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
+#[derive(
+    Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject, utoipa::ToSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEvent {
     pub id: Uuid,

@@ -30,7 +30,7 @@ const INVITE_TTL_DAYS: i64 = 7;
 const RECOVERY_CODES: usize = 10;
 
 /// A signed-in session: a short-lived access token and a refresh token.
-#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthTokens {
     pub access_token: String,
@@ -43,7 +43,9 @@ pub struct AuthTokens {
 }
 
 /// A person who works for a tenant.
-#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
+#[derive(
+    Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject, utoipa::ToSchema,
+)]
 #[graphql(complex)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -1030,7 +1032,7 @@ async fn use_recovery_code(
     Ok(true)
 }
 
-#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MfaEnrolment {
     /// Base32, for typing into an authenticator app.

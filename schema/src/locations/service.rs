@@ -9,7 +9,15 @@ use uuid::Uuid;
 
 const MANAGE: &str = "admin.locations.manage";
 
-#[derive(Debug, Clone, Serialize, Deserialize, FromQueryResult, async_graphql::SimpleObject)]
+#[derive(
+    Debug,
+    Clone,
+    Serialize,
+    Deserialize,
+    FromQueryResult,
+    async_graphql::SimpleObject,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     pub id: Uuid,

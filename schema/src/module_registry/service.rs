@@ -9,7 +9,14 @@ use serde_json::json;
 
 /// A module or feature of the platform's catalogue.
 #[derive(
-    Debug, Clone, PartialEq, Eq, FromQueryResult, serde::Serialize, async_graphql::SimpleObject,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    FromQueryResult,
+    serde::Serialize,
+    async_graphql::SimpleObject,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "camelCase")]
 pub struct RegistryEntry {
@@ -27,7 +34,14 @@ pub struct RegistryEntry {
 
 /// A module or feature as one tenant sees it.
 #[derive(
-    Debug, Clone, PartialEq, Eq, FromQueryResult, serde::Serialize, async_graphql::SimpleObject,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    FromQueryResult,
+    serde::Serialize,
+    async_graphql::SimpleObject,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "camelCase")]
 pub struct TenantModule {

@@ -13,7 +13,9 @@ use uuid::Uuid;
 pub const OWNER_ROLE: &str = "owner";
 
 /// A named set of permissions, given to users.
-#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
+#[derive(
+    Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject, utoipa::ToSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Role {
     pub id: Uuid,

@@ -16,7 +16,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, async_graphql::Enum, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportKind {
     /// The business's users, as CSV.
@@ -77,7 +77,7 @@ impl ExportKind {
 
 pub const EXPORT_JOB: &str = "export";
 
-#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Export {
     pub id: Uuid,

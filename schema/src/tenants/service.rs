@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, async_graphql::Enum, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TenantStatus {
     Pending,
@@ -43,7 +43,7 @@ impl TenantStatus {
 }
 
 /// A business on the platform.
-#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Tenant {
     pub id: Uuid,
@@ -161,7 +161,7 @@ pub struct SignupInput {
     pub password: String,
 }
 
-#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Signup {
     pub tenant: Tenant,

@@ -326,11 +326,55 @@ mod tests {
                         out.insert(k.clone(), shape(&map[k]));
                     }
                 }
-                Value::Object(out)
+                if let Some(Value::Array(required)) = out.get_mut("required") {
+                    // The order of required names means nothing.
+                    required.sort_by_key(|v| v.to_string());
+                }
+                merge_all_of(out)
             }
             Value::Array(items) => Value::Array(items.iter().map(shape).collect()),
             other => other.clone(),
         }
+    }
+
+    /// `allOf` of plain objects (a flattened struct) is one object with
+    /// their properties: the same shape to a client, however it is spelled.
+    fn merge_all_of(mut object: serde_json::Map<String, Value>) -> Value {
+        let Some(Value::Array(parts)) = object.get("allOf") else {
+            return Value::Object(object);
+        };
+        let plain = parts
+            .iter()
+            .all(|p| p.get("$ref").is_none() && p.get("properties").is_some());
+        if !plain {
+            return Value::Object(object);
+        }
+        let mut properties = serde_json::Map::new();
+        let mut required = Vec::new();
+        for part in parts {
+            if let Some(props) = part["properties"].as_object() {
+                properties.extend(props.clone());
+            }
+            required.extend(part["required"].as_array().into_iter().flatten().cloned());
+        }
+        required.sort_by_key(|v| v.to_string());
+        object.remove("allOf");
+        object.insert("type".into(), Value::from("object"));
+        object.insert("properties".into(), Value::Object(properties));
+        if !required.is_empty() {
+            object.insert("required".into(), Value::Array(required));
+        }
+        shape_sorted(object)
+    }
+
+    fn shape_sorted(object: serde_json::Map<String, Value>) -> Value {
+        let mut keys: Vec<String> = object.keys().cloned().collect();
+        keys.sort();
+        let mut out = serde_json::Map::new();
+        for k in keys {
+            out.insert(k.clone(), object[&k].clone());
+        }
+        Value::Object(out)
     }
 
     /// One line per operation status, parameter and request body, and per
@@ -369,6 +413,7 @@ mod tests {
             .into_iter()
             .flatten()
         {
+            let schema = &shape(schema);
             let props = schema["properties"].as_object();
             for (prop, def) in props.into_iter().flatten() {
                 out.insert(format!("schema {name}.{prop} {}", shape(def)));

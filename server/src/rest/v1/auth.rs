@@ -1,22 +1,20 @@
 //! `/v1/auth`: signup, sessions, passwords and MFA, over the identity and
 //! tenant services.
 
-use super::rbac::{UserSchema, UserView};
-use super::tenants::SignupSchema;
+use super::rbac::UserView;
+
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
 use crate::rest::{Created, Data, JsonBody};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use kernel::RequestContext;
 use schema::identity::service::{self as identity, AuthTokens, LoginInput, MfaEnrolment};
 use schema::tenants::service::{self as tenants, Signup, SignupInput};
 use schema::text::{EmailAddress, LongName, OneTimeCode, Password, Slug, Token};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -106,7 +104,7 @@ pub struct RecoveryCodes {
     tag = "auth",
     request_body = SignupBody,
     responses(
-        (status = 201, description = "The pending business and its owner's id", body = DataDoc<SignupSchema>),
+        (status = 201, description = "The pending business and its owner's id", body = DataDoc<Signup>),
         (status = 400, description = "Invalid input (`details.fields` names it)", body = ErrorBody),
         (status = 409, description = "The slug is taken", body = ErrorBody),
     )
@@ -135,7 +133,7 @@ pub async fn signup(
     tag = "auth",
     request_body = LoginBody,
     responses(
-        (status = 200, description = "A new session", body = DataDoc<AuthTokensSchema>),
+        (status = 200, description = "A new session", body = DataDoc<AuthTokens>),
         (status = 400, description = "Invalid input", body = ErrorBody),
         (status = 401, description = "Invalid credentials, or a one-time code is required (`details.mfaRequired`)", body = ErrorBody),
         (status = 429, description = "Too many failed attempts", body = ErrorBody),
@@ -163,7 +161,7 @@ pub async fn login(
     tag = "auth",
     request_body = SuperadminLoginBody,
     responses(
-        (status = 200, description = "A new superadmin session", body = DataDoc<AuthTokensSchema>),
+        (status = 200, description = "A new superadmin session", body = DataDoc<AuthTokens>),
         (status = 400, description = "Invalid input", body = ErrorBody),
         (status = 401, description = "Invalid credentials", body = ErrorBody),
         (status = 429, description = "Too many failed attempts", body = ErrorBody),
@@ -187,7 +185,7 @@ pub async fn superadmin_login(
     tag = "auth",
     request_body = RefreshTokenBody,
     responses(
-        (status = 200, description = "The rotated session", body = DataDoc<AuthTokensSchema>),
+        (status = 200, description = "The rotated session", body = DataDoc<AuthTokens>),
         (status = 400, description = "Invalid input", body = ErrorBody),
         (status = 401, description = "Unknown, spent (reuse: the family is revoked), revoked or expired token", body = ErrorBody),
     )
@@ -301,7 +299,7 @@ pub async fn reset_password(
     tag = "auth",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The signed-in user", body = DataDoc<UserSchema>),
+        (status = 200, description = "The signed-in user", body = DataDoc<UserView>),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "API keys are not users", body = ErrorBody),
     )
@@ -321,7 +319,7 @@ pub async fn me(
     tag = "auth",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "A pending secret", body = DataDoc<MfaEnrolmentSchema>),
+        (status = 200, description = "A pending secret", body = DataDoc<MfaEnrolment>),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 409, description = "MFA is already on", body = ErrorBody),
     )
@@ -377,32 +375,4 @@ pub async fn disable_mfa(
 ) -> Result<Data<Done>, ApiError> {
     identity::disable_mfa(&state.services, &ctx, &body.code).await?;
     Ok(Data(DONE))
-}
-
-/// A signed-in session.
-#[derive(ToSchema)]
-#[schema(as = AuthTokens, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct AuthTokensSchema {
-    /// Send as `Authorization: Bearer <accessToken>`.
-    access_token: String,
-    access_expires_at: DateTime<Utc>,
-    /// Trade at /v1/auth/refresh for a new pair; single use.
-    refresh_token: String,
-    refresh_expires_at: DateTime<Utc>,
-    /// Always `Bearer`.
-    token_type: String,
-    /// Unset for superadmins.
-    tenant_id: Option<Uuid>,
-    user_id: Uuid,
-}
-
-#[derive(ToSchema)]
-#[schema(as = MfaEnrolment, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct MfaEnrolmentSchema {
-    /// Base32, for typing into an authenticator app.
-    secret: String,
-    /// `otpauth://` URL, for a QR code.
-    otpauth_url: String,
 }

@@ -9,13 +9,11 @@ use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
 use http::header;
 use kernel::{AppError, RequestContext};
 use schema::reporting::exports::{self, Export, ExportKind};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -42,27 +40,9 @@ pub struct ExportRequest {
     pub kind: ExportKindParam,
 }
 
-/// The documented shape of an export.
-#[derive(ToSchema)]
-#[schema(as = Export, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct ExportSchema {
-    id: Uuid,
-    kind: ExportKindParam,
-    /// queued, running, completed or failed
-    status: String,
-    progress: i32,
-    file_name: Option<String>,
-    byte_size: Option<i64>,
-    error: Option<String>,
-    created_at: DateTime<Utc>,
-    completed_at: Option<DateTime<Utc>>,
-    download_url: Option<String>,
-}
-
 /// The business's recent exports the caller may download.
 #[utoipa::path(get, path = "/v1/exports", tag = "exports", security(("bearer" = [])),
-    responses((status = 200, description = "Exports, newest first", body = DataDoc<Vec<ExportSchema>>),
+    responses((status = 200, description = "Exports, newest first", body = DataDoc<Vec<Export>>),
               (status = 401, description = "Not signed in", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -73,7 +53,7 @@ pub async fn list(
 
 /// Asks for an export; a background job writes it.
 #[utoipa::path(post, path = "/v1/exports", tag = "exports", security(("bearer" = [])), request_body = ExportRequest,
-    responses((status = 201, description = "Queued", body = DataDoc<ExportSchema>),
+    responses((status = 201, description = "Queued", body = DataDoc<Export>),
               (status = 403, description = "Missing the permission", body = ErrorBody)))]
 pub async fn request(
     State(state): State<AppState>,

@@ -8,13 +8,11 @@ use crate::rest::{Created, Data, JsonBody, PathParams};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use kernel::RequestContext;
 use schema::locations::service::{self as locations, Location};
 use schema::text::{Name, TimeZone};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -36,7 +34,7 @@ pub struct LocationPatch {
 }
 
 #[utoipa::path(get, path = "/v1/locations", tag = "locations", security(("bearer" = [])),
-    responses((status = 200, description = "The business's locations, by name", body = DataDoc<Vec<LocationSchema>>),
+    responses((status = 200, description = "The business's locations, by name", body = DataDoc<Vec<Location>>),
               (status = 401, description = "Not signed in to a business", body = ErrorBody)))]
 pub async fn list_locations(
     State(state): State<AppState>,
@@ -46,7 +44,7 @@ pub async fn list_locations(
 }
 
 #[utoipa::path(post, path = "/v1/locations", tag = "locations", security(("bearer" = [])), request_body = LocationBody,
-    responses((status = 201, description = "The new location", body = DataDoc<LocationSchema>),
+    responses((status = 201, description = "The new location", body = DataDoc<Location>),
               (status = 400, description = "Bad name or time zone", body = ErrorBody),
               (status = 403, description = "Missing `admin.locations.manage`", body = ErrorBody),
               (status = 409, description = "A location with that name exists", body = ErrorBody)))]
@@ -68,7 +66,7 @@ pub async fn create_location(
 
 #[utoipa::path(patch, path = "/v1/locations/{id}", tag = "locations", security(("bearer" = [])), request_body = LocationPatch,
     params(("id" = Uuid, Path, description = "Location id")),
-    responses((status = 200, description = "The location", body = DataDoc<LocationSchema>),
+    responses((status = 200, description = "The location", body = DataDoc<Location>),
               (status = 400, description = "Bad name or time zone", body = ErrorBody),
               (status = 403, description = "Missing `admin.locations.manage`", body = ErrorBody),
               (status = 404, description = "No such location", body = ErrorBody),
@@ -93,17 +91,3 @@ pub async fn update_location(
 }
 
 // ---------------------------------------------------------------- documented shapes
-
-/// A place the business sells or keeps stock.
-#[derive(ToSchema)]
-#[schema(as = Location, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct LocationSchema {
-    id: Uuid,
-    name: String,
-    /// IANA time zone; the business day follows it.
-    timezone: String,
-    active: bool,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}

@@ -7,7 +7,6 @@ use crate::rest::{Data, JsonBody, PathParams};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use kernel::RequestContext;
 use schema::module_registry::service::{self as registry, EntryPatch, RegistryEntry, TenantModule};
 use schema::text::{Description, Key, Name};
@@ -37,7 +36,7 @@ pub struct EntryPatchBody {
     tag = "module-registry",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Every module and feature", body = DataDoc<Vec<RegistryEntrySchema>>),
+        (status = 200, description = "Every module and feature", body = DataDoc<Vec<RegistryEntry>>),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
     )
@@ -59,7 +58,7 @@ pub async fn registry(
     request_body = EntryPatchBody,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The edited entry", body = DataDoc<RegistryEntrySchema>),
+        (status = 200, description = "The edited entry", body = DataDoc<RegistryEntry>),
         (status = 400, description = "Invalid name or description", body = ErrorBody),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such entry", body = ErrorBody),
@@ -88,7 +87,7 @@ pub async fn update_entry(
     tag = "module-registry",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Every module and feature, in catalogue order", body = DataDoc<Vec<TenantModuleSchema>>),
+        (status = 200, description = "Every module and feature, in catalogue order", body = DataDoc<Vec<TenantModule>>),
         (status = 401, description = "Not signed in to a business", body = ErrorBody),
     )
 )]
@@ -99,41 +98,4 @@ pub async fn mine(
     Ok(Data(
         registry::tenant_modules(&state.services.db, &ctx).await?,
     ))
-}
-
-/// A module or feature of the platform's catalogue.
-#[derive(ToSchema)]
-#[schema(as = RegistryEntry, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct RegistryEntrySchema {
-    key: String,
-    /// `module` or `feature`.
-    kind: String,
-    /// A feature's module.
-    module_key: Option<String>,
-    name: String,
-    description: String,
-    /// The permissions a module defines.
-    permissions: Vec<String>,
-    default_enabled: bool,
-    /// Core modules cannot be switched off.
-    core: bool,
-    sort_order: i32,
-    edited_at: Option<DateTime<Utc>>,
-}
-
-/// A module or feature as one business sees it.
-#[derive(ToSchema)]
-#[schema(as = TenantModule, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct TenantModuleSchema {
-    key: String,
-    /// `module` or `feature`.
-    kind: String,
-    module_key: Option<String>,
-    name: String,
-    description: String,
-    core: bool,
-    /// Switched on (a feature only counts if its module is on too).
-    enabled: bool,
 }

@@ -101,10 +101,12 @@ pub struct RoleRef {
     pub name: String,
 }
 
-/// A user with their roles.
-#[derive(Debug, Serialize)]
+/// A person who works for a business, with their roles.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = User)]
 pub struct UserView {
     #[serde(flatten)]
+    #[schema(inline)]
     pub user: User,
     pub roles: Vec<RoleRef>,
 }
@@ -172,7 +174,7 @@ pub struct PermissionView {
     params(PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "A page of roles", body = PagedDoc<RoleSchema>),
+        (status = 200, description = "A page of roles", body = PagedDoc<Role>),
         (status = 400, description = "Bad page size or cursor", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Missing `admin.users.read`", body = ErrorBody),
@@ -196,7 +198,7 @@ pub async fn list_roles(
     request_body = CreateRoleBody,
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "The new role", body = DataDoc<RoleSchema>),
+        (status = 201, description = "The new role", body = DataDoc<Role>),
         (status = 400, description = "Invalid name or unknown permission", body = ErrorBody),
         (status = 403, description = "Missing `admin.roles.manage`, or granting a permission you do not hold", body = ErrorBody),
         (status = 409, description = "A role with that name exists", body = ErrorBody),
@@ -227,7 +229,7 @@ pub async fn create_role(
     params(("id" = Uuid, Path, description = "Role id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The role", body = DataDoc<RoleSchema>),
+        (status = 200, description = "The role", body = DataDoc<Role>),
         (status = 400, description = "The id is not a UUID", body = ErrorBody),
         (status = 403, description = "Missing `admin.users.read`", body = ErrorBody),
         (status = 404, description = "No such role in your business", body = ErrorBody),
@@ -252,7 +254,7 @@ pub async fn get_role(
     request_body = UpdateRoleBody,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The edited role", body = DataDoc<RoleSchema>),
+        (status = 200, description = "The edited role", body = DataDoc<Role>),
         (status = 400, description = "Invalid input", body = ErrorBody),
         (status = 403, description = "Missing `admin.roles.manage`, or granting a permission you do not hold", body = ErrorBody),
         (status = 404, description = "No such role in your business", body = ErrorBody),
@@ -287,7 +289,7 @@ pub async fn update_role(
     params(("id" = Uuid, Path, description = "Role id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The deleted role", body = DataDoc<RoleSchema>),
+        (status = 200, description = "The deleted role", body = DataDoc<Role>),
         (status = 403, description = "Missing `admin.roles.manage`", body = ErrorBody),
         (status = 404, description = "No such role in your business", body = ErrorBody),
         (status = 409, description = "Built-in, or still assigned", body = ErrorBody),
@@ -331,7 +333,7 @@ pub async fn permissions() -> Result<Data<Vec<PermissionView>>, ApiError> {
     params(PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "A page of users", body = PagedDoc<UserSchema>),
+        (status = 200, description = "A page of users", body = PagedDoc<UserView>),
         (status = 400, description = "Bad page size or cursor", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Missing `admin.users.read`", body = ErrorBody),
@@ -359,7 +361,7 @@ pub async fn list_users(
     request_body = CreateUserBody,
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "The new user", body = DataDoc<UserSchema>),
+        (status = 201, description = "The new user", body = DataDoc<UserView>),
         (status = 400, description = "Invalid input or unknown role", body = ErrorBody),
         (status = 403, description = "Missing `admin.users.manage`, or granting a role you could not", body = ErrorBody),
         (status = 409, description = "A user with that email exists", body = ErrorBody),
@@ -388,7 +390,7 @@ pub async fn create_user(
     params(("id" = Uuid, Path, description = "User id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The user", body = DataDoc<UserSchema>),
+        (status = 200, description = "The user", body = DataDoc<UserView>),
         (status = 400, description = "The id is not a UUID", body = ErrorBody),
         (status = 403, description = "Missing `admin.users.read`", body = ErrorBody),
         (status = 404, description = "No such user in your business", body = ErrorBody),
@@ -411,7 +413,7 @@ pub async fn get_user(
     params(("id" = Uuid, Path, description = "User id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The user, deactivated", body = DataDoc<UserSchema>),
+        (status = 200, description = "The user, deactivated", body = DataDoc<UserView>),
         (status = 400, description = "Deactivating yourself", body = ErrorBody),
         (status = 403, description = "Missing `admin.users.manage`", body = ErrorBody),
         (status = 404, description = "No such user in your business", body = ErrorBody),
@@ -435,7 +437,7 @@ pub async fn deactivate_user(
     params(("id" = Uuid, Path, description = "User id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The user, active", body = DataDoc<UserSchema>),
+        (status = 200, description = "The user, active", body = DataDoc<UserView>),
         (status = 403, description = "Missing `admin.users.manage`", body = ErrorBody),
         (status = 404, description = "No such user in your business", body = ErrorBody),
         (status = 409, description = "An invited user activates by accepting the invitation", body = ErrorBody),
@@ -461,7 +463,7 @@ pub async fn reactivate_user(
     ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The role, with its new user count", body = DataDoc<RoleSchema>),
+        (status = 200, description = "The role, with its new user count", body = DataDoc<Role>),
         (status = 403, description = "Missing `admin.users.manage`, or a role with permissions you do not hold", body = ErrorBody),
         (status = 404, description = "No such user or role in your business", body = ErrorBody),
     )
@@ -487,7 +489,7 @@ pub async fn assign_role(
     ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The role, with its new user count", body = DataDoc<RoleSchema>),
+        (status = 200, description = "The role, with its new user count", body = DataDoc<Role>),
         (status = 403, description = "Missing `admin.users.manage`", body = ErrorBody),
         (status = 404, description = "No such user, role or assignment in your business", body = ErrorBody),
         (status = 409, description = "The business's last owner", body = ErrorBody),
@@ -513,7 +515,7 @@ pub async fn unassign_role(
     params(PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "A page of keys", body = PagedDoc<ApiKeySchema>),
+        (status = 200, description = "A page of keys", body = PagedDoc<ApiKey>),
         (status = 400, description = "Bad page size or cursor", body = ErrorBody),
         (status = 403, description = "Missing `admin.api_keys.manage`", body = ErrorBody),
     )
@@ -536,7 +538,7 @@ pub async fn list_api_keys(
     request_body = CreateApiKeyBody,
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "The key and its secret", body = DataDoc<CreatedApiKeySchema>),
+        (status = 201, description = "The key and its secret", body = DataDoc<CreatedApiKey>),
         (status = 400, description = "Invalid name, permissions or expiry", body = ErrorBody),
         (status = 403, description = "Missing `admin.api_keys.manage`, or a permission you do not hold", body = ErrorBody),
     )
@@ -566,7 +568,7 @@ pub async fn create_api_key(
     params(("id" = Uuid, Path, description = "API key id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The revoked key", body = DataDoc<ApiKeySchema>),
+        (status = 200, description = "The revoked key", body = DataDoc<ApiKey>),
         (status = 403, description = "Missing `admin.api_keys.manage`", body = ErrorBody),
         (status = 404, description = "No such key in your business", body = ErrorBody),
     )
@@ -591,7 +593,7 @@ pub async fn revoke_api_key(
     params(AuditParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "A page of audit events", body = PagedDoc<AuditEventSchema>),
+        (status = 200, description = "A page of audit events", body = PagedDoc<AuditEvent>),
         (status = 400, description = "Bad filter, page size or cursor", body = ErrorBody),
         (status = 403, description = "Missing `admin.audit.read`", body = ErrorBody),
     )
@@ -620,82 +622,3 @@ pub async fn audit_events(
 }
 
 // ---------------------------------------------------------------- documented shapes
-
-/// A named set of permissions, given to users.
-#[derive(ToSchema)]
-#[schema(as = Role, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct RoleSchema {
-    id: Uuid,
-    /// Built-in roles' key (`owner`, `manager`, `cashier`, ...); unset for custom roles.
-    key: Option<String>,
-    name: String,
-    description: Option<String>,
-    built_in: bool,
-    permissions: Vec<String>,
-    user_count: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-/// A person who works for a business, with their roles.
-#[derive(ToSchema)]
-#[schema(as = User, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct UserSchema {
-    id: Uuid,
-    email: String,
-    display_name: String,
-    /// `active`, `invited` or `deactivated`.
-    status: String,
-    mfa_enabled: bool,
-    last_login_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    roles: Vec<RoleRef>,
-}
-
-/// An API key; never its secret.
-#[derive(ToSchema)]
-#[schema(as = ApiKey, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct ApiKeySchema {
-    id: Uuid,
-    name: String,
-    /// The start of the key, to recognise it by.
-    prefix: String,
-    permissions: Vec<String>,
-    created_by: Option<Uuid>,
-    created_at: DateTime<Utc>,
-    expires_at: Option<DateTime<Utc>>,
-    last_used_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
-}
-
-#[derive(ToSchema)]
-#[schema(as = CreatedApiKey, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct CreatedApiKeySchema {
-    api_key: ApiKeySchema,
-    /// The whole key (`sk_...`), for `Authorization: Bearer`; shown this once.
-    secret: String,
-}
-
-/// One audited change.
-#[derive(ToSchema)]
-#[schema(as = AuditEvent, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct AuditEventSchema {
-    id: Uuid,
-    tenant_id: Option<Uuid>,
-    /// `user`, `api_key`, `superadmin`, `system` or `anonymous`.
-    actor_type: String,
-    actor_id: Option<Uuid>,
-    action: String,
-    entity_type: String,
-    entity_id: Option<String>,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    request_id: Option<String>,
-    created_at: DateTime<Utc>,
-}

@@ -20,17 +20,5 @@ pub async fn server_info(State(state): State<AppState>) -> Data<ServerInfo> {
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct ServerInfoDoc {
-    data: ServerInfoSchema,
-}
-
-#[derive(utoipa::ToSchema)]
-#[schema(as = ServerInfo, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct ServerInfoSchema {
-    name: String,
-    version: String,
-    instance_id: uuid::Uuid,
-    started_at: chrono::DateTime<chrono::Utc>,
-    server_time: chrono::DateTime<chrono::Utc>,
-    uptime_seconds: i64,
+    data: ServerInfo,
 }

@@ -2,14 +2,13 @@
 //! business, its lifecycle and its modules.
 
 use super::IdPath;
-use super::module_registry::TenantModuleSchema;
+
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::{Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use kernel::{RequestContext, TenantId};
 use schema::module_registry::service::{self as modules, TenantModule};
 use schema::tenants::service::{self as tenants, Tenant, TenantStatus};
@@ -78,7 +77,7 @@ pub struct TenantModulePath {
     tag = "tenants",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The caller's business", body = DataDoc<TenantSchema>),
+        (status = 200, description = "The caller's business", body = DataDoc<Tenant>),
         (status = 401, description = "Not signed in to a business", body = ErrorBody),
     )
 )]
@@ -97,7 +96,7 @@ pub async fn current(
     params(TenantListParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "A page of businesses", body = PagedDoc<TenantSchema>),
+        (status = 200, description = "A page of businesses", body = PagedDoc<Tenant>),
         (status = 400, description = "Bad status, page size or cursor", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
@@ -127,7 +126,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Tenant id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The business", body = DataDoc<TenantSchema>),
+        (status = 200, description = "The business", body = DataDoc<Tenant>),
         (status = 400, description = "The id is not a UUID", body = ErrorBody),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such business", body = ErrorBody),
@@ -152,7 +151,7 @@ pub async fn get(
     params(("id" = Uuid, Path, description = "Tenant id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The business, now active", body = DataDoc<TenantSchema>),
+        (status = 200, description = "The business, now active", body = DataDoc<Tenant>),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such business", body = ErrorBody),
         (status = 409, description = "The business is not pending", body = ErrorBody),
@@ -177,7 +176,7 @@ pub async fn approve(
     request_body = ReasonBody,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The business, now rejected", body = DataDoc<TenantSchema>),
+        (status = 200, description = "The business, now rejected", body = DataDoc<Tenant>),
         (status = 400, description = "Missing or overlong reason", body = ErrorBody),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such business", body = ErrorBody),
@@ -210,7 +209,7 @@ pub async fn reject(
     request_body = ReasonBody,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The business, now suspended", body = DataDoc<TenantSchema>),
+        (status = 200, description = "The business, now suspended", body = DataDoc<Tenant>),
         (status = 400, description = "Missing or overlong reason", body = ErrorBody),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such business", body = ErrorBody),
@@ -242,7 +241,7 @@ pub async fn suspend(
     params(("id" = Uuid, Path, description = "Tenant id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The business, active again", body = DataDoc<TenantSchema>),
+        (status = 200, description = "The business, active again", body = DataDoc<Tenant>),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such business", body = ErrorBody),
         (status = 409, description = "The business is not suspended", body = ErrorBody),
@@ -266,7 +265,7 @@ pub async fn reactivate(
     params(("id" = Uuid, Path, description = "Tenant id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Every module and feature, in catalogue order", body = DataDoc<Vec<TenantModuleSchema>>),
+        (status = 200, description = "Every module and feature, in catalogue order", body = DataDoc<Vec<TenantModule>>),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such business", body = ErrorBody),
     )
@@ -294,7 +293,7 @@ pub async fn modules(
     request_body = ModuleToggleBody,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The module as the business now sees it", body = DataDoc<TenantModuleSchema>),
+        (status = 200, description = "The module as the business now sees it", body = DataDoc<TenantModule>),
         (status = 400, description = "Unknown key, or switching a core module off", body = ErrorBody),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such business", body = ErrorBody),
@@ -316,28 +315,4 @@ pub async fn set_module(
         )
         .await?,
     ))
-}
-
-/// A business on the platform.
-#[derive(ToSchema)]
-#[schema(as = Tenant, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct TenantSchema {
-    id: Uuid,
-    slug: String,
-    name: String,
-    status: TenantStatusParam,
-    /// Why it was rejected or suspended.
-    status_reason: Option<String>,
-    created_at: DateTime<Utc>,
-    approved_at: Option<DateTime<Utc>>,
-}
-
-/// A new business and its owner.
-#[derive(ToSchema)]
-#[schema(as = Signup, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct SignupSchema {
-    tenant: TenantSchema,
-    owner_id: Uuid,
 }
