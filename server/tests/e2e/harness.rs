@@ -647,3 +647,13 @@ impl TestServer {
         (id, auth["accessToken"].as_str().unwrap().to_owned())
     }
 }
+
+/// A JSON string the test expects; anything else fails the test, naming it.
+pub fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
+}
+
+/// [`s`], owned.
+pub fn string(v: &Value) -> String {
+    s(v).to_owned()
+}

@@ -3,6 +3,7 @@
 //! passwords and resets, invitations, user management, TOTP MFA and the
 //! superadmin's view of pending businesses.
 
+use crate::harness::s;
 use crate::harness::{PASSWORD, SUPERADMIN_EMAIL, ServerBuilder, TenantFixture, TestServer};
 use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -52,10 +53,6 @@ fn details(body: &Value) -> &Value {
 
 fn fields(body: &Value) -> &Value {
     &details(body)["fields"]
-}
-
-fn s(v: &Value) -> &str {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
 }
 
 fn uuid(v: &Value) -> Uuid {

@@ -2,72 +2,11 @@
 //! terminal would use them: the same services as GraphQL behind thin handlers.
 
 use crate::harness::{TenantFixture, TestServer};
+use crate::rest_client::Rest;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-/// One caller of the REST API.
-struct Rest<'a> {
-    server: &'a TestServer,
-    token: String,
-}
-
-impl<'a> Rest<'a> {
-    fn new(server: &'a TestServer, token: &str) -> Self {
-        Self {
-            server,
-            token: token.to_owned(),
-        }
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        headers: &[(&str, &str)],
-    ) -> (u16, Value) {
-        let mut req = self
-            .server
-            .http
-            .request(method.clone(), self.server.url(path))
-            .bearer_auth(&self.token);
-        for (name, value) in headers {
-            req = req.header(*name, *value);
-        }
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(Method::GET, path, None, &[]).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(Method::POST, path, Some(body), &[]).await
-    }
-
-    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(Method::PUT, path, Some(body), &[]).await
-    }
-
-    async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(Method::PATCH, path, Some(body), &[]).await
-    }
-
-    /// A request that must answer `status`; returns `data`.
-    async fn ok(&self, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
-        let (got, answer) = self.send(method.clone(), path, body, &[]).await;
-        assert_eq!(got, status, "{method} {path} -> {answer}");
-        answer["data"].clone()
-    }
-
+impl Rest<'_> {
     async fn location(&self, name: &str) -> String {
         let data = self
             .ok(

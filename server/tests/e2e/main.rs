@@ -27,6 +27,7 @@ mod rate_limit;
 mod rbac;
 mod resilience;
 mod rest;
+mod rest_client;
 mod rls;
 mod shutdown;
 mod statements;

@@ -2,6 +2,7 @@
 //! moves, refunds, retried payments, the last unit sold twice, shift
 //! totals, permissions and bad input.
 
+use crate::harness::string as s;
 use crate::harness::{TenantFixture, TestServer, Ws, ws_next, ws_subscribe};
 use crate::inventory::{adjust, location, on_hand};
 use serde_json::{Value, json};
@@ -24,12 +25,6 @@ pub(crate) struct Cafe {
     pub milk: String,
     pub oat_milk: String,
     pub croissant_stock: String,
-}
-
-fn s(v: &Value) -> String {
-    v.as_str()
-        .unwrap_or_else(|| panic!("not a string: {v}"))
-        .to_owned()
 }
 
 pub(crate) async fn cafe(server: &TestServer, hint: &str) -> Cafe {

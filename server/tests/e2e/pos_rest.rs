@@ -1,114 +1,15 @@
 //! `/v1/pos` over HTTP, as a till or an integrator would use it: the same
 //! point-of-sale services as GraphQL behind thin handlers.
 
+use crate::harness::string as s;
 use crate::harness::{ServerBuilder, TestServer};
 use crate::pos::{Cafe, cafe};
+use crate::rest_client::Rest;
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-/// One caller of the REST API.
-struct Rest<'a> {
-    server: &'a TestServer,
-    token: String,
-}
-
-impl<'a> Rest<'a> {
-    fn new(server: &'a TestServer, token: &str) -> Self {
-        Self {
-            server,
-            token: token.to_owned(),
-        }
-    }
-
-    fn request(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        headers: &[(&str, &str)],
-    ) -> reqwest::RequestBuilder {
-        let mut req = self
-            .server
-            .http
-            .request(method, self.server.url(path))
-            .bearer_auth(&self.token);
-        for (name, value) in headers {
-            req = req.header(*name, *value);
-        }
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        req
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        headers: &[(&str, &str)],
-    ) -> (u16, Value) {
-        let resp = self
-            .request(method.clone(), path, body, headers)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-
-    /// A GET answering something other than JSON: status, content type, text.
-    async fn text(&self, path: &str) -> (u16, String, String) {
-        let resp = self
-            .request(Method::GET, path, None, &[])
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        let status = resp.status().as_u16();
-        let content_type = resp
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        (status, content_type, resp.text().await.unwrap_or_default())
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(Method::GET, path, None, &[]).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(Method::POST, path, Some(body), &[]).await
-    }
-
-    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(Method::PUT, path, Some(body), &[]).await
-    }
-
-    async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(Method::PATCH, path, Some(body), &[]).await
-    }
-
-    /// A request that must answer `status`; returns `data`.
-    async fn ok(&self, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
-        self.ok_with(method, path, body, &[], status).await
-    }
-
-    async fn ok_with(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        headers: &[(&str, &str)],
-        status: u16,
-    ) -> Value {
-        let (got, answer) = self.send(method.clone(), path, body, headers).await;
-        assert_eq!(got, status, "{method} {path} -> {answer}");
-        answer["data"].clone()
-    }
-
+impl Rest<'_> {
     async fn open_ticket(&self, c: &Cafe, label: &str) -> Value {
         self.ok(
             Method::POST,
@@ -155,7 +56,7 @@ impl<'a> Rest<'a> {
             .await
     }
 
-    async fn on_hand(&self, item: &str, location: &str) -> String {
+    async fn stock_on_hand(&self, item: &str, location: &str) -> String {
         let levels = self
             .ok(
                 Method::GET,
@@ -171,7 +72,7 @@ impl<'a> Rest<'a> {
     async fn wait_on_hand(&self, item: &str, location: &str, want: &str) {
         let mut last = String::new();
         for _ in 0..100 {
-            last = self.on_hand(item, location).await;
+            last = self.stock_on_hand(item, location).await;
             if last == want {
                 return;
             }
@@ -179,12 +80,6 @@ impl<'a> Rest<'a> {
         }
         panic!("on hand stayed {last}, wanted {want}");
     }
-}
-
-fn s(v: &Value) -> String {
-    v.as_str()
-        .unwrap_or_else(|| panic!("not a string: {v}"))
-        .to_owned()
 }
 
 fn n(v: &Value) -> i64 {

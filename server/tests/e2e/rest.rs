@@ -2,6 +2,7 @@
 //! GraphQL behind `{data, pagination?}` / `{error}` envelopes, taxonomy
 //! errors for every bad input, and tenant isolation over REST.
 
+use crate::harness::s;
 use crate::harness::{PASSWORD, SUPERADMIN_EMAIL, SUPERADMIN_PASSWORD, TestServer};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -79,11 +80,6 @@ fn assert_error(got: (u16, Value), status: u16, code: &str) -> Value {
         );
     }
     error.clone()
-}
-
-fn s(v: &Value) -> &str {
-    v.as_str()
-        .unwrap_or_else(|| panic!("expected a string, got {v}"))
 }
 
 async fn role_id_by_key(server: &TestServer, token: &str, key: &str) -> String {
