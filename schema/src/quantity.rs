@@ -143,6 +143,53 @@ impl ScalarType for Quantity {
     }
 }
 
+/// OpenAPI: a decimal string with at most three decimals, as every answer
+/// carries it.
+impl utoipa::PartialSchema for Quantity {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "A quantity of a stock item's unit, as a decimal string with at most three decimals.",
+            ))
+            .examples(["2.5"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Quantity {}
+
+/// A quantity as a request may send it: a decimal string (`"2.5"`) or a
+/// JSON number (`2.5`). It reads exactly as [`Quantity`] does; the type
+/// exists so the OpenAPI document can say requests take both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct QuantityInput(pub Quantity);
+
+impl From<QuantityInput> for Quantity {
+    fn from(q: QuantityInput) -> Self {
+        q.0
+    }
+}
+
+impl utoipa::PartialSchema for QuantityInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .description(Some(
+                "A quantity in a request: a decimal string (`\"2.5\"`) or a JSON number (`2.5`), at most three decimals.",
+            ))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(ObjectBuilder::new().schema_type(Type::Number).format(Some(
+                utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Double),
+            )))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for QuantityInput {}
+
 #[cfg(test)]
 mod tests {
     use super::Quantity;

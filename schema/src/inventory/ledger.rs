@@ -17,7 +17,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 /// One line of the ledger.
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Movement {
     pub id: Uuid,
@@ -92,7 +92,7 @@ pub(crate) struct NewMovement {
 }
 
 /// A movement with the level it left.
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StockAdjustment {
     pub movement: Movement,

@@ -25,7 +25,9 @@ pub(crate) const TRANSFER: &str = "inventory.transfer.manage";
 pub(crate) const RECIPE: &str = "inventory.recipe.write";
 
 /// The unit a stock item is counted in. Quantities are decimals of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum StockUnit {
     Each,
@@ -59,7 +61,9 @@ impl StockUnit {
 }
 
 /// Why stock moved. The sign of a movement follows from its kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MovementKind {
     Received,

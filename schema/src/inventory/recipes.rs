@@ -19,7 +19,7 @@ pub enum RecipeOf {
     Modifier(Uuid),
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecipeComponent {
     pub stock_item_id: Uuid,
@@ -30,7 +30,7 @@ pub struct RecipeComponent {
     pub quantity: Quantity,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Recipe {
     pub menu_item_id: Option<Uuid>,

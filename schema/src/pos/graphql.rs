@@ -3,6 +3,7 @@ use super::payments::{
     RefundResult,
 };
 use super::receipts::{self, Receipt};
+use super::relations::{self, Wanted};
 use super::shifts::{self, CashMovement, CashMovementKind, Shift, ShiftReport, ShiftStatus};
 use super::tickets::{
     self, DiscountInput, LinePatch, NewLine, NewTicket, Ticket, TicketFilter, TicketLine,
@@ -80,31 +81,37 @@ async fn prefetch(ctx: &Context<'_>, ids: &[Uuid]) -> async_graphql::Result<()> 
     let db = &svc(ctx)?.db;
     let tenant = rc(ctx)?.require(super::READ)?;
     let (lines, items) = wants("lines");
-    if lines {
-        let rows = tickets::lines_of_tickets(db, tenant, ids).await?;
-        if items {
-            let mut item_ids: Vec<Uuid> = rows.iter().map(|l| l.menu_item_id).collect();
-            item_ids.sort_unstable();
-            item_ids.dedup();
-            let found = crate::menu::service::items_by_ids(db, tenant, &item_ids).await?;
-            cached::<MenuItemById>(ctx)?
-                .feed_many(found.into_iter().map(|i| (i.id, i)))
-                .await;
-        }
-        cached::<LinesByTicket>(ctx)?
-            .feed_many(crate::loaders::group(ids, rows, |l| l.ticket_id))
+    let wanted = Wanted {
+        lines,
+        payments: wants("payments").0,
+        refunds: wants("refunds").0,
+    };
+    let found = relations::load(db, tenant, ids, wanted).await?;
+    if items {
+        let mut item_ids: Vec<Uuid> = found
+            .lines
+            .values()
+            .flatten()
+            .map(|l| l.menu_item_id)
+            .collect();
+        item_ids.sort_unstable();
+        item_ids.dedup();
+        let items = crate::menu::service::items_by_ids(db, tenant, &item_ids).await?;
+        cached::<MenuItemById>(ctx)?
+            .feed_many(items.into_iter().map(|i| (i.id, i)))
             .await;
     }
-    if wants("payments").0 {
-        let rows = payments::payments_of_tickets(db, tenant, ids).await?;
+    if wanted.lines {
+        cached::<LinesByTicket>(ctx)?.feed_many(found.lines).await;
+    }
+    if wanted.payments {
         cached::<PaymentsByTicket>(ctx)?
-            .feed_many(crate::loaders::group(ids, rows, |p| p.ticket_id))
+            .feed_many(found.payments)
             .await;
     }
-    if wants("refunds").0 {
-        let rows = payments::refunds_of_tickets(db, tenant, ids).await?;
+    if wanted.refunds {
         cached::<RefundsByTicket>(ctx)?
-            .feed_many(crate::loaders::group(ids, rows, |r| r.ticket_id))
+            .feed_many(found.refunds)
             .await;
     }
     Ok(())

@@ -9,6 +9,7 @@ pub mod graphql;
 pub mod payments;
 pub mod pricing;
 pub mod receipts;
+pub mod relations;
 pub mod shifts;
 pub mod tickets;
 

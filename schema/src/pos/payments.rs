@@ -14,7 +14,9 @@ use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PaymentMethod {
     Cash,
@@ -30,7 +32,7 @@ impl PaymentMethod {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Payment {
     pub id: Uuid,
@@ -103,14 +105,14 @@ const PAYMENT_COLUMNS: &str =
     "id, ticket_id, shift_id, method, amount_minor, tip_minor, tendered_minor, change_minor,
   currency, card_brand, card_last4, provider_ref, refunded_minor, created_by, created_at";
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RefundLine {
     pub line_id: Uuid,
     pub quantity: i32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Refund {
     pub id: Uuid,
@@ -248,7 +250,7 @@ pub struct PaymentRequest {
     pub card_token: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentResult {
     pub payment: Payment,
@@ -479,7 +481,7 @@ pub struct RefundRequest {
     pub lines: Option<Vec<RefundLine>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RefundResult {
     pub refund: Refund,

@@ -12,14 +12,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ShiftStatus {
     Open,
     Closed,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Shift {
     pub id: Uuid,
@@ -84,7 +86,9 @@ const SHIFT_COLUMNS: &str =
     "id, location_id, currency, status, opening_float_minor, opened_by, opened_at,
   counted_cash_minor, expected_cash_minor, variance_minor, close_note, closed_by, closed_at";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
 pub enum ReportKind {
     /// A look at an open shift.
     X,
@@ -94,7 +98,7 @@ pub enum ReportKind {
 
 /// A shift's figures. Sales are the tickets settled at the shift's location
 /// while it was open; money is what went through its drawer and card reader.
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ShiftReport {
     pub kind: ReportKind,
@@ -126,7 +130,7 @@ pub struct ShiftReport {
     pub generated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CashMovement {
     pub id: Uuid,
@@ -138,7 +142,9 @@ pub struct CashMovement {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CashMovementKind {
     /// Cash put in (more change).

@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TicketStatus {
     Open,
@@ -42,7 +44,9 @@ impl TicketStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DiscountKind {
     /// `value` is basis points: 1000 = 10 %.
@@ -52,7 +56,7 @@ pub enum DiscountKind {
 }
 
 /// A discount on a line or a ticket, with why it was given.
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AppliedDiscount {
     pub kind: DiscountKind,
@@ -86,9 +90,10 @@ impl AppliedDiscount {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[graphql(complex)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = TicketHeader)]
 pub struct Ticket {
     pub id: Uuid,
     pub location_id: Uuid,
@@ -202,7 +207,16 @@ const TICKET_COLUMNS: &str = "id, location_id, business_day, number, label, stat
   settled_at, voided_at, void_reason, version, updated_at";
 
 /// A modifier as it was chosen for a line (names and prices kept as sold).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    async_graphql::SimpleObject,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ChosenModifier {
     pub modifier_id: Uuid,
@@ -211,14 +225,16 @@ pub struct ChosenModifier {
     pub price_delta_minor: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LineStatus {
     Active,
     Voided,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[graphql(complex)]
 #[serde(rename_all = "camelCase")]
 pub struct TicketLine {

@@ -54,12 +54,35 @@ pub fn body(err: &AppError, request_id: &str, graphql: bool) -> Value {
         }
         json!({ "errors": [{ "message": message, "extensions": extensions }] })
     } else {
-        let mut error = json!({ "code": code, "message": message, "requestId": request_id });
-        if let Some(details) = err.details() {
-            error["details"] = details.clone();
-        }
-        json!({ "error": error })
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: err.code(),
+                message,
+                details: err.details().cloned(),
+                request_id: request_id.to_owned(),
+            },
+        };
+        serde_json::to_value(body).unwrap_or_else(|_| json!({ "error": { "code": code } }))
     }
+}
+
+/// Every REST error: `{ "error": {...} }`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorDetail {
+    code: ErrorCode,
+    /// For people; `INTERNAL` only names the request id.
+    message: String,
+    /// Machine-readable specifics, e.g. `{"fields": {"email": "is required"}}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<Value>,
+    request_id: String,
 }
 
 /// The taxonomy error for a bare status produced outside our handlers.

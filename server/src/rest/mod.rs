@@ -36,20 +36,25 @@ pub struct Created<T>(pub T);
 /// A page of a list: `{ "data": [...], "pagination": { "hasNextPage", "endCursor" } }` (200).
 pub struct Paged<T>(pub Page<T>);
 
-#[derive(Serialize)]
-struct Envelope<T> {
+/// `{ "data": T }`.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = DataDoc)]
+pub struct Envelope<T> {
     data: T,
 }
 
-#[derive(Serialize)]
+/// Where a page ends: pass `endCursor` as `after` for the next one.
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Pagination {
+pub struct Pagination {
     has_next_page: bool,
     end_cursor: Option<String>,
 }
 
-#[derive(Serialize)]
-struct PagedEnvelope<T> {
+/// `{ "data": [T], "pagination": {...} }`.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PagedDoc)]
+pub struct PagedEnvelope<T> {
     data: Vec<T>,
     pagination: Pagination,
 }

@@ -1,16 +1,19 @@
 //! The OpenAPI 3 document of `/v1`, generated from the handlers' annotations.
 //!
-//! Domain types live in `schema` and carry no OpenAPI derive; their shapes
-//! are documented by mirror structs next to the handlers that return them
-//! (`#[schema(as = ...)]` gives them the domain name). The envelopes below
-//! document `{data}`, `{data, pagination}` and `{error}`.
+//! Every shape is documented by the type that is serialized: the domain
+//! types in `schema` derive `utoipa::ToSchema` beside serde and
+//! async-graphql, the REST views (`TicketView`, `UserView`, ...) and the
+//! envelopes (`rest::Envelope`, `rest::PagedEnvelope`, `http::errors::ErrorBody`)
+//! derive it where they are defined. Nothing here restates a field. The
+//! inventory test below keeps every operation, status, parameter, body and
+//! property clients had.
 
 use super::v1::{
     auth, exports, inventory, locations, menu, module_registry, pos, rbac, system, tenants,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,118 +22,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
         version = "1",
         description = "The /v1 compatibility API. Success: `{data}` or, for paginated lists, `{data, pagination: {hasNextPage, endCursor}}` (pass `endCursor` back as `after`, page size with `first`, 1 to 100). Failure: `{error: {code, message, details?, requestId}}` with code one of VALIDATION (400; 405/413/415 for method, size and content type), AUTHN (401), AUTHZ (403), NOT_FOUND (404), CONFLICT (409), RATE_LIMIT (429), INTERNAL (500). Request bodies are JSON with camelCase fields; ids in paths are UUIDs. Credentials: `Authorization: Bearer <access token or API key>`."
     ),
-    paths(
-        system::server_info,
-        exports::list,
-        exports::request,
-        exports::download,
-        menu::categories,
-        menu::create_category,
-        menu::update_category,
-        menu::modifier_groups,
-        menu::create_modifier_group,
-        menu::items,
-        menu::create_item,
-        menu::item,
-        menu::update_item,
-        menu::set_availability,
-        menu::delete_item,
-        locations::list_locations,
-        locations::create_location,
-        locations::update_location,
-        inventory::list_stock_items,
-        inventory::create_stock_item,
-        inventory::get_stock_item,
-        inventory::update_stock_item,
-        inventory::stock_levels,
-        inventory::set_reorder_point,
-        inventory::adjust_stock,
-        inventory::stock_movements,
-        inventory::list_counts,
-        inventory::start_count,
-        inventory::get_count,
-        inventory::record_count_line,
-        inventory::post_count,
-        inventory::cancel_count,
-        inventory::list_transfers,
-        inventory::send_transfer,
-        inventory::get_transfer,
-        inventory::receive_transfer,
-        inventory::cancel_transfer,
-        inventory::get_menu_item_recipe,
-        inventory::set_menu_item_recipe,
-        inventory::get_modifier_recipe,
-        inventory::set_modifier_recipe,
-        pos::list_tickets,
-        pos::open_ticket,
-        pos::get_ticket,
-        pos::update_ticket,
-        pos::add_ticket_line,
-        pos::update_ticket_line,
-        pos::void_ticket_line,
-        pos::set_ticket_discount,
-        pos::set_ticket_line_discount,
-        pos::send_ticket,
-        pos::void_ticket,
-        pos::take_ticket_payment,
-        pos::settle_ticket,
-        pos::get_payment,
-        pos::refund_payment,
-        pos::get_ticket_receipt,
-        pos::get_ticket_receipt_text,
-        pos::get_ticket_receipt_html,
-        pos::reprint_ticket_receipt,
-        pos::email_ticket_receipt,
-        pos::list_shifts,
-        pos::open_shift,
-        pos::get_shift,
-        pos::move_shift_cash,
-        pos::close_shift,
-        pos::get_shift_report,
-        auth::signup,
-        auth::login,
-        auth::superadmin_login,
-        auth::refresh,
-        auth::logout,
-        auth::change_password,
-        auth::request_password_reset,
-        auth::reset_password,
-        auth::me,
-        auth::enrol_mfa,
-        auth::confirm_mfa,
-        auth::disable_mfa,
-        tenants::current,
-        tenants::list,
-        tenants::get,
-        tenants::approve,
-        tenants::reject,
-        tenants::suspend,
-        tenants::reactivate,
-        tenants::modules,
-        tenants::set_module,
-        rbac::list_roles,
-        rbac::create_role,
-        rbac::get_role,
-        rbac::update_role,
-        rbac::delete_role,
-        rbac::permissions,
-        rbac::list_users,
-        rbac::create_user,
-        rbac::get_user,
-        rbac::deactivate_user,
-        rbac::reactivate_user,
-        rbac::assign_role,
-        rbac::unassign_role,
-        rbac::list_api_keys,
-        rbac::create_api_key,
-        rbac::revoke_api_key,
-        rbac::audit_events,
-        module_registry::registry,
-        module_registry::update_entry,
-        module_registry::mine,
-    ),
-    components(schemas(ErrorBody, Pagination)),
-    modifiers(&BearerAuth, &CommonResponses),
+    components(schemas(ErrorBody, super::Pagination)),
+    modifiers(&BearerAuth),
     tags(
         (name = "system", description = "The server itself"),
         (name = "auth", description = "Signup, sessions, passwords and MFA"),
@@ -218,66 +111,39 @@ impl Modify for CommonResponses {
     }
 }
 
+/// The whole document: the shared parts above, each module's operations
+/// (its own `Api`, beside its handlers), then the answers every operation
+/// can give.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    for module in [
+        system::Api::openapi(),
+        auth::Api::openapi(),
+        tenants::Api::openapi(),
+        rbac::Api::openapi(),
+        module_registry::Api::openapi(),
+        exports::Api::openapi(),
+        menu::Api::openapi(),
+        locations::Api::openapi(),
+        inventory::Api::openapi(),
+        pos::Api::openapi(),
+    ] {
+        doc.merge(module);
+    }
+    CommonResponses.modify(&mut doc);
+    doc
+}
+
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(spec())
 }
 
-/// `{ "data": T }`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DataDoc<T> {
-    data: T,
-}
+/// The envelopes the handlers answer with, under the names the document
+/// has always used.
+pub type DataDoc<T> = super::Envelope<T>;
+pub type PagedDoc<T> = super::PagedEnvelope<T>;
 
-/// `{ "data": [T], "pagination": {...} }`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct PagedDoc<T> {
-    data: Vec<T>,
-    pagination: Pagination,
-}
-
-/// Where a page ends: pass `endCursor` as `after` for the next one.
-#[derive(ToSchema)]
-#[schema(rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct Pagination {
-    has_next_page: bool,
-    end_cursor: Option<String>,
-}
-
-/// Every error: `{ "error": {...} }`.
-#[derive(ToSchema)]
-#[schema(as = Error)]
-#[allow(dead_code)]
-pub struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(ToSchema)]
-#[schema(rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct ErrorDetail {
-    code: ErrorCodeDoc,
-    /// For people; `INTERNAL` only names the request id.
-    message: String,
-    /// Machine-readable specifics, e.g. `{"fields": {"email": "is required"}}`.
-    details: Option<serde_json::Value>,
-    request_id: String,
-}
-
-#[derive(ToSchema)]
-#[schema(as = ErrorCode, rename_all = "SCREAMING_SNAKE_CASE")]
-#[allow(dead_code)]
-pub enum ErrorCodeDoc {
-    Validation,
-    Authn,
-    Authz,
-    NotFound,
-    Conflict,
-    RateLimit,
-    Internal,
-}
+pub use crate::http::errors::ErrorBody;
 
 #[cfg(test)]
 mod tests {
@@ -299,7 +165,7 @@ mod tests {
 
     #[test]
     fn every_reference_resolves() -> Result<(), serde_json::Error> {
-        let doc = serde_json::to_value(ApiDoc::openapi())?;
+        let doc = serde_json::to_value(spec())?;
         let mut found = Vec::new();
         refs(&doc, &mut found);
         assert!(!found.is_empty());
@@ -377,6 +243,30 @@ mod tests {
         Value::Object(out)
     }
 
+    /// `value` with every `$ref` replaced by the schema it names (cycles end
+    /// at a depth, as a client's reader would stop).
+    fn expand(value: &Value, doc: &Value, depth: usize) -> Value {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && depth < 8
+                {
+                    let name = r.trim_start_matches("#/components/schemas/");
+                    return expand(&doc["components"]["schemas"][name], doc, depth + 1);
+                }
+                Value::Object(
+                    map.iter()
+                        .map(|(k, v)| (k.clone(), expand(v, doc, depth)))
+                        .collect(),
+                )
+            }
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| expand(v, doc, depth)).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
     /// One line per operation status, parameter and request body, and per
     /// schema property, required field and enum value.
     fn inventory(doc: &Value) -> std::collections::BTreeSet<String> {
@@ -384,13 +274,12 @@ mod tests {
         for (path, item) in doc["paths"].as_object().into_iter().flatten() {
             for (method, op) in item.as_object().into_iter().flatten() {
                 let at = format!("{} {path}", method.to_uppercase());
-                for status in op["responses"]
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|r| r.0)
-                {
+                for (status, response) in op["responses"].as_object().into_iter().flatten() {
                     out.insert(format!("op {at} answers {status}"));
+                    // What the client receives, references followed, so a
+                    // body may move between inline and `$ref` unnoticed.
+                    let body = expand(&response["content"], doc, 0);
+                    out.insert(format!("op {at} answers {status} with {}", shape(&body)));
                 }
                 for p in op["parameters"].as_array().into_iter().flatten() {
                     out.insert(format!(
@@ -442,7 +331,7 @@ mod tests {
     /// addition (review its diff: only `+` lines belong there).
     #[test]
     fn the_document_keeps_everything_clients_had() -> Result<(), serde_json::Error> {
-        let doc = serde_json::to_value(ApiDoc::openapi())?;
+        let doc = serde_json::to_value(spec())?;
         let now = inventory(&doc);
         if std::env::var_os("UPDATE_OPENAPI_INVENTORY").is_some() {
             let text: String = now.iter().map(|l| format!("{l}\n")).collect();

@@ -376,3 +376,39 @@ pub async fn disable_mfa(
     identity::disable_mfa(&state.services, &ctx, &body.code).await?;
     Ok(Data(DONE))
 }
+
+/// The routes of this module, merged into `/v1` by `v1::router`.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/auth/signup", post(signup))
+        .route("/auth/login", post(login))
+        .route("/auth/superadmin/login", post(superadmin_login))
+        .route("/auth/refresh", post(refresh))
+        .route("/auth/logout", post(logout))
+        .route("/auth/password/change", post(change_password))
+        .route("/auth/password/reset-request", post(request_password_reset))
+        .route("/auth/password/reset", post(reset_password))
+        .route("/auth/me", get(me))
+        .route("/auth/mfa/enrol", post(enrol_mfa))
+        .route("/auth/mfa/confirm", post(confirm_mfa))
+        .route("/auth/mfa/disable", post(disable_mfa))
+}
+
+/// The operations of this module, merged into the document by `openapi::spec`.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    signup,
+    login,
+    superadmin_login,
+    refresh,
+    logout,
+    change_password,
+    request_password_reset,
+    reset_password,
+    me,
+    enrol_mfa,
+    confirm_mfa,
+    disable_mfa
+))]
+pub struct Api;

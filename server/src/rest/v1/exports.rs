@@ -15,29 +15,10 @@ use schema::reporting::exports::{self, Export, ExportKind};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = ExportKind)]
-pub enum ExportKindParam {
-    UsersCsv,
-    AuditCsv,
-    TenantBackup,
-}
-
-impl From<ExportKindParam> for ExportKind {
-    fn from(k: ExportKindParam) -> Self {
-        match k {
-            ExportKindParam::UsersCsv => Self::UsersCsv,
-            ExportKindParam::AuditCsv => Self::AuditCsv,
-            ExportKindParam::TenantBackup => Self::TenantBackup,
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportRequest {
-    pub kind: ExportKindParam,
+    pub kind: ExportKind,
 }
 
 /// The business's recent exports the caller may download.
@@ -61,7 +42,7 @@ pub async fn request(
     JsonBody(body): JsonBody<ExportRequest>,
 ) -> Result<Created<Export>, ApiError> {
     Ok(Created(
-        exports::request(&state.services, &ctx, body.kind.into()).await?,
+        exports::request(&state.services, &ctx, body.kind).await?,
     ))
 }
 
@@ -93,3 +74,16 @@ pub async fn download(
     )
         .into_response())
 }
+
+/// The routes of this module, merged into `/v1` by `v1::router`.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/exports", get(list).post(request))
+        .route("/exports/{id}/download", get(download))
+}
+
+/// The operations of this module, merged into the document by `openapi::spec`.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, request, download))]
+pub struct Api;

@@ -25,37 +25,13 @@ use schema::inventory::ledger::{self, Adjustment, Movement, StockAdjustment};
 use schema::inventory::recipes::{self, NewComponent, Recipe, RecipeOf};
 use schema::inventory::transfers::{self, NewTransferLine, StockTransfer, TransferStatus};
 use schema::inventory::{MovementKind, StockUnit};
-use schema::quantity::Quantity;
+use schema::quantity::{Quantity, QuantityInput};
 use schema::text::{LongName, Note, Reason, Sku};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 // ---------------------------------------------------------------- inputs
-
-/// The unit a stock item is counted in.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-#[schema(as = StockUnit)]
-pub enum StockUnitParam {
-    Each,
-    G,
-    Kg,
-    Ml,
-    L,
-}
-
-impl From<StockUnitParam> for StockUnit {
-    fn from(u: StockUnitParam) -> Self {
-        match u {
-            StockUnitParam::Each => Self::Each,
-            StockUnitParam::G => Self::G,
-            StockUnitParam::Kg => Self::Kg,
-            StockUnitParam::Ml => Self::Ml,
-            StockUnitParam::L => Self::L,
-        }
-    }
-}
 
 /// What an adjustment records; counts and transfers have their own routes.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -79,53 +55,13 @@ impl From<AdjustmentKindParam> for MovementKind {
     }
 }
 
-/// Where a stock count is in its life.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[schema(as = CountStatus)]
-pub enum CountStatusParam {
-    Open,
-    Posted,
-    Cancelled,
-}
-
-impl From<CountStatusParam> for CountStatus {
-    fn from(s: CountStatusParam) -> Self {
-        match s {
-            CountStatusParam::Open => Self::Open,
-            CountStatusParam::Posted => Self::Posted,
-            CountStatusParam::Cancelled => Self::Cancelled,
-        }
-    }
-}
-
-/// Where a transfer is in its life.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[schema(as = TransferStatus)]
-pub enum TransferStatusParam {
-    InTransit,
-    Received,
-    Cancelled,
-}
-
-impl From<TransferStatusParam> for TransferStatus {
-    fn from(s: TransferStatusParam) -> Self {
-        match s {
-            TransferStatusParam::InTransit => Self::InTransit,
-            TransferStatusParam::Received => Self::Received,
-            TransferStatusParam::Cancelled => Self::Cancelled,
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StockItemBody {
     /// 1 to 64 letters, digits, dashes, dots or underscores; unique in the business.
     pub sku: Sku,
     pub name: LongName,
-    pub unit: StockUnitParam,
+    pub unit: StockUnit,
     /// For retail goods: the menu item that sells one of this.
     pub menu_item_id: Option<Uuid>,
 }
@@ -148,8 +84,8 @@ pub struct StockItemPatchBody {
 pub struct ReorderPointBody {
     /// At or below this the level is low; `null` clears it. Required.
     #[serde(deserialize_with = "Option::deserialize")]
-    #[schema(value_type = Option<QuantityInputDoc>, required = true, nullable)]
-    pub reorder_point: Option<Quantity>,
+    #[schema(required = true, nullable)]
+    pub reorder_point: Option<QuantityInput>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -159,8 +95,7 @@ pub struct AdjustmentBody {
     pub location_id: Uuid,
     pub kind: AdjustmentKindParam,
     /// How much, more than zero; the kind gives the direction.
-    #[schema(value_type = QuantityInputDoc)]
-    pub quantity: Quantity,
+    pub quantity: QuantityInput,
     /// When it happened on the terminal (at most 5 minutes ahead, at most a year ago); now when left out.
     pub occurred_at: Option<DateTime<Utc>>,
     /// Up to 500 characters.
@@ -179,8 +114,7 @@ pub struct CountBody {
 #[serde(rename_all = "camelCase")]
 pub struct CountLineBody {
     /// What is on the shelf, 0 or more.
-    #[schema(value_type = QuantityInputDoc)]
-    pub counted: Quantity,
+    pub counted: QuantityInput,
     /// When it was counted; now when left out.
     pub counted_at: Option<DateTime<Utc>>,
 }
@@ -190,8 +124,7 @@ pub struct CountLineBody {
 pub struct QuantityLineBody {
     pub stock_item_id: Uuid,
     /// More than zero.
-    #[schema(value_type = QuantityInputDoc)]
-    pub quantity: Quantity,
+    pub quantity: QuantityInput,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -241,14 +174,14 @@ pub struct MovementParams {
 #[serde(rename_all = "camelCase")]
 pub struct CountListParams {
     pub location_id: Option<Uuid>,
-    pub status: Option<CountStatusParam>,
+    pub status: Option<CountStatus>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct TransferListParams {
-    pub status: Option<TransferStatusParam>,
+    pub status: Option<TransferStatus>,
     /// Transfers from or to this location.
     pub location_id: Option<Uuid>,
 }
@@ -270,13 +203,15 @@ pub struct CountLinePath {
 }
 
 fn quantity_lines(lines: Vec<QuantityLineBody>) -> impl Iterator<Item = (Uuid, Quantity)> {
-    lines.into_iter().map(|l| (l.stock_item_id, l.quantity))
+    lines
+        .into_iter()
+        .map(|l| (l.stock_item_id, l.quantity.into()))
 }
 
 // ---------------------------------------------------------------- stock items
 
 #[utoipa::path(get, path = "/v1/inventory/items", tag = "inventory", security(("bearer" = [])), params(PageParams),
-    responses((status = 200, description = "Stock items, oldest first", body = PagedDoc<StockItemSchema>),
+    responses((status = 200, description = "Stock items, oldest first", body = PagedDoc<StockItem>),
               (status = 400, description = "Bad page size or cursor", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read` or the inventory module is off", body = ErrorBody)))]
 pub async fn list_stock_items(
@@ -290,7 +225,7 @@ pub async fn list_stock_items(
 }
 
 #[utoipa::path(post, path = "/v1/inventory/items", tag = "inventory", security(("bearer" = [])), request_body = StockItemBody,
-    responses((status = 201, description = "The new stock item", body = DataDoc<StockItemSchema>),
+    responses((status = 201, description = "The new stock item", body = DataDoc<StockItem>),
               (status = 400, description = "Bad SKU, name, unit or menu item", body = ErrorBody),
               (status = 403, description = "Missing `inventory.item.write`", body = ErrorBody),
               (status = 409, description = "A stock item with that SKU, or for that menu item, exists", body = ErrorBody)))]
@@ -302,7 +237,7 @@ pub async fn create_stock_item(
     let input = NewStockItem {
         sku: body.sku.into(),
         name: body.name.into(),
-        unit: body.unit.into(),
+        unit: body.unit,
         menu_item_id: body.menu_item_id,
     };
     Ok(Created(
@@ -312,7 +247,7 @@ pub async fn create_stock_item(
 
 #[utoipa::path(get, path = "/v1/inventory/items/{id}", tag = "inventory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Stock item id")),
-    responses((status = 200, description = "The stock item", body = DataDoc<StockItemSchema>),
+    responses((status = 200, description = "The stock item", body = DataDoc<StockItem>),
               (status = 404, description = "No such stock item", body = ErrorBody)))]
 pub async fn get_stock_item(
     State(state): State<AppState>,
@@ -324,7 +259,7 @@ pub async fn get_stock_item(
 
 #[utoipa::path(patch, path = "/v1/inventory/items/{id}", tag = "inventory", security(("bearer" = [])), request_body = StockItemPatchBody,
     params(("id" = Uuid, Path, description = "Stock item id")),
-    responses((status = 200, description = "The stock item", body = DataDoc<StockItemSchema>),
+    responses((status = 200, description = "The stock item", body = DataDoc<StockItem>),
               (status = 400, description = "Bad name or menu item", body = ErrorBody),
               (status = 404, description = "No such stock item", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the menu item has a stock item", body = ErrorBody)))]
@@ -346,7 +281,7 @@ pub async fn update_stock_item(
 }
 
 #[utoipa::path(get, path = "/v1/inventory/levels", tag = "inventory", security(("bearer" = [])), params(LevelParams),
-    responses((status = 200, description = "Levels of every active item at a location, of one item everywhere, or both", body = DataDoc<Vec<StockLevelSchema>>),
+    responses((status = 200, description = "Levels of every active item at a location, of one item everywhere, or both", body = DataDoc<Vec<StockLevel>>),
               (status = 400, description = "Bad query parameter", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn stock_levels(
@@ -370,7 +305,7 @@ pub async fn stock_levels(
     request_body = ReorderPointBody,
     params(("id" = Uuid, Path, description = "Stock item id"),
            ("locationId" = Uuid, Path, description = "Location id")),
-    responses((status = 200, description = "The level with its reorder point", body = DataDoc<StockLevelSchema>),
+    responses((status = 200, description = "The level with its reorder point", body = DataDoc<StockLevel>),
               (status = 400, description = "Negative point, or no such location", body = ErrorBody),
               (status = 403, description = "Missing `inventory.item.write`", body = ErrorBody),
               (status = 404, description = "No such stock item", body = ErrorBody)))]
@@ -386,7 +321,7 @@ pub async fn set_reorder_point(
             &ctx,
             path.id,
             path.location_id,
-            body.reorder_point,
+            body.reorder_point.map(Into::into),
         )
         .await?,
     ))
@@ -397,7 +332,7 @@ pub async fn set_reorder_point(
 #[utoipa::path(post, path = "/v1/inventory/adjustments", tag = "inventory", security(("bearer" = [])), request_body = AdjustmentBody,
     params(("Idempotency-Key" = Option<String>, Header,
             description = "1 to 255 visible ASCII characters (a UUID is a good choice). A retry with the same key and body answers the first result and moves no stock again; the same key with another body is `CONFLICT`. Kept 7 days.")),
-    responses((status = 201, description = "The movement and the level it left", body = DataDoc<StockAdjustmentSchema>),
+    responses((status = 201, description = "The movement and the level it left", body = DataDoc<StockAdjustment>),
               (status = 400, description = "Zero or bad quantity, bad kind or time, no such location, bad idempotency key", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.adjust`", body = ErrorBody),
               (status = 404, description = "No such stock item", body = ErrorBody),
@@ -413,7 +348,7 @@ pub async fn adjust_stock(
         stock_item_id: body.stock_item_id,
         location_id: body.location_id,
         kind: body.kind.into(),
-        quantity: body.quantity,
+        quantity: body.quantity.into(),
         occurred_at: body.occurred_at,
         reason: body.reason.map(Into::into),
     };
@@ -423,7 +358,7 @@ pub async fn adjust_stock(
 }
 
 #[utoipa::path(get, path = "/v1/inventory/movements", tag = "inventory", security(("bearer" = [])), params(MovementParams),
-    responses((status = 200, description = "The ledger, in the order it was recorded", body = PagedDoc<MovementSchema>),
+    responses((status = 200, description = "The ledger, in the order it was recorded", body = PagedDoc<Movement>),
               (status = 400, description = "Bad filter, page size or cursor", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn stock_movements(
@@ -450,7 +385,7 @@ pub async fn stock_movements(
 // ---------------------------------------------------------------- counts
 
 #[utoipa::path(get, path = "/v1/inventory/counts", tag = "inventory", security(("bearer" = [])), params(CountListParams),
-    responses((status = 200, description = "The 100 newest counts", body = DataDoc<Vec<StockCountSchema>>),
+    responses((status = 200, description = "The 100 newest counts", body = DataDoc<Vec<StockCount>>),
               (status = 400, description = "Bad location or status", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn list_counts(
@@ -459,18 +394,12 @@ pub async fn list_counts(
     QueryParams(params): QueryParams<CountListParams>,
 ) -> Result<Data<Vec<StockCount>>, ApiError> {
     Ok(Data(
-        counts::list(
-            &state.services.db,
-            &ctx,
-            params.location_id,
-            params.status.map(CountStatus::from),
-        )
-        .await?,
+        counts::list(&state.services.db, &ctx, params.location_id, params.status).await?,
     ))
 }
 
 #[utoipa::path(post, path = "/v1/inventory/counts", tag = "inventory", security(("bearer" = [])), request_body = CountBody,
-    responses((status = 201, description = "The open count", body = DataDoc<StockCountSchema>),
+    responses((status = 201, description = "The open count", body = DataDoc<StockCount>),
               (status = 400, description = "No such location, or the note is too long", body = ErrorBody),
               (status = 403, description = "Missing `inventory.count.manage`", body = ErrorBody)))]
 pub async fn start_count(
@@ -491,7 +420,7 @@ pub async fn start_count(
 
 #[utoipa::path(get, path = "/v1/inventory/counts/{id}", tag = "inventory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Count id")),
-    responses((status = 200, description = "The count with its lines", body = DataDoc<StockCountSchema>),
+    responses((status = 200, description = "The count with its lines", body = DataDoc<StockCount>),
               (status = 404, description = "No such count", body = ErrorBody)))]
 pub async fn get_count(
     State(state): State<AppState>,
@@ -505,7 +434,7 @@ pub async fn get_count(
     request_body = CountLineBody,
     params(("id" = Uuid, Path, description = "Count id"),
            ("stockItemId" = Uuid, Path, description = "Stock item id")),
-    responses((status = 200, description = "The count with the line recorded (or corrected)", body = DataDoc<StockCountSchema>),
+    responses((status = 200, description = "The count with the line recorded (or corrected)", body = DataDoc<StockCount>),
               (status = 400, description = "Negative quantity, bad time, or no such stock item", body = ErrorBody),
               (status = 404, description = "No such count", body = ErrorBody),
               (status = 409, description = "The count is posted or cancelled", body = ErrorBody)))]
@@ -521,7 +450,7 @@ pub async fn record_count_line(
             &ctx,
             path.id,
             path.stock_item_id,
-            body.counted,
+            body.counted.into(),
             body.counted_at,
         )
         .await?,
@@ -530,7 +459,7 @@ pub async fn record_count_line(
 
 #[utoipa::path(post, path = "/v1/inventory/counts/{id}/post", tag = "inventory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Count id")),
-    responses((status = 200, description = "The posted count: on-hand restarts from what was counted; expected and variance are frozen", body = DataDoc<StockCountSchema>),
+    responses((status = 200, description = "The posted count: on-hand restarts from what was counted; expected and variance are frozen", body = DataDoc<StockCount>),
               (status = 400, description = "The count has no lines", body = ErrorBody),
               (status = 404, description = "No such count", body = ErrorBody),
               (status = 409, description = "The count is posted or cancelled", body = ErrorBody)))]
@@ -544,7 +473,7 @@ pub async fn post_count(
 
 #[utoipa::path(post, path = "/v1/inventory/counts/{id}/cancel", tag = "inventory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Count id")),
-    responses((status = 200, description = "The cancelled count", body = DataDoc<StockCountSchema>),
+    responses((status = 200, description = "The cancelled count", body = DataDoc<StockCount>),
               (status = 404, description = "No such count", body = ErrorBody),
               (status = 409, description = "The count is posted or cancelled", body = ErrorBody)))]
 pub async fn cancel_count(
@@ -560,7 +489,7 @@ pub async fn cancel_count(
 // ---------------------------------------------------------------- transfers
 
 #[utoipa::path(get, path = "/v1/inventory/transfers", tag = "inventory", security(("bearer" = [])), params(TransferListParams),
-    responses((status = 200, description = "The 100 newest transfers", body = DataDoc<Vec<StockTransferSchema>>),
+    responses((status = 200, description = "The 100 newest transfers", body = DataDoc<Vec<StockTransfer>>),
               (status = 400, description = "Bad status or location", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn list_transfers(
@@ -569,18 +498,12 @@ pub async fn list_transfers(
     QueryParams(params): QueryParams<TransferListParams>,
 ) -> Result<Data<Vec<StockTransfer>>, ApiError> {
     Ok(Data(
-        transfers::list(
-            &state.services.db,
-            &ctx,
-            params.status.map(TransferStatus::from),
-            params.location_id,
-        )
-        .await?,
+        transfers::list(&state.services.db, &ctx, params.status, params.location_id).await?,
     ))
 }
 
 #[utoipa::path(post, path = "/v1/inventory/transfers", tag = "inventory", security(("bearer" = [])), request_body = TransferBody,
-    responses((status = 201, description = "The transfer, in transit: the stock has left the source", body = DataDoc<StockTransferSchema>),
+    responses((status = 201, description = "The transfer, in transit: the stock has left the source", body = DataDoc<StockTransfer>),
               (status = 400, description = "Same source and destination, bad lines, or no such location or stock item", body = ErrorBody),
               (status = 403, description = "Missing `inventory.transfer.manage`", body = ErrorBody)))]
 pub async fn send_transfer(
@@ -609,7 +532,7 @@ pub async fn send_transfer(
 
 #[utoipa::path(get, path = "/v1/inventory/transfers/{id}", tag = "inventory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Transfer id")),
-    responses((status = 200, description = "The transfer with its lines", body = DataDoc<StockTransferSchema>),
+    responses((status = 200, description = "The transfer with its lines", body = DataDoc<StockTransfer>),
               (status = 404, description = "No such transfer", body = ErrorBody)))]
 pub async fn get_transfer(
     State(state): State<AppState>,
@@ -623,7 +546,7 @@ pub async fn get_transfer(
 
 #[utoipa::path(post, path = "/v1/inventory/transfers/{id}/receive", tag = "inventory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Transfer id")),
-    responses((status = 200, description = "The received transfer: the stock is at the destination", body = DataDoc<StockTransferSchema>),
+    responses((status = 200, description = "The received transfer: the stock is at the destination", body = DataDoc<StockTransfer>),
               (status = 403, description = "Missing `inventory.transfer.manage`", body = ErrorBody),
               (status = 404, description = "No such transfer", body = ErrorBody),
               (status = 409, description = "The transfer is received or cancelled", body = ErrorBody)))]
@@ -639,7 +562,7 @@ pub async fn receive_transfer(
 
 #[utoipa::path(post, path = "/v1/inventory/transfers/{id}/cancel", tag = "inventory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Transfer id")),
-    responses((status = 200, description = "The cancelled transfer: the stock is back at the source", body = DataDoc<StockTransferSchema>),
+    responses((status = 200, description = "The cancelled transfer: the stock is back at the source", body = DataDoc<StockTransfer>),
               (status = 403, description = "Missing `inventory.transfer.manage`", body = ErrorBody),
               (status = 404, description = "No such transfer", body = ErrorBody),
               (status = 409, description = "The transfer is received or cancelled", body = ErrorBody)))]
@@ -666,7 +589,7 @@ fn components(body: RecipeBody) -> Vec<NewComponent> {
 
 #[utoipa::path(get, path = "/v1/inventory/recipes/menu-items/{id}", tag = "inventory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Menu item id")),
-    responses((status = 200, description = "What selling one consumes (no components: none, or one of a linked retail stock item)", body = DataDoc<RecipeSchema>),
+    responses((status = 200, description = "What selling one consumes (no components: none, or one of a linked retail stock item)", body = DataDoc<Recipe>),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody),
               (status = 404, description = "No such menu item", body = ErrorBody)))]
 pub async fn get_menu_item_recipe(
@@ -682,7 +605,7 @@ pub async fn get_menu_item_recipe(
 #[utoipa::path(put, path = "/v1/inventory/recipes/menu-items/{id}", tag = "inventory", security(("bearer" = [])),
     request_body = RecipeBody,
     params(("id" = Uuid, Path, description = "Menu item id")),
-    responses((status = 200, description = "The new recipe", body = DataDoc<RecipeSchema>),
+    responses((status = 200, description = "The new recipe", body = DataDoc<Recipe>),
               (status = 400, description = "No such stock item, or bad quantities", body = ErrorBody),
               (status = 403, description = "Missing `inventory.recipe.write`", body = ErrorBody),
               (status = 404, description = "No such menu item", body = ErrorBody)))]
@@ -705,7 +628,7 @@ pub async fn set_menu_item_recipe(
 
 #[utoipa::path(get, path = "/v1/inventory/recipes/modifiers/{id}", tag = "inventory", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Modifier id")),
-    responses((status = 200, description = "What choosing the modifier consumes", body = DataDoc<RecipeSchema>),
+    responses((status = 200, description = "What choosing the modifier consumes", body = DataDoc<Recipe>),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody),
               (status = 404, description = "No such modifier", body = ErrorBody)))]
 pub async fn get_modifier_recipe(
@@ -721,7 +644,7 @@ pub async fn get_modifier_recipe(
 #[utoipa::path(put, path = "/v1/inventory/recipes/modifiers/{id}", tag = "inventory", security(("bearer" = [])),
     request_body = RecipeBody,
     params(("id" = Uuid, Path, description = "Modifier id")),
-    responses((status = 200, description = "The new recipe", body = DataDoc<RecipeSchema>),
+    responses((status = 200, description = "The new recipe", body = DataDoc<Recipe>),
               (status = 400, description = "No such stock item, or bad quantities", body = ErrorBody),
               (status = 403, description = "Missing `inventory.recipe.write`", body = ErrorBody),
               (status = 404, description = "No such modifier", body = ErrorBody)))]
@@ -742,184 +665,75 @@ pub async fn set_modifier_recipe(
     ))
 }
 
-// ---------------------------------------------------------------- documented shapes
-
-/// A quantity of a stock item's unit, as a decimal string with at most
-/// three decimals.
-#[derive(ToSchema)]
-#[schema(as = Quantity, example = "2.5")]
-#[allow(dead_code)]
-pub struct QuantityDoc(String);
-
-/// A quantity in a request: a decimal string (`"2.5"`) or a JSON number
-/// (`2.5`), at most three decimals.
-#[derive(ToSchema)]
-#[serde(untagged)]
-#[schema(as = QuantityInput)]
-#[allow(dead_code)]
-pub enum QuantityInputDoc {
-    Text(String),
-    Number(f64),
+/// The routes of this module, merged into `/v1` by `v1::router`.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post, put};
+    axum::Router::new()
+        .route(
+            "/inventory/items",
+            get(list_stock_items).post(create_stock_item),
+        )
+        .route(
+            "/inventory/items/{id}",
+            get(get_stock_item).patch(update_stock_item),
+        )
+        .route(
+            "/inventory/items/{id}/reorder-points/{locationId}",
+            put(set_reorder_point),
+        )
+        .route("/inventory/levels", get(stock_levels))
+        .route("/inventory/adjustments", post(adjust_stock))
+        .route("/inventory/movements", get(stock_movements))
+        .route("/inventory/counts", get(list_counts).post(start_count))
+        .route("/inventory/counts/{id}", get(get_count))
+        .route(
+            "/inventory/counts/{id}/lines/{stockItemId}",
+            put(record_count_line),
+        )
+        .route("/inventory/counts/{id}/post", post(post_count))
+        .route("/inventory/counts/{id}/cancel", post(cancel_count))
+        .route(
+            "/inventory/transfers",
+            get(list_transfers).post(send_transfer),
+        )
+        .route("/inventory/transfers/{id}", get(get_transfer))
+        .route("/inventory/transfers/{id}/receive", post(receive_transfer))
+        .route("/inventory/transfers/{id}/cancel", post(cancel_transfer))
+        .route(
+            "/inventory/recipes/menu-items/{id}",
+            get(get_menu_item_recipe).put(set_menu_item_recipe),
+        )
+        .route(
+            "/inventory/recipes/modifiers/{id}",
+            get(get_modifier_recipe).put(set_modifier_recipe),
+        )
 }
 
-/// Why stock moved; the sign of the quantity follows from it.
-#[derive(ToSchema)]
-#[schema(as = MovementKind, rename_all = "SCREAMING_SNAKE_CASE")]
-#[allow(dead_code)]
-pub enum MovementKindDoc {
-    Received,
-    Sale,
-    Waste,
-    CountCorrection,
-    TransferOut,
-    TransferIn,
-    RefundReturn,
-}
-
-/// Something counted in stock (beans, milk, bottles).
-#[derive(ToSchema)]
-#[schema(as = StockItem, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct StockItemSchema {
-    id: Uuid,
-    sku: String,
-    name: String,
-    unit: StockUnitParam,
-    /// Set for retail goods: selling this menu item uses one of this stock item.
-    menu_item_id: Option<Uuid>,
-    active: bool,
-    /// Bumped by every change; pass it back as `expectedVersion`.
-    version: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-/// How much of a stock item one location holds.
-#[derive(ToSchema)]
-#[schema(as = StockLevel, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct StockLevelSchema {
-    stock_item_id: Uuid,
-    sku: String,
-    name: String,
-    unit: StockUnitParam,
-    location_id: Uuid,
-    /// The last count plus every movement after it.
-    on_hand: QuantityDoc,
-    /// At or below this, the level is low.
-    reorder_point: Option<QuantityDoc>,
-    low: bool,
-    last_counted_at: Option<DateTime<Utc>>,
-    updated_at: Option<DateTime<Utc>>,
-}
-
-/// One line of the ledger.
-#[derive(ToSchema)]
-#[schema(as = Movement, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct MovementSchema {
-    id: Uuid,
-    stock_item_id: Uuid,
-    location_id: Uuid,
-    kind: MovementKindDoc,
-    /// The signed change; for a count, the variance it revealed.
-    quantity: QuantityDoc,
-    /// For a count: what was counted.
-    counted: Option<QuantityDoc>,
-    /// When it happened, as the terminal saw it.
-    occurred_at: DateTime<Utc>,
-    /// When the server recorded it.
-    recorded_at: DateTime<Utc>,
-    reason: Option<String>,
-    /// What caused it: `pos_ticket`, `stock_count`, `stock_transfer`, `refund`.
-    source_type: Option<String>,
-    source_id: Option<Uuid>,
-    actor_id: Option<Uuid>,
-}
-
-/// A movement with the level it left.
-#[derive(ToSchema)]
-#[schema(as = StockAdjustment, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct StockAdjustmentSchema {
-    movement: MovementSchema,
-    level: StockLevelSchema,
-}
-
-#[derive(ToSchema)]
-#[schema(as = CountLine, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct CountLineSchema {
-    stock_item_id: Uuid,
-    sku: String,
-    name: String,
-    counted: QuantityDoc,
-    counted_at: DateTime<Utc>,
-    /// What the ledger said at `countedAt`: live while open, fixed when posted.
-    expected: QuantityDoc,
-    /// `counted - expected`: positive means more was found than expected.
-    variance: QuantityDoc,
-}
-
-/// A stock count at one location.
-#[derive(ToSchema)]
-#[schema(as = StockCount, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct StockCountSchema {
-    id: Uuid,
-    location_id: Uuid,
-    status: CountStatusParam,
-    note: Option<String>,
-    started_by: Option<Uuid>,
-    started_at: DateTime<Utc>,
-    closed_at: Option<DateTime<Utc>>,
-    lines: Vec<CountLineSchema>,
-}
-
-#[derive(ToSchema)]
-#[schema(as = TransferLine, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct TransferLineSchema {
-    stock_item_id: Uuid,
-    sku: String,
-    name: String,
-    quantity: QuantityDoc,
-}
-
-/// Stock moving from one location to another.
-#[derive(ToSchema)]
-#[schema(as = StockTransfer, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct StockTransferSchema {
-    id: Uuid,
-    from_location_id: Uuid,
-    to_location_id: Uuid,
-    status: TransferStatusParam,
-    note: Option<String>,
-    created_by: Option<Uuid>,
-    sent_at: DateTime<Utc>,
-    closed_at: Option<DateTime<Utc>>,
-    lines: Vec<TransferLineSchema>,
-}
-
-#[derive(ToSchema)]
-#[schema(as = RecipeComponent, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct RecipeComponentSchema {
-    stock_item_id: Uuid,
-    sku: String,
-    name: String,
-    unit: StockUnitParam,
-    /// Consumed per one sold.
-    quantity: QuantityDoc,
-}
-
-/// What selling a menu item, or choosing a modifier, consumes.
-#[derive(ToSchema)]
-#[schema(as = Recipe, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct RecipeSchema {
-    menu_item_id: Option<Uuid>,
-    modifier_id: Option<Uuid>,
-    components: Vec<RecipeComponentSchema>,
-}
+/// The operations of this module, merged into the document by `openapi::spec`.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_stock_items,
+    create_stock_item,
+    get_stock_item,
+    update_stock_item,
+    stock_levels,
+    set_reorder_point,
+    adjust_stock,
+    stock_movements,
+    list_counts,
+    start_count,
+    get_count,
+    record_count_line,
+    post_count,
+    cancel_count,
+    list_transfers,
+    send_transfer,
+    get_transfer,
+    receive_transfer,
+    cancel_transfer,
+    get_menu_item_recipe,
+    set_menu_item_recipe,
+    get_modifier_recipe,
+    set_modifier_recipe
+))]
+pub struct Api;

@@ -90,4 +90,15 @@ pub async fn update_location(
     ))
 }
 
-// ---------------------------------------------------------------- documented shapes
+/// The routes of this module, merged into `/v1` by `v1::router`.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, patch};
+    axum::Router::new()
+        .route("/locations", get(list_locations).post(create_location))
+        .route("/locations/{id}", patch(update_location))
+}
+
+/// The operations of this module, merged into the document by `openapi::spec`.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_locations, create_location, update_location))]
+pub struct Api;

@@ -368,3 +368,38 @@ pub async fn delete_item(
         menu::delete_item(&state.services.db, &ctx, path.id).await?,
     ))
 }
+
+/// The routes of this module, merged into `/v1` by `v1::router`.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, patch, put};
+    axum::Router::new()
+        .route("/menu/categories", get(categories).post(create_category))
+        .route("/menu/categories/{id}", patch(update_category))
+        .route(
+            "/menu/modifier-groups",
+            get(modifier_groups).post(create_modifier_group),
+        )
+        .route("/menu/items", get(items).post(create_item))
+        .route(
+            "/menu/items/{id}",
+            get(item).patch(update_item).delete(delete_item),
+        )
+        .route("/menu/items/{id}/availability", put(set_availability))
+}
+
+/// The operations of this module, merged into the document by `openapi::spec`.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    categories,
+    create_category,
+    update_category,
+    modifier_groups,
+    create_modifier_group,
+    items,
+    create_item,
+    item,
+    update_item,
+    set_availability,
+    delete_item
+))]
+pub struct Api;

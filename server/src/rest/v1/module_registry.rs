@@ -99,3 +99,17 @@ pub async fn mine(
         registry::tenant_modules(&state.services.db, &ctx).await?,
     ))
 }
+
+/// The routes of this module, merged into `/v1` by `v1::router`.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, patch};
+    axum::Router::new()
+        .route("/module-registry", get(registry))
+        .route("/module-registry/mine", get(mine))
+        .route("/module-registry/{key}", patch(update_entry))
+}
+
+/// The operations of this module, merged into the document by `openapi::spec`.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(registry, update_entry, mine))]
+pub struct Api;

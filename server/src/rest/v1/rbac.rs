@@ -621,4 +621,48 @@ pub async fn audit_events(
         .into())
 }
 
-// ---------------------------------------------------------------- documented shapes
+/// The routes of this module, merged into `/v1` by `v1::router`.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, post, put};
+    axum::Router::new()
+        .route("/rbac/roles", get(list_roles).post(create_role))
+        .route(
+            "/rbac/roles/{id}",
+            get(get_role).patch(update_role).delete(delete_role),
+        )
+        .route("/rbac/permissions", get(permissions))
+        .route("/rbac/users", get(list_users).post(create_user))
+        .route("/rbac/users/{id}", get(get_user))
+        .route("/rbac/users/{id}/deactivate", post(deactivate_user))
+        .route("/rbac/users/{id}/reactivate", post(reactivate_user))
+        .route(
+            "/rbac/users/{userId}/roles/{roleId}",
+            put(assign_role).delete(unassign_role),
+        )
+        .route("/rbac/api-keys", get(list_api_keys).post(create_api_key))
+        .route("/rbac/api-keys/{id}", delete(revoke_api_key))
+        .route("/rbac/audit-events", get(audit_events))
+}
+
+/// The operations of this module, merged into the document by `openapi::spec`.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_roles,
+    create_role,
+    get_role,
+    update_role,
+    delete_role,
+    permissions,
+    list_users,
+    create_user,
+    get_user,
+    deactivate_user,
+    reactivate_user,
+    assign_role,
+    unassign_role,
+    list_api_keys,
+    create_api_key,
+    revoke_api_key,
+    audit_events
+))]
+pub struct Api;

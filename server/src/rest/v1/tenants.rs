@@ -17,33 +17,11 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// A business's place in its lifecycle.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-#[schema(as = TenantStatus)]
-pub enum TenantStatusParam {
-    Pending,
-    Active,
-    Rejected,
-    Suspended,
-}
-
-impl From<TenantStatusParam> for TenantStatus {
-    fn from(s: TenantStatusParam) -> Self {
-        match s {
-            TenantStatusParam::Pending => Self::Pending,
-            TenantStatusParam::Active => Self::Active,
-            TenantStatusParam::Rejected => Self::Rejected,
-            TenantStatusParam::Suspended => Self::Suspended,
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TenantListParams {
     /// Only businesses in this status.
-    pub status: Option<TenantStatusParam>,
+    pub status: Option<TenantStatus>,
     /// Page size, 1 to 100 (default 50).
     pub first: Option<i64>,
     /// The `endCursor` of the previous page.
@@ -112,7 +90,7 @@ pub async fn list(
         after: params.after,
     }
     .request()?;
-    let status = params.status.map(TenantStatus::from);
+    let status = params.status;
     Ok(tenants::list(&state.services.db, &ctx, status, page)
         .await?
         .into())
@@ -316,3 +294,25 @@ pub async fn set_module(
         .await?,
     ))
 }
+
+/// The routes of this module, merged into `/v1` by `v1::router`.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post, put};
+    axum::Router::new()
+        .route("/tenants", get(list))
+        .route("/tenants/current", get(current))
+        .route("/tenants/{id}", get(self::get))
+        .route("/tenants/{id}/approve", post(approve))
+        .route("/tenants/{id}/reject", post(reject))
+        .route("/tenants/{id}/suspend", post(suspend))
+        .route("/tenants/{id}/reactivate", post(reactivate))
+        .route("/tenants/{id}/modules", get(modules))
+        .route("/tenants/{id}/modules/{key}", put(set_module))
+}
+
+/// The operations of this module, merged into the document by `openapi::spec`.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    current, list, get, approve, reject, suspend, reactivate, modules, set_module
+))]
+pub struct Api;

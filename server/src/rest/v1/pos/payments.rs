@@ -1,0 +1,167 @@
+//! `/v1/pos` payments: take one, settle, read one, refund one.
+
+use super::{TicketView, view};
+use crate::http::errors::ApiError;
+use crate::rest::openapi::{DataDoc, ErrorBody};
+use crate::rest::v1::IdPath;
+use crate::rest::{Created, Data, JsonBody, PathParams, idempotency_key, required_idempotency_key};
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::State;
+use http::HeaderMap;
+use kernel::RequestContext;
+use schema::pos::payments::{
+    self, Payment, PaymentMethod, PaymentRequest, PaymentResult, RefundLine, RefundRequest,
+    RefundResult,
+};
+use schema::text::{Reason, Token};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentBody {
+    pub method: PaymentMethod,
+    /// Against the ticket; the balance when left out.
+    pub amount_minor: Option<i64>,
+    /// On top of the amount; 0 when left out.
+    #[serde(default)]
+    pub tip_minor: i64,
+    /// Cash handed over; change is what exceeds amount and tip.
+    pub tendered_minor: Option<i64>,
+    /// Sandbox tokens: `tok_visa`, `tok_mastercard`, `tok_amex` approve; `tok_declined` and `tok_insufficient_funds` decline.
+    pub card_token: Option<Token>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundLineBody {
+    pub line_id: Uuid,
+    pub quantity: i32,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundBody {
+    /// The rest of the payment (tip included) when left out.
+    pub amount_minor: Option<i64>,
+    /// Why, up to 500 characters.
+    pub reason: Reason,
+    /// Put the goods back into stock.
+    #[serde(default)]
+    pub restock: bool,
+    /// With `restock`: what goes back; every line not yet returned when left out.
+    pub lines: Option<Vec<RefundLineBody>>,
+}
+
+#[utoipa::path(post, path = "/v1/pos/tickets/{id}/payments", tag = "pos", security(("bearer" = [])), request_body = PaymentBody,
+    params(("id" = Uuid, Path, description = "Ticket id"),
+           ("Idempotency-Key" = String, Header,
+            description = "Required. 1 to 255 visible ASCII characters, one per payment attempt (a UUID is a good choice). A retry with the same key and body answers the first result and charges nothing again; the same key with another body is `CONFLICT`. Kept 7 days.")),
+    responses((status = 201, description = "The payment, the ticket's new totals and the change due", body = DataDoc<PaymentResult>),
+              (status = 400, description = "No or bad idempotency key, bad amounts, nothing to pay, or the card declined", body = ErrorBody),
+              (status = 403, description = "Missing `pos.payment.take`, or tips or split payments are switched off", body = ErrorBody),
+              (status = 404, description = "No such ticket", body = ErrorBody),
+              (status = 409, description = "The ticket is paid, settled or voided; cash without an open shift; the key was used with another body", body = ErrorBody)))]
+pub async fn take_ticket_payment(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<PaymentBody>,
+) -> Result<Created<PaymentResult>, ApiError> {
+    let key = required_idempotency_key(&headers)?;
+    let request = PaymentRequest {
+        ticket_id: path.id,
+        method: body.method,
+        amount_minor: body.amount_minor,
+        tip_minor: body.tip_minor,
+        tendered_minor: body.tendered_minor,
+        card_token: body.card_token.map(Into::into),
+    };
+    Ok(Created(
+        payments::take(&state.services.db, &ctx, request, key).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/pos/tickets/{id}/settle", tag = "pos", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Ticket id"),
+           ("Idempotency-Key" = Option<String>, Header,
+            description = "1 to 255 visible ASCII characters. Settling a settled ticket already answers it unchanged; a key also makes a retry answer the first result.")),
+    responses((status = 200, description = "The settled ticket (`pos.ticket.settled`: the kitchen closes it, stock is deducted)", body = DataDoc<TicketView>),
+              (status = 400, description = "Nothing on the ticket, or a bad idempotency key", body = ErrorBody),
+              (status = 403, description = "Missing `pos.payment.take`", body = ErrorBody),
+              (status = 404, description = "No such ticket", body = ErrorBody),
+              (status = 409, description = "Not fully paid (`details.balanceMinor`), or voided", body = ErrorBody)))]
+pub async fn settle_ticket(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+    headers: HeaderMap,
+) -> Result<Data<TicketView>, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let ticket = payments::settle(&state.services.db, &ctx, path.id, key).await?;
+    Ok(Data(view(&state, &ctx, ticket).await?))
+}
+
+#[utoipa::path(get, path = "/v1/pos/payments/{id}", tag = "pos", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Payment id")),
+    responses((status = 200, description = "The payment", body = DataDoc<Payment>),
+              (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
+              (status = 404, description = "No such payment", body = ErrorBody)))]
+pub async fn get_payment(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+) -> Result<Data<Payment>, ApiError> {
+    Ok(Data(
+        payments::get_payment(&state.services.db, &ctx, path.id).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/pos/payments/{id}/refunds", tag = "pos", security(("bearer" = [])), request_body = RefundBody,
+    params(("id" = Uuid, Path, description = "Payment id"),
+           ("Idempotency-Key" = String, Header,
+            description = "Required. 1 to 255 visible ASCII characters, one per refund attempt. A retry with the same key and body answers the first result and refunds nothing again; the same key with another body is `CONFLICT`. Kept 7 days.")),
+    responses((status = 201, description = "The refund, to the tender the payment was made with, and the ticket's new totals", body = DataDoc<RefundResult>),
+              (status = 400, description = "No or bad idempotency key, no reason, more than is left to refund, or bad lines", body = ErrorBody),
+              (status = 403, description = "Missing `pos.payment.refund`", body = ErrorBody),
+              (status = 404, description = "No such payment", body = ErrorBody),
+              (status = 409, description = "The ticket is not settled, the payment is fully refunded, cash without an open shift, or the key was used with another body", body = ErrorBody)))]
+pub async fn refund_payment(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    PathParams(path): PathParams<IdPath>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<RefundBody>,
+) -> Result<Created<RefundResult>, ApiError> {
+    let key = required_idempotency_key(&headers)?;
+    let request = RefundRequest {
+        payment_id: path.id,
+        amount_minor: body.amount_minor,
+        reason: body.reason.into(),
+        restock: body.restock,
+        lines: body.lines.map(|lines| {
+            lines
+                .into_iter()
+                .map(|l| RefundLine {
+                    line_id: l.line_id,
+                    quantity: l.quantity,
+                })
+                .collect()
+        }),
+    };
+    Ok(Created(
+        payments::refund(&state.services.db, &ctx, request, key).await?,
+    ))
+}
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/pos/tickets/{id}/payments", post(take_ticket_payment))
+        .route("/pos/tickets/{id}/settle", post(settle_ticket))
+        .route("/pos/payments/{id}", get(get_payment))
+        .route("/pos/payments/{id}/refunds", post(refund_payment))
+}
