@@ -286,13 +286,13 @@ fn scalar_meta(rule: &Rule, is_valid: fn(&Value) -> bool) -> MetaType {
 
 fn openapi_schema(rule: &Rule) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
-    // Trimmed text may carry spaces around it, so the raw length can exceed
-    // the limit; the documented bounds are the ones after trimming.
+    // For trimmed kinds the bounds hold after trimming: a client that keeps
+    // to them is always accepted.
     ObjectBuilder::new()
         .schema_type(Type::String)
         .description(Some(rule.describe()))
-        .min_length((rule.min > 0 && !rule.trim).then_some(rule.min))
-        .max_length((!rule.trim).then_some(rule.max))
+        .min_length((rule.min > 0).then_some(rule.min))
+        .max_length(Some(rule.max))
         .pattern(Some(rule.pattern()))
         .into()
 }
