@@ -1,8 +1,10 @@
 //! The explicit request context passed to every service call, and the one
 //! permission guard every GraphQL field and REST route goes through.
 
+use crate::clock::Clock;
 use crate::error::{AppError, AppResult};
 use crate::ids::{TenantId, UserId};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -56,6 +58,8 @@ pub struct RequestContext {
     /// When the presented credential stops being valid (Unix seconds), so
     /// long-lived connections can be closed at that moment.
     pub credential_expires_at: Option<i64>,
+    /// Where "now" comes from for everything this request does.
+    pub clock: Clock,
 }
 
 /// The module a permission belongs to: its first segment (`pos.ticket.write` → `pos`).
@@ -71,7 +75,18 @@ impl RequestContext {
             access: None,
             client_ip: None,
             credential_expires_at: None,
+            clock: Clock::System,
         }
+    }
+
+    /// The time, as this request's clock tells it.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// A context for work the platform does on its own behalf.

@@ -73,6 +73,23 @@ pub struct AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Merges `extra` into `into`: objects key by key, anything else replaces.
+fn merge(into: &mut Value, extra: Value) {
+    match (into, extra) {
+        (Value::Object(into), Value::Object(extra)) => {
+            for (key, value) in extra {
+                match into.get_mut(&key) {
+                    Some(slot) => merge(slot, value),
+                    None => {
+                        into.insert(key, value);
+                    }
+                }
+            }
+        }
+        (into, extra) => *into = extra,
+    }
+}
+
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
@@ -128,8 +145,13 @@ impl AppError {
         err
     }
 
+    /// Adds `details`; objects merge key by key (deeply), so a caller may add
+    /// `{"status": ..}` to an error that already names `{"fields": ..}`.
     pub fn with_details(mut self, details: Value) -> Self {
-        self.details = Some(details);
+        match self.details.as_mut() {
+            Some(existing) => merge(existing, details),
+            None => self.details = Some(details),
+        }
         self
     }
 
@@ -323,6 +345,16 @@ mod tests {
         assert_eq!(
             AppError::validation("big").with_status(413).http_status(),
             413
+        );
+    }
+
+    #[test]
+    fn details_merge_rather_than_replace() {
+        let err = AppError::invalid_field("name", "is taken")
+            .with_details(json!({ "fields": { "sku": "is taken" }, "status": "open" }));
+        assert_eq!(
+            err.details(),
+            Some(&json!({ "fields": { "name": "is taken", "sku": "is taken" }, "status": "open" }))
         );
     }
 

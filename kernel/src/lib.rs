@@ -4,6 +4,7 @@
 //! It sits below `entities`, `jobs` and `schema` so that a job handler and a
 //! GraphQL resolver speak the same error and open transactions the same way.
 
+pub mod clock;
 pub mod context;
 pub mod counter;
 pub mod db;
@@ -11,8 +12,9 @@ pub mod error;
 pub mod ids;
 pub mod money;
 
+pub use clock::Clock;
 pub use context::{Access, Actor, RequestContext};
 pub use db::Db;
 pub use error::{AppError, AppResult, ErrorCode};
-pub use ids::{TenantId, UserId};
+pub use ids::*;
 pub use money::{Currency, Money};

@@ -99,8 +99,18 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
         logins.push((key.to_owned(), email));
     }
 
-    let location =
-        crate::locations::service::create(db, o, "Main Street", Some("Europe/Paris")).await?;
+    let location = crate::locations::service::create(
+        db,
+        o,
+        crate::locations::types::NewLocation {
+            name: crate::text::Name::parse_field("name", "Main Street")?,
+            timezone: Some(crate::text::TimeZone::parse_field(
+                "timezone",
+                "Europe/Paris",
+            )?),
+        },
+    )
+    .await?;
 
     let coffee = menu::create_category(db, o, "Coffee", 1).await?;
     let bakery = menu::create_category(db, o, "Bakery", 2).await?;
@@ -365,7 +375,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             o,
             Adjustment {
                 stock_item_id: stock_item.id,
-                location_id: location.id,
+                location_id: location.id.into(),
                 kind: MovementKind::Received,
                 quantity: qty(units),
                 occurred_at: None,
@@ -374,15 +384,16 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             None,
         )
         .await?;
-        items::set_reorder_point(db, o, stock_item.id, location.id, Some(qty(reorder))).await?;
+        items::set_reorder_point(db, o, stock_item.id, location.id.into(), Some(qty(reorder)))
+            .await?;
     }
-    crate::pos::shifts::open(db, o, location.id, 15_000, "EUR").await?;
+    crate::pos::shifts::open(db, o, location.id.into(), 15_000, "EUR").await?;
 
     Ok(Some(Demo {
         tenant_id: tenant.as_uuid(),
         slug: SLUG.into(),
         logins,
-        location_id: location.id,
+        location_id: location.id.into(),
         flat_white_id: flat_white.id,
         oat_milk_modifier_id: oat.id,
         croissant_id: croissant.id,

@@ -71,6 +71,66 @@ pub struct Change {
     pub version: i64,
 }
 
+impl Change {
+    /// A change with nothing recorded yet but its name, entity and id
+    /// (version 1); add what it needs with the `with_*` methods.
+    pub fn new(action: &'static str, entity: &'static str, id: impl Into<Uuid>) -> Self {
+        Self {
+            action,
+            entity,
+            id: id.into(),
+            before: None,
+            after: None,
+            event: None,
+            version: 1,
+        }
+    }
+
+    /// Something new: its state after is the audit's `after` and the event.
+    pub fn created(
+        action: &'static str,
+        entity: &'static str,
+        id: impl Into<Uuid>,
+        after: &impl Serialize,
+    ) -> AppResult<Self> {
+        Ok(Self::new(action, entity, id).with_after(serde_json::to_value(after)?))
+    }
+
+    /// Something changed: the audit keeps both states, the event the new one.
+    pub fn updated(
+        action: &'static str,
+        entity: &'static str,
+        id: impl Into<Uuid>,
+        before: &impl Serialize,
+        after: &impl Serialize,
+    ) -> AppResult<Self> {
+        Ok(Self::new(action, entity, id)
+            .with_before(serde_json::to_value(before)?)
+            .with_after(serde_json::to_value(after)?))
+    }
+
+    pub fn with_before(mut self, before: Value) -> Self {
+        self.before = Some(before);
+        self
+    }
+
+    pub fn with_after(mut self, after: Value) -> Self {
+        self.after = Some(after);
+        self
+    }
+
+    /// The event's data, when it differs from `after`.
+    pub fn with_event(mut self, event: Value) -> Self {
+        self.event = Some(event);
+        self
+    }
+
+    pub fn with_version(mut self, version: i64) -> Self {
+        self.version = version;
+        self
+    }
+}
+
 /// Writes the audit row and the outbox event of `change` for `tenant`.
 pub async fn record_change(
     conn: &impl ConnectionTrait,

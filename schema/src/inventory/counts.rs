@@ -218,7 +218,7 @@ pub async fn start(
     let note = ledger::check_reason(note)
         .map_err(|_| AppError::invalid_field("note", "must be at most 500 characters"))?;
     let tx = db.tenant_tx(tenant).await?;
-    crate::locations::service::referenced(&tx, tenant, "locationId", location).await?;
+    crate::locations::service::referenced(&tx, tenant, "locationId", location.into()).await?;
     let id = Uuid::now_v7();
     tx.execute_raw(sql(
         "INSERT INTO stock_counts (tenant_id, id, location_id, note, started_by) VALUES ($1, $2, $3, $4, $5)",

@@ -411,7 +411,7 @@ pub async fn set_reorder_point(
     find(&tx, tenant, item).await?;
     // The level is addressed by item and location (a REST path), so an
     // unknown location is a missing level, not a bad field.
-    crate::locations::service::find(&tx, tenant, location).await?;
+    crate::locations::service::find(&tx, tenant, location.into()).await?;
     let before = level_in(&tx, tenant, item, location).await?;
     tx.execute_raw(sql(
         "INSERT INTO stock_levels (tenant_id, stock_item_id, location_id, reorder_point_milli) VALUES ($1, $2, $3, $4)

@@ -374,7 +374,8 @@ pub async fn adjust(
     let tx = db.tenant_tx(tenant).await?;
     let result = idempotency::once(&tx, tenant, key.as_ref(), async || {
         items::find(&tx, tenant, input.stock_item_id).await?;
-        crate::locations::service::referenced(&tx, tenant, "locationId", input.location_id).await?;
+        crate::locations::service::referenced(&tx, tenant, "locationId", input.location_id.into())
+            .await?;
         let applied = append(
             &tx,
             tenant,

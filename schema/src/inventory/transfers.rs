@@ -220,8 +220,8 @@ pub async fn send(
     }
     let note = ledger::check_reason(note)?;
     let tx = db.tenant_tx(tenant).await?;
-    crate::locations::service::referenced(&tx, tenant, "fromLocationId", from).await?;
-    crate::locations::service::referenced(&tx, tenant, "toLocationId", to).await?;
+    crate::locations::service::referenced(&tx, tenant, "fromLocationId", from.into()).await?;
+    crate::locations::service::referenced(&tx, tenant, "toLocationId", to.into()).await?;
     for (i, line) in lines.iter().enumerate() {
         super::items::referenced(
             &tx,

@@ -1,22 +1,13 @@
-use super::service::{self, Location};
+use super::service::{self, Location, LocationPatch, NewLocation};
 use crate::gql::{rc, svc};
-use crate::text::{Name, TimeZone};
 use async_graphql::{Context, InputObject, Object};
-use uuid::Uuid;
-
-#[derive(InputObject)]
-pub struct CreateLocationInput {
-    pub name: Name,
-    /// IANA time zone, UTC when left out.
-    pub timezone: Option<TimeZone>,
-}
+use kernel::LocationId;
 
 #[derive(InputObject)]
 pub struct UpdateLocationInput {
-    pub location_id: Uuid,
-    pub name: Option<Name>,
-    pub timezone: Option<TimeZone>,
-    pub active: Option<bool>,
+    pub location_id: LocationId,
+    #[graphql(flatten)]
+    pub patch: LocationPatch,
 }
 
 #[derive(Default)]
@@ -38,15 +29,9 @@ impl LocationsMutation {
     async fn create_location(
         &self,
         ctx: &Context<'_>,
-        input: CreateLocationInput,
+        input: NewLocation,
     ) -> async_graphql::Result<Location> {
-        Ok(service::create(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            &input.name,
-            input.timezone.as_deref(),
-        )
-        .await?)
+        Ok(service::create(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
     async fn update_location(
@@ -54,14 +39,6 @@ impl LocationsMutation {
         ctx: &Context<'_>,
         input: UpdateLocationInput,
     ) -> async_graphql::Result<Location> {
-        Ok(service::update(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            input.location_id,
-            input.name.as_deref(),
-            input.timezone.as_deref(),
-            input.active,
-        )
-        .await?)
+        Ok(service::update(&svc(ctx)?.db, rc(ctx)?, input.location_id, input.patch).await?)
     }
 }

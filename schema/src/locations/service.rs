@@ -1,35 +1,15 @@
-use crate::audit::service::{Change, record_change};
-use chrono::{DateTime, Utc};
-use kernel::db::sql;
-use kernel::{AppError, AppResult, Db, ErrorCode, RequestContext, TenantId};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
-use serde::{Deserialize, Serialize};
+//! The location commands: list, create, update, and the lookups other
+//! modules use to check a location they are given.
+
+use super::store;
+pub use super::types::{Location, LocationPatch, NewLocation};
+use crate::audit::service::Change;
+use crate::command::Unit;
+use kernel::{AppError, AppResult, Db, ErrorCode, LocationId, RequestContext, TenantId};
+use sea_orm::ConnectionTrait;
 use serde_json::json;
-use uuid::Uuid;
 
 const MANAGE: &str = "admin.locations.manage";
-
-#[derive(
-    Debug,
-    Clone,
-    Serialize,
-    Deserialize,
-    FromQueryResult,
-    async_graphql::SimpleObject,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "camelCase")]
-pub struct Location {
-    pub id: Uuid,
-    pub name: String,
-    /// IANA time zone; the business day (ticket numbers, Z reports) follows it.
-    pub timezone: String,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-const COLUMNS: &str = "id, name, timezone, active, created_at, updated_at";
 
 fn location_name(raw: &str) -> AppResult<String> {
     let value = raw.trim();
@@ -42,16 +22,9 @@ fn location_name(raw: &str) -> AppResult<String> {
     Ok(value.to_owned())
 }
 
-/// PostgreSQL knows the IANA zones; asking it keeps one list of truth.
-async fn check_timezone(tx: &DatabaseTransaction, zone: &str) -> AppResult<String> {
+async fn check_timezone(conn: &impl ConnectionTrait, zone: &str) -> AppResult<String> {
     let zone = zone.trim();
-    let known = tx
-        .query_one_raw(sql(
-            "SELECT 1 AS ok FROM pg_timezone_names WHERE name = $1",
-            [zone.into()],
-        ))
-        .await?;
-    if known.is_none() {
+    if !store::timezone_known(conn, zone).await? {
         return Err(AppError::invalid_field(
             "timezone",
             "must be an IANA time zone such as Europe/Paris",
@@ -60,8 +33,7 @@ async fn check_timezone(tx: &DatabaseTransaction, zone: &str) -> AppResult<Strin
     Ok(zone.to_owned())
 }
 
-fn name_taken(e: sea_orm::DbErr) -> AppError {
-    let err = AppError::from(e);
+fn name_taken(err: AppError) -> AppError {
     if err.code() == ErrorCode::Conflict {
         AppError::conflict("a location with that name exists")
             .with_details(json!({ "fields": { "name": "is taken" } }))
@@ -71,127 +43,91 @@ fn name_taken(e: sea_orm::DbErr) -> AppError {
 }
 
 pub(crate) async fn find(
-    tx: &DatabaseTransaction,
+    conn: &impl ConnectionTrait,
     tenant: TenantId,
-    id: Uuid,
+    id: LocationId,
 ) -> AppResult<Location> {
-    Location::find_by_statement(sql(
-        &format!("SELECT {COLUMNS} FROM locations WHERE tenant_id = $1 AND id = $2"),
-        [tenant.as_uuid().into(), id.into()],
-    ))
-    .one(tx)
-    .await?
-    .ok_or_else(|| AppError::not_found("location"))
+    store::find(conn, tenant, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("location"))
 }
 
 /// A location named in an input: unknown is `VALIDATION` on `field`, so a
 /// typo does not read as a missing page.
 pub(crate) async fn referenced(
-    tx: &DatabaseTransaction,
+    conn: &impl ConnectionTrait,
     tenant: TenantId,
     field: &str,
-    id: Uuid,
+    id: LocationId,
 ) -> AppResult<Location> {
-    find(tx, tenant, id)
-        .await
-        .map_err(|_| AppError::invalid_field(field, "no such location"))
+    store::find(conn, tenant, id)
+        .await?
+        .ok_or_else(|| AppError::invalid_field(field, "no such location"))
 }
 
 pub async fn list(db: &Db, ctx: &RequestContext) -> AppResult<Vec<Location>> {
-    let tenant = ctx.require_tenant()?;
-    let tx = db.tenant_tx(tenant).await?;
-    let rows = Location::find_by_statement(sql(
-        &format!("SELECT {COLUMNS} FROM locations WHERE tenant_id = $1 ORDER BY name"),
-        [tenant.as_uuid().into()],
-    ))
-    .all(&tx)
-    .await?;
-    tx.commit().await?;
-    Ok(rows)
+    let unit = Unit::begin_signed_in(db, ctx).await?;
+    let rows = store::list(&*unit, unit.tenant).await?;
+    unit.commit(rows).await
 }
 
-pub async fn create(
-    db: &Db,
-    ctx: &RequestContext,
-    raw_name: &str,
-    timezone: Option<&str>,
-) -> AppResult<Location> {
-    let tenant = ctx.require(MANAGE)?;
-    let name = location_name(raw_name)?;
-    let tx = db.tenant_tx(tenant).await?;
-    let zone = check_timezone(&tx, timezone.unwrap_or("UTC")).await?;
-    let id = Uuid::now_v7();
-    tx.execute_raw(sql(
-        "INSERT INTO locations (tenant_id, id, name, timezone) VALUES ($1, $2, $3, $4)",
-        [tenant.as_uuid().into(), id.into(), name.into(), zone.into()],
-    ))
-    .await
-    .map_err(name_taken)?;
-    let location = find(&tx, tenant, id).await?;
-    record_change(
-        &tx,
-        ctx,
-        tenant,
-        Change {
-            action: "location.created",
-            entity: "location",
-            id,
-            before: None,
-            after: Some(serde_json::to_value(&location)?),
-            event: None,
-            version: 1,
+pub async fn create(db: &Db, ctx: &RequestContext, input: NewLocation) -> AppResult<Location> {
+    let name = location_name(&input.name)?;
+    let unit = Unit::begin(db, ctx, MANAGE).await?;
+    let zone = check_timezone(&*unit, input.timezone.as_deref().unwrap_or("UTC")).await?;
+    let location = store::insert(
+        &*unit,
+        store::Insert {
+            tenant: unit.tenant,
+            id: LocationId::new(),
+            name: &name,
+            timezone: &zone,
+            at: unit.now(),
         },
     )
+    .await
+    .map_err(name_taken)?;
+    unit.record(Change::created(
+        "location.created",
+        "location",
+        location.id,
+        &location,
+    )?)
     .await?;
-    tx.commit().await?;
-    Ok(location)
+    unit.commit(location).await
 }
 
 pub async fn update(
     db: &Db,
     ctx: &RequestContext,
-    id: Uuid,
-    new_name: Option<&str>,
-    timezone: Option<&str>,
-    active: Option<bool>,
+    id: LocationId,
+    patch: LocationPatch,
 ) -> AppResult<Location> {
-    let tenant = ctx.require(MANAGE)?;
-    let new_name = new_name.map(location_name).transpose()?;
-    let tx = db.tenant_tx(tenant).await?;
-    let zone = match timezone {
-        Some(z) => Some(check_timezone(&tx, z).await?),
+    let name = patch.name.as_deref().map(location_name).transpose()?;
+    let unit = Unit::begin(db, ctx, MANAGE).await?;
+    let zone = match patch.timezone.as_deref() {
+        Some(z) => Some(check_timezone(&*unit, z).await?),
         None => None,
     };
-    let before = find(&tx, tenant, id).await?;
-    tx.execute_raw(sql(
-        "UPDATE locations SET name = COALESCE($3, name), timezone = COALESCE($4, timezone),
-           active = COALESCE($5, active), updated_at = now() WHERE tenant_id = $1 AND id = $2",
-        [
-            tenant.as_uuid().into(),
-            id.into(),
-            new_name.into(),
-            zone.into(),
-            active.into(),
-        ],
-    ))
+    let before = find(&*unit, unit.tenant, id).await?;
+    let after = store::update(
+        &*unit,
+        unit.tenant,
+        id,
+        name.as_deref(),
+        zone.as_deref(),
+        patch.active,
+        unit.now(),
+    )
     .await
     .map_err(name_taken)?;
-    let after = find(&tx, tenant, id).await?;
-    record_change(
-        &tx,
-        ctx,
-        tenant,
-        Change {
-            action: "location.updated",
-            entity: "location",
-            id,
-            before: Some(serde_json::to_value(&before)?),
-            after: Some(serde_json::to_value(&after)?),
-            event: None,
-            version: 1,
-        },
-    )
+    unit.record(Change::updated(
+        "location.updated",
+        "location",
+        id,
+        &before,
+        &after,
+    )?)
     .await?;
-    tx.commit().await?;
-    Ok(after)
+    unit.commit(after).await
 }

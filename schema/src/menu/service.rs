@@ -684,7 +684,8 @@ pub async fn set_availability(
     let was_sold_out = match location {
         None => before.sold_out,
         Some(location) => {
-            crate::locations::service::referenced(&tx, tenant, "locationId", location).await?;
+            crate::locations::service::referenced(&tx, tenant, "locationId", location.into())
+                .await?;
             sold_out_at(&tx, tenant, &[id])
                 .await?
                 .iter()

@@ -212,7 +212,7 @@ pub async fn open(
     check_amount("openingFloatMinor", float_minor, true)?;
     let currency = Currency::parse("currency", currency)?;
     let tx = db.tenant_tx(tenant).await?;
-    crate::locations::service::referenced(&tx, tenant, "locationId", location).await?;
+    crate::locations::service::referenced(&tx, tenant, "locationId", location.into()).await?;
     let id = Uuid::now_v7();
     tx.execute_raw(sql(
         "INSERT INTO pos_shifts (tenant_id, id, location_id, currency, opening_float_minor, opened_by)

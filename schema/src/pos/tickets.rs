@@ -667,7 +667,8 @@ pub async fn open(db: &Db, ctx: &RequestContext, input: NewTicket) -> AppResult<
         .transpose()?;
     let tx = db.tenant_tx(tenant).await?;
     let location =
-        crate::locations::service::referenced(&tx, tenant, "locationId", input.location_id).await?;
+        crate::locations::service::referenced(&tx, tenant, "locationId", input.location_id.into())
+            .await?;
     if !location.active {
         return Err(AppError::invalid_field(
             "locationId",

@@ -9,29 +9,7 @@ use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
 use kernel::RequestContext;
-use schema::locations::service::{self as locations, Location};
-use schema::text::{Name, TimeZone};
-use serde::Deserialize;
-use utoipa::ToSchema;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LocationBody {
-    /// 1 to 100 characters, unique in the business.
-    pub name: Name,
-    /// IANA time zone such as `Europe/Paris`; UTC when left out.
-    pub timezone: Option<TimeZone>,
-}
-
-/// Leave a field out to keep it.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LocationPatch {
-    pub name: Option<Name>,
-    /// IANA time zone such as `Europe/Paris`.
-    pub timezone: Option<TimeZone>,
-    pub active: Option<bool>,
-}
+use schema::locations::service::{self as locations, Location, LocationPatch, NewLocation};
 
 #[utoipa::path(get, path = "/v1/locations", tag = "locations", security(("bearer" = [])),
     responses((status = 200, description = "The business's locations, by name", body = DataDoc<Vec<Location>>),
@@ -43,7 +21,7 @@ pub async fn list_locations(
     Ok(Data(locations::list(&state.services.db, &ctx).await?))
 }
 
-#[utoipa::path(post, path = "/v1/locations", tag = "locations", security(("bearer" = [])), request_body = LocationBody,
+#[utoipa::path(post, path = "/v1/locations", tag = "locations", security(("bearer" = [])), request_body = NewLocation,
     responses((status = 201, description = "The new location", body = DataDoc<Location>),
               (status = 400, description = "Bad name or time zone", body = ErrorBody),
               (status = 403, description = "Missing `admin.locations.manage`", body = ErrorBody),
@@ -51,16 +29,10 @@ pub async fn list_locations(
 pub async fn create_location(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<LocationBody>,
+    JsonBody(body): JsonBody<NewLocation>,
 ) -> Result<Created<Location>, ApiError> {
     Ok(Created(
-        locations::create(
-            &state.services.db,
-            &ctx,
-            &body.name,
-            body.timezone.as_deref(),
-        )
-        .await?,
+        locations::create(&state.services.db, &ctx, body).await?,
     ))
 }
 
@@ -78,15 +50,7 @@ pub async fn update_location(
     JsonBody(body): JsonBody<LocationPatch>,
 ) -> Result<Data<Location>, ApiError> {
     Ok(Data(
-        locations::update(
-            &state.services.db,
-            &ctx,
-            path.id,
-            body.name.as_deref(),
-            body.timezone.as_deref(),
-            body.active,
-        )
-        .await?,
+        locations::update(&state.services.db, &ctx, path.id.into(), body).await?,
     ))
 }
 
