@@ -7,12 +7,17 @@ use crate::inventory::items::{self, NewStockItem};
 use crate::inventory::ledger::{self, Adjustment};
 use crate::inventory::recipes::{self, NewComponent, RecipeOf};
 use crate::inventory::{MovementKind, StockUnit};
-use crate::menu::service::{self as menu, NewItem, NewModifier, NewVariant};
+use crate::menu::categories::{self, NewCategory};
+use crate::menu::items::{self as menu_items, NewItem, NewVariant};
+use crate::menu::modifiers::{self, NewModifier, NewModifierGroup};
 use crate::quantity::Quantity;
 use crate::rbac::service::{list_roles, load_user_access};
 use crate::tenants::service::{self as tenants, SignupInput};
+use crate::text::{CurrencyCode, LongName, Name, Sku};
 use kernel::context::Actor;
-use kernel::{AppError, AppResult, Db, RequestContext, TenantId, UserId};
+use kernel::{
+    AppError, AppResult, CategoryId, Db, ModifierGroupId, RequestContext, TenantId, UserId,
+};
 use uuid::Uuid;
 
 pub const SLUG: &str = "demo-cafe";
@@ -112,76 +117,77 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
     )
     .await?;
 
-    let coffee = menu::create_category(db, o, "Coffee", 1).await?;
-    let bakery = menu::create_category(db, o, "Bakery", 2).await?;
-    let drinks = menu::create_category(db, o, "Cold drinks", 3).await?;
-    let milk = menu::create_modifier_group(
-        db,
-        o,
-        "Milk",
-        0,
-        1,
-        vec![
-            NewModifier {
-                name: "Oat milk".into(),
-                price_delta_minor: 40,
-            },
-            NewModifier {
-                name: "Soy milk".into(),
-                price_delta_minor: 40,
-            },
-        ],
-    )
-    .await?;
-    let extras = menu::create_modifier_group(
-        db,
-        o,
-        "Extras",
-        0,
-        2,
-        vec![
-            NewModifier {
-                name: "Extra shot".into(),
-                price_delta_minor: 50,
-            },
-            NewModifier {
-                name: "Vanilla syrup".into(),
-                price_delta_minor: 30,
-            },
-        ],
-    )
-    .await?;
-    let sizes = || {
-        vec![
-            NewVariant {
-                name: "Regular".into(),
-                price_delta_minor: 0,
-            },
-            NewVariant {
-                name: "Large".into(),
-                price_delta_minor: 60,
-            },
-        ]
+    let name = |text: &str| Name::parse_field("name", text);
+    let category = |text: &str, sort_order| -> AppResult<NewCategory> {
+        Ok(NewCategory {
+            name: name(text)?,
+            sort_order,
+        })
     };
-    let item = |category: Uuid,
+    let coffee = categories::create_category(db, o, category("Coffee", 1)?).await?;
+    let bakery = categories::create_category(db, o, category("Bakery", 2)?).await?;
+    let drinks = categories::create_category(db, o, category("Cold drinks", 3)?).await?;
+    let modifier = |text: &str, price_delta_minor| -> AppResult<NewModifier> {
+        Ok(NewModifier {
+            name: name(text)?,
+            price_delta_minor,
+        })
+    };
+    let milk = modifiers::create_modifier_group(
+        db,
+        o,
+        NewModifierGroup {
+            name: name("Milk")?,
+            min_select: 0,
+            max_select: 1,
+            modifiers: vec![modifier("Oat milk", 40)?, modifier("Soy milk", 40)?],
+        },
+    )
+    .await?;
+    let extras = modifiers::create_modifier_group(
+        db,
+        o,
+        NewModifierGroup {
+            name: name("Extras")?,
+            min_select: 0,
+            max_select: 2,
+            modifiers: vec![modifier("Extra shot", 50)?, modifier("Vanilla syrup", 30)?],
+        },
+    )
+    .await?;
+    let sizes = vec![
+        NewVariant {
+            name: name("Regular")?,
+            price_delta_minor: 0,
+        },
+        NewVariant {
+            name: name("Large")?,
+            price_delta_minor: 60,
+        },
+    ];
+    let sizes = || sizes.clone();
+    let item = |category: CategoryId,
                 sku: &str,
-                name: &str,
+                item_name: &str,
                 price: i64,
                 tax: i32,
                 variants,
-                groups: Vec<Uuid>| NewItem {
-        category_id: category,
-        sku: sku.into(),
-        name: name.into(),
-        description: None,
-        price_minor: price,
-        currency: "EUR".into(),
-        tax_rate_bp: tax,
-        variants,
-        modifier_group_ids: groups,
+                groups: Vec<ModifierGroupId>|
+     -> AppResult<NewItem> {
+        Ok(NewItem {
+            category_id: category,
+            sku: Sku::parse_field("sku", sku)?,
+            name: LongName::parse_field("name", item_name)?,
+            description: None,
+            price_minor: price,
+            currency: CurrencyCode::parse_field("currency", "EUR")?,
+            tax_rate_bp: tax,
+            variants,
+            modifier_group_ids: groups,
+        })
     };
     let coffee_groups = vec![milk.id, extras.id];
-    let espresso = menu::create_item(
+    let espresso = menu_items::create_item(
         db,
         o,
         item(
@@ -192,10 +198,10 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             1000,
             vec![],
             vec![extras.id],
-        ),
+        )?,
     )
     .await?;
-    let flat_white = menu::create_item(
+    let flat_white = menu_items::create_item(
         db,
         o,
         item(
@@ -206,10 +212,10 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             1000,
             sizes(),
             coffee_groups.clone(),
-        ),
+        )?,
     )
     .await?;
-    let latte = menu::create_item(
+    let latte = menu_items::create_item(
         db,
         o,
         item(
@@ -220,10 +226,10 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             1000,
             sizes(),
             coffee_groups.clone(),
-        ),
+        )?,
     )
     .await?;
-    let cappuccino = menu::create_item(
+    let cappuccino = menu_items::create_item(
         db,
         o,
         item(
@@ -234,10 +240,10 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             1000,
             sizes(),
             coffee_groups,
-        ),
+        )?,
     )
     .await?;
-    let croissant = menu::create_item(
+    let croissant = menu_items::create_item(
         db,
         o,
         item(
@@ -248,10 +254,10 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             550,
             vec![],
             vec![],
-        ),
+        )?,
     )
     .await?;
-    let pain = menu::create_item(
+    let pain = menu_items::create_item(
         db,
         o,
         item(
@@ -262,10 +268,10 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             550,
             vec![],
             vec![],
-        ),
+        )?,
     )
     .await?;
-    let water = menu::create_item(
+    let water = menu_items::create_item(
         db,
         o,
         item(
@@ -276,7 +282,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             550,
             vec![],
             vec![],
-        ),
+        )?,
     )
     .await?;
 
@@ -297,7 +303,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "CROISSANT",
             "Croissants",
             StockUnit::Each,
-            Some(croissant.id),
+            Some(croissant.id.into()),
         ),
     )
     .await?;
@@ -308,7 +314,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "PAIN-CHOC",
             "Pains au chocolat",
             StockUnit::Each,
-            Some(pain.id),
+            Some(pain.id.into()),
         ),
     )
     .await?;
@@ -319,7 +325,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "WATER",
             "Sparkling water bottles",
             StockUnit::Each,
-            Some(water.id),
+            Some(water.id.into()),
         ),
     )
     .await?;
@@ -334,19 +340,19 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             .collect();
         recipes::set(db, o, of, components)
     };
-    recipe(RecipeOf::MenuItem(espresso.id), &[(beans.id, 9)]).await?;
+    recipe(RecipeOf::MenuItem(espresso.id.into()), &[(beans.id, 9)]).await?;
     recipe(
-        RecipeOf::MenuItem(flat_white.id),
+        RecipeOf::MenuItem(flat_white.id.into()),
         &[(beans.id, 18), (whole_milk.id, 120)],
     )
     .await?;
     recipe(
-        RecipeOf::MenuItem(latte.id),
+        RecipeOf::MenuItem(latte.id.into()),
         &[(beans.id, 18), (whole_milk.id, 200)],
     )
     .await?;
     recipe(
-        RecipeOf::MenuItem(cappuccino.id),
+        RecipeOf::MenuItem(cappuccino.id.into()),
         &[(beans.id, 18), (whole_milk.id, 150)],
     )
     .await?;
@@ -358,8 +364,8 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
         .modifiers
         .get(1)
         .ok_or_else(|| AppError::internal("no soy modifier"))?;
-    recipe(RecipeOf::Modifier(oat.id), &[(oat_milk.id, 150)]).await?;
-    recipe(RecipeOf::Modifier(soy.id), &[(soy_milk.id, 150)]).await?;
+    recipe(RecipeOf::Modifier(oat.id.into()), &[(oat_milk.id, 150)]).await?;
+    recipe(RecipeOf::Modifier(soy.id.into()), &[(soy_milk.id, 150)]).await?;
 
     for (stock_item, units, reorder) in [
         (&beans, 5000, 1000),
@@ -394,8 +400,8 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
         slug: SLUG.into(),
         logins,
         location_id: location.id.into(),
-        flat_white_id: flat_white.id,
-        oat_milk_modifier_id: oat.id,
-        croissant_id: croissant.id,
+        flat_white_id: flat_white.id.into(),
+        oat_milk_modifier_id: oat.id.into(),
+        croissant_id: croissant.id.into(),
     }))
 }

@@ -4,8 +4,9 @@
 use crate::rbac::service::{Role, roles_of_users};
 use crate::services::Services;
 use async_graphql::dataloader::{DataLoader, Loader};
-use kernel::{AppError, RequestContext, TenantId};
+use kernel::{AppError, LocationId, MenuItemId, RequestContext, TenantId};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -79,13 +80,16 @@ pub struct VariantsByItem {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for VariantsByItem {
-    type Value = Vec<crate::menu::service::Variant>;
+impl Loader<MenuItemId> for VariantsByItem {
+    type Value = Vec<crate::menu::items::Variant>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[MenuItemId],
+    ) -> Result<HashMap<MenuItemId, Self::Value>, Self::Error> {
         let tenant = tenant_of(self.tenant)?;
-        let rows = crate::menu::service::variants_of(&self.services.db, tenant, keys)
+        let rows = crate::menu::items::variants_of(&self.services.db, tenant, keys)
             .await
             .map_err(Arc::new)?;
         Ok(group(keys, rows, |v| v.item_id))
@@ -98,13 +102,16 @@ pub struct ModifierGroupsByItem {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for ModifierGroupsByItem {
-    type Value = Vec<crate::menu::service::ModifierGroup>;
+impl Loader<MenuItemId> for ModifierGroupsByItem {
+    type Value = Vec<crate::menu::modifiers::ModifierGroup>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[MenuItemId],
+    ) -> Result<HashMap<MenuItemId, Self::Value>, Self::Error> {
         let tenant = tenant_of(self.tenant)?;
-        let pairs = crate::menu::service::groups_of(&self.services.db, tenant, keys)
+        let pairs = crate::menu::items::groups_of(&self.services.db, tenant, keys)
             .await
             .map_err(Arc::new)?;
         Ok(group_pairs(keys, pairs))
@@ -117,22 +124,26 @@ pub struct SoldOutLocationsByItem {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for SoldOutLocationsByItem {
-    type Value = Vec<Uuid>;
+impl Loader<MenuItemId> for SoldOutLocationsByItem {
+    type Value = Vec<LocationId>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[MenuItemId],
+    ) -> Result<HashMap<MenuItemId, Self::Value>, Self::Error> {
         let tenant = tenant_of(self.tenant)?;
-        let pairs = crate::menu::service::sold_out_locations_of(&self.services.db, tenant, keys)
-            .await
-            .map_err(Arc::new)?;
+        let pairs =
+            crate::menu::availability::sold_out_locations_of(&self.services.db, tenant, keys)
+                .await
+                .map_err(Arc::new)?;
         Ok(group_pairs(keys, pairs))
     }
 }
 
 /// Groups (key, value) pairs by key, with an empty list for keys that have none.
-fn group_pairs<V>(keys: &[Uuid], pairs: Vec<(Uuid, V)>) -> HashMap<Uuid, Vec<V>> {
-    let mut out: HashMap<Uuid, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+fn group_pairs<K: Copy + Eq + Hash, V>(keys: &[K], pairs: Vec<(K, V)>) -> HashMap<K, Vec<V>> {
+    let mut out: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
     for (key, value) in pairs {
         out.entry(key).or_default().push(value);
     }
@@ -143,11 +154,11 @@ fn group_pairs<V>(keys: &[Uuid], pairs: Vec<(Uuid, V)>) -> HashMap<Uuid, Vec<V>>
 pub type Cached<T> = DataLoader<T, async_graphql::dataloader::HashMapCache>;
 
 /// Groups rows by a key, with an empty list for keys that have none.
-pub(crate) fn group<T>(
-    keys: &[Uuid],
+pub(crate) fn group<K: Copy + Eq + Hash, T>(
+    keys: &[K],
     rows: Vec<T>,
-    key: impl Fn(&T) -> Uuid,
-) -> HashMap<Uuid, Vec<T>> {
+    key: impl Fn(&T) -> K,
+) -> HashMap<K, Vec<T>> {
     group_pairs(keys, rows.into_iter().map(|r| (key(&r), r)).collect())
 }
 
@@ -224,13 +235,16 @@ pub struct MenuItemById {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for MenuItemById {
-    type Value = crate::menu::service::Item;
+impl Loader<MenuItemId> for MenuItemById {
+    type Value = crate::menu::items::Item;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[MenuItemId],
+    ) -> Result<HashMap<MenuItemId, Self::Value>, Self::Error> {
         let rows =
-            crate::menu::service::items_by_ids(&self.services.db, tenant_of(self.tenant)?, keys)
+            crate::menu::items::items_by_ids(&self.services.db, tenant_of(self.tenant)?, keys)
                 .await
                 .map_err(Arc::new)?;
         Ok(rows.into_iter().map(|i| (i.id, i)).collect())

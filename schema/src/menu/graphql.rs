@@ -1,12 +1,15 @@
-use super::service::{
-    self, Category, Item, ItemPatch, ModifierGroup, NewItem, NewModifier, NewVariant, Variant,
-};
+//! The menu's GraphQL: thin resolvers over the aggregates' commands, and the
+//! item's relations through the request's dataloaders.
+
+use super::availability::{self, AvailabilityChange, SetAvailability};
+use super::categories::{self, Category, CategoryPatch, NewCategory};
+use super::items::{self, Item, ItemPatch, NewItem, Variant};
+use super::modifiers::{self, ModifierGroup, NewModifierGroup};
 use crate::gql::{connection, loader, page, rc, svc, unshare};
 use crate::loaders::{ModifierGroupsByItem, SoldOutLocationsByItem, VariantsByItem};
-use crate::text::{CurrencyCode, Description, LongName, Name, Sku};
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, InputObject, Object};
-use uuid::Uuid;
+use kernel::{CategoryId, LocationId, MenuItemId};
 
 #[ComplexObject]
 impl Item {
@@ -19,7 +22,10 @@ impl Item {
     }
 
     /// Locations where the item is sold out (besides `soldOut`, which is everywhere).
-    async fn sold_out_location_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Uuid>> {
+    async fn sold_out_location_ids(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<LocationId>> {
         Ok(loader::<SoldOutLocationsByItem>(ctx)?
             .load_one(self.id)
             .await
@@ -31,7 +37,7 @@ impl Item {
     async fn available_at(
         &self,
         ctx: &Context<'_>,
-        location_id: Uuid,
+        location_id: LocationId,
     ) -> async_graphql::Result<bool> {
         if !self.active || self.sold_out {
             return Ok(false);
@@ -57,98 +63,29 @@ impl Item {
 }
 
 #[derive(InputObject)]
-pub struct CreateMenuCategoryInput {
-    pub name: Name,
-    #[graphql(default)]
-    pub sort_order: i32,
-}
-
-#[derive(InputObject)]
 pub struct UpdateMenuCategoryInput {
-    pub category_id: Uuid,
-    pub name: Option<Name>,
-    pub sort_order: Option<i32>,
-    pub active: Option<bool>,
-}
-
-#[derive(InputObject)]
-pub struct VariantInput {
-    pub name: Name,
-    #[graphql(default)]
-    pub price_delta_minor: i64,
-}
-
-#[derive(InputObject)]
-pub struct ModifierInput {
-    pub name: Name,
-    #[graphql(default)]
-    pub price_delta_minor: i64,
-}
-
-#[derive(InputObject)]
-pub struct CreateModifierGroupInput {
-    pub name: Name,
-    pub min_select: i32,
-    pub max_select: i32,
-    pub modifiers: Vec<ModifierInput>,
-}
-
-#[derive(InputObject)]
-pub struct CreateMenuItemInput {
-    pub category_id: Uuid,
-    pub sku: Sku,
-    pub name: LongName,
-    pub description: Option<Description>,
-    /// Minor units (cents) of `currency`.
-    pub price_minor: i64,
-    /// ISO 4217, e.g. EUR.
-    pub currency: CurrencyCode,
-    /// Basis points: 2000 = 20 %.
-    pub tax_rate_bp: i32,
-    #[graphql(default)]
-    pub variants: Vec<VariantInput>,
-    #[graphql(default)]
-    pub modifier_group_ids: Vec<Uuid>,
+    pub category_id: CategoryId,
+    #[graphql(flatten)]
+    pub patch: CategoryPatch,
 }
 
 #[derive(InputObject)]
 pub struct UpdateMenuItemInput {
-    pub item_id: Uuid,
-    /// The version you read; a stale one is `CONFLICT`.
-    pub expected_version: Option<i64>,
-    pub category_id: Option<Uuid>,
-    pub name: Option<LongName>,
-    pub description: Option<Description>,
-    pub price_minor: Option<i64>,
-    pub tax_rate_bp: Option<i32>,
-    pub active: Option<bool>,
-    /// Replaces the variants when given.
-    pub variants: Option<Vec<VariantInput>>,
-    /// Replaces the modifier groups when given.
-    pub modifier_group_ids: Option<Vec<Uuid>>,
+    pub item_id: MenuItemId,
+    #[graphql(flatten)]
+    pub patch: ItemPatch,
 }
 
 #[derive(InputObject)]
 pub struct SetMenuItemAvailabilityInput {
-    pub item_id: Uuid,
-    pub sold_out: bool,
-    /// One location only; everywhere when left out.
-    pub location_id: Option<Uuid>,
+    pub item_id: MenuItemId,
+    #[graphql(flatten)]
+    pub availability: SetAvailability,
 }
 
 #[derive(InputObject)]
 pub struct MenuItemIdInput {
-    pub item_id: Uuid,
-}
-
-fn variants(input: Vec<VariantInput>) -> Vec<NewVariant> {
-    input
-        .into_iter()
-        .map(|v| NewVariant {
-            name: v.name.into(),
-            price_delta_minor: v.price_delta_minor,
-        })
-        .collect()
+    pub item_id: MenuItemId,
 }
 
 #[derive(Default)]
@@ -157,30 +94,30 @@ pub struct MenuQuery;
 #[Object]
 impl MenuQuery {
     async fn menu_categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
-        Ok(service::list_categories(&svc(ctx)?.db, rc(ctx)?).await?)
+        Ok(categories::list_categories(&svc(ctx)?.db, rc(ctx)?).await?)
     }
 
     async fn menu_items(
         &self,
         ctx: &Context<'_>,
-        category_id: Option<Uuid>,
+        category_id: Option<CategoryId>,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Item>> {
         let result =
-            service::list_items(&svc(ctx)?.db, rc(ctx)?, category_id, page(first, after)?).await?;
-        Ok(connection(result, |i| i.id))
+            items::list_items(&svc(ctx)?.db, rc(ctx)?, category_id, page(first, after)?).await?;
+        Ok(connection(result, |i| i.id.as_uuid()))
     }
 
-    async fn menu_item(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Item> {
-        Ok(service::get_item(&svc(ctx)?.db, rc(ctx)?, id).await?)
+    async fn menu_item(&self, ctx: &Context<'_>, id: MenuItemId) -> async_graphql::Result<Item> {
+        Ok(items::get_item(&svc(ctx)?.db, rc(ctx)?, id).await?)
     }
 
     async fn modifier_groups(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<ModifierGroup>> {
-        Ok(service::list_modifier_groups(&svc(ctx)?.db, rc(ctx)?).await?)
+        Ok(modifiers::list_modifier_groups(&svc(ctx)?.db, rc(ctx)?).await?)
     }
 }
 
@@ -192,12 +129,9 @@ impl MenuMutation {
     async fn create_menu_category(
         &self,
         ctx: &Context<'_>,
-        input: CreateMenuCategoryInput,
+        input: NewCategory,
     ) -> async_graphql::Result<Category> {
-        Ok(
-            service::create_category(&svc(ctx)?.db, rc(ctx)?, &input.name, input.sort_order)
-                .await?,
-        )
+        Ok(categories::create_category(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
     async fn update_menu_category(
@@ -205,58 +139,26 @@ impl MenuMutation {
         ctx: &Context<'_>,
         input: UpdateMenuCategoryInput,
     ) -> async_graphql::Result<Category> {
-        Ok(service::update_category(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            input.category_id,
-            input.name.as_deref(),
-            input.sort_order,
-            input.active,
+        Ok(
+            categories::update_category(&svc(ctx)?.db, rc(ctx)?, input.category_id, input.patch)
+                .await?,
         )
-        .await?)
     }
 
     async fn create_modifier_group(
         &self,
         ctx: &Context<'_>,
-        input: CreateModifierGroupInput,
+        input: NewModifierGroup,
     ) -> async_graphql::Result<ModifierGroup> {
-        let modifiers = input
-            .modifiers
-            .into_iter()
-            .map(|m| NewModifier {
-                name: m.name.into(),
-                price_delta_minor: m.price_delta_minor,
-            })
-            .collect();
-        Ok(service::create_modifier_group(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            &input.name,
-            input.min_select,
-            input.max_select,
-            modifiers,
-        )
-        .await?)
+        Ok(modifiers::create_modifier_group(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
     async fn create_menu_item(
         &self,
         ctx: &Context<'_>,
-        input: CreateMenuItemInput,
+        input: NewItem,
     ) -> async_graphql::Result<Item> {
-        let input = NewItem {
-            category_id: input.category_id,
-            sku: input.sku.into(),
-            name: input.name.into(),
-            description: input.description.map(Into::into),
-            price_minor: input.price_minor,
-            currency: input.currency.into(),
-            tax_rate_bp: input.tax_rate_bp,
-            variants: variants(input.variants),
-            modifier_group_ids: input.modifier_group_ids,
-        };
-        Ok(service::create_item(&svc(ctx)?.db, rc(ctx)?, input).await?)
+        Ok(items::create_item(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
     async fn update_menu_item(
@@ -264,18 +166,7 @@ impl MenuMutation {
         ctx: &Context<'_>,
         input: UpdateMenuItemInput,
     ) -> async_graphql::Result<Item> {
-        let patch = ItemPatch {
-            expected_version: input.expected_version,
-            category_id: input.category_id,
-            name: input.name.map(Into::into),
-            description: input.description.map(Into::into),
-            price_minor: input.price_minor,
-            tax_rate_bp: input.tax_rate_bp,
-            active: input.active,
-            variants: input.variants.map(variants),
-            modifier_group_ids: input.modifier_group_ids,
-        };
-        Ok(service::update_item(&svc(ctx)?.db, rc(ctx)?, input.item_id, patch).await?)
+        Ok(items::update_item(&svc(ctx)?.db, rc(ctx)?, input.item_id, input.patch).await?)
     }
 
     /// Sold out, or back: terminals and kitchen screens hear it through `events`.
@@ -284,12 +175,11 @@ impl MenuMutation {
         ctx: &Context<'_>,
         input: SetMenuItemAvailabilityInput,
     ) -> async_graphql::Result<Item> {
-        Ok(service::set_availability(
+        Ok(availability::set_availability(
             &svc(ctx)?.db,
             rc(ctx)?,
             input.item_id,
-            input.sold_out,
-            input.location_id,
+            input.availability,
         )
         .await?)
     }
@@ -299,23 +189,8 @@ impl MenuMutation {
         ctx: &Context<'_>,
         input: MenuItemIdInput,
     ) -> async_graphql::Result<Item> {
-        Ok(service::delete_item(&svc(ctx)?.db, rc(ctx)?, input.item_id).await?)
+        Ok(items::delete_item(&svc(ctx)?.db, rc(ctx)?, input.item_id).await?)
     }
-}
-
-/// An item sold out or back (`menu.item.availability_changed`).
-#[derive(Debug, Clone, serde::Deserialize, async_graphql::SimpleObject)]
-#[serde(rename_all = "camelCase")]
-pub struct AvailabilityChange {
-    /// Position in the business's event stream, for `after` on reconnect.
-    #[serde(default)]
-    pub sequence: i64,
-    pub item_id: Uuid,
-    pub sku: String,
-    pub name: String,
-    pub sold_out: bool,
-    /// The one location it applies to; everywhere when null.
-    pub location_id: Option<Uuid>,
 }
 
 #[derive(Default)]
@@ -328,12 +203,12 @@ impl MenuSubscription {
     async fn menu_availability_changed(
         &self,
         ctx: &Context<'_>,
-        location_id: Option<Uuid>,
+        location_id: Option<LocationId>,
         after: Option<i64>,
     ) -> async_graphql::Result<
         impl futures_util::Stream<Item = async_graphql::Result<AvailabilityChange>>,
     > {
-        rc(ctx)?.require("menu.catalog.read")?;
+        rc(ctx)?.require(super::READ)?;
         crate::events::graphql::watch(
             ctx,
             "menu.item.availability_changed",

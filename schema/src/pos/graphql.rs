@@ -12,7 +12,7 @@ use super::tickets::{
 use crate::events::graphql::watch;
 use crate::gql::{cached, connection, page, rc, svc, unshare};
 use crate::loaders::{LinesByTicket, MenuItemById, PaymentsByTicket, RefundsByTicket};
-use crate::menu::service::Item;
+use crate::menu::items::Item;
 use crate::text::{CurrencyCode, EmailAddress, IdempotencyKey, Label, Note, Reason, Token};
 use async_graphql::connection::Connection;
 use async_graphql::{
@@ -56,7 +56,7 @@ impl TicketLine {
     /// The menu item as it is now (the line keeps the name and price it was sold at).
     async fn menu_item(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Item>> {
         Ok(cached::<MenuItemById>(ctx)?
-            .load_one(self.menu_item_id)
+            .load_one(kernel::MenuItemId::from(self.menu_item_id))
             .await
             .map_err(unshare)?)
     }
@@ -88,15 +88,15 @@ async fn prefetch(ctx: &Context<'_>, ids: &[Uuid]) -> async_graphql::Result<()> 
     };
     let found = relations::load(db, tenant, ids, wanted).await?;
     if items {
-        let mut item_ids: Vec<Uuid> = found
+        let mut item_ids: Vec<kernel::MenuItemId> = found
             .lines
             .values()
             .flatten()
-            .map(|l| l.menu_item_id)
+            .map(|l| l.menu_item_id.into())
             .collect();
         item_ids.sort_unstable();
         item_ids.dedup();
-        let items = crate::menu::service::items_by_ids(db, tenant, &item_ids).await?;
+        let items = crate::menu::items::items_by_ids(db, tenant, &item_ids).await?;
         cached::<MenuItemById>(ctx)?
             .feed_many(items.into_iter().map(|i| (i.id, i)))
             .await;

@@ -8,98 +8,19 @@ use crate::rest::{Created, Data, JsonBody, Paged, PathParams, QueryParams};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
-use kernel::{AppResult, RequestContext, TenantId};
-use schema::menu::service::{
-    self as menu, Category, Item, ItemPatch, ModifierGroup, NewItem, NewModifier, NewVariant,
-    Variant,
-};
-use schema::text::{CurrencyCode, Description, LongName, Name, Sku};
+use kernel::{AppResult, CategoryId, MenuItemId, RequestContext, TenantId};
+use schema::menu::availability::{self, SetAvailability};
+use schema::menu::categories::{self, Category, CategoryPatch, NewCategory};
+use schema::menu::items::{self, Item, ItemPatch, NewItem, Variant};
+use schema::menu::modifiers::{self, ModifierGroup, NewModifierGroup};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CategoryBody {
-    pub name: Name,
-    #[serde(default)]
-    pub sort_order: i32,
-}
-
-/// Leave a field out to keep it.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CategoryPatch {
-    pub name: Option<Name>,
-    pub sort_order: Option<i32>,
-    pub active: Option<bool>,
-}
-
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PriceDeltaBody {
-    pub name: Name,
-    /// Minor units added to the item's price.
-    #[serde(default)]
-    pub price_delta_minor: i64,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ModifierGroupBody {
-    pub name: Name,
-    pub min_select: i32,
-    pub max_select: i32,
-    pub modifiers: Vec<PriceDeltaBody>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemBody {
-    pub category_id: Uuid,
-    pub sku: Sku,
-    pub name: LongName,
-    pub description: Option<Description>,
-    /// Minor units (cents) of `currency`.
-    pub price_minor: i64,
-    /// ISO 4217, e.g. EUR.
-    pub currency: CurrencyCode,
-    /// Basis points: 2000 = 20 %.
-    pub tax_rate_bp: i32,
-    #[serde(default)]
-    pub variants: Vec<PriceDeltaBody>,
-    #[serde(default)]
-    pub modifier_group_ids: Vec<Uuid>,
-}
-
-/// Leave a field out to keep it; `expectedVersion` guards against lost updates.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemPatchBody {
-    pub expected_version: Option<i64>,
-    pub category_id: Option<Uuid>,
-    pub name: Option<LongName>,
-    pub description: Option<Description>,
-    pub price_minor: Option<i64>,
-    pub tax_rate_bp: Option<i32>,
-    pub active: Option<bool>,
-    pub variants: Option<Vec<PriceDeltaBody>>,
-    pub modifier_group_ids: Option<Vec<Uuid>>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AvailabilityBody {
-    pub sold_out: bool,
-    /// One location only; everywhere when left out.
-    pub location_id: Option<Uuid>,
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemListParams {
-    pub category_id: Option<Uuid>,
+    pub category_id: Option<CategoryId>,
     pub first: Option<i64>,
     pub after: Option<String>,
 }
@@ -117,27 +38,17 @@ pub struct ItemView {
     pub modifier_groups: Vec<ModifierGroup>,
 }
 
-fn deltas(input: Vec<PriceDeltaBody>) -> Vec<NewVariant> {
-    input
-        .into_iter()
-        .map(|v| NewVariant {
-            name: v.name.into(),
-            price_delta_minor: v.price_delta_minor,
-        })
-        .collect()
-}
-
 /// Adds variants and modifier groups to items (two queries for the lot).
 async fn views(
     state: &AppState,
     ctx: &RequestContext,
-    items: Vec<Item>,
+    found: Vec<Item>,
 ) -> AppResult<Vec<ItemView>> {
     let tenant: TenantId = ctx.require_tenant()?;
-    let ids: Vec<Uuid> = items.iter().map(|i| i.id).collect();
-    let variants = menu::variants_of(&state.services.db, tenant, &ids).await?;
-    let groups = menu::groups_of(&state.services.db, tenant, &ids).await?;
-    Ok(items
+    let ids: Vec<MenuItemId> = found.iter().map(|i| i.id).collect();
+    let variants = items::variants_of(&state.services.db, tenant, &ids).await?;
+    let groups = items::groups_of(&state.services.db, tenant, &ids).await?;
+    Ok(found
         .into_iter()
         .map(|item| ItemView {
             variants: variants
@@ -169,19 +80,21 @@ pub async fn categories(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
 ) -> Result<Data<Vec<Category>>, ApiError> {
-    Ok(Data(menu::list_categories(&state.services.db, &ctx).await?))
+    Ok(Data(
+        categories::list_categories(&state.services.db, &ctx).await?,
+    ))
 }
 
-#[utoipa::path(post, path = "/v1/menu/categories", tag = "menu", security(("bearer" = [])), request_body = CategoryBody,
+#[utoipa::path(post, path = "/v1/menu/categories", tag = "menu", security(("bearer" = [])), request_body = NewCategory,
     responses((status = 201, description = "The new category", body = DataDoc<Object>),
               (status = 409, description = "A category with that name exists", body = ErrorBody)))]
 pub async fn create_category(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<CategoryBody>,
+    JsonBody(body): JsonBody<NewCategory>,
 ) -> Result<Created<Category>, ApiError> {
     Ok(Created(
-        menu::create_category(&state.services.db, &ctx, &body.name, body.sort_order).await?,
+        categories::create_category(&state.services.db, &ctx, body).await?,
     ))
 }
 
@@ -196,15 +109,7 @@ pub async fn update_category(
     JsonBody(body): JsonBody<CategoryPatch>,
 ) -> Result<Data<Category>, ApiError> {
     Ok(Data(
-        menu::update_category(
-            &state.services.db,
-            &ctx,
-            path.id,
-            body.name.as_deref(),
-            body.sort_order,
-            body.active,
-        )
-        .await?,
+        categories::update_category(&state.services.db, &ctx, path.id.into(), body).await?,
     ))
 }
 
@@ -215,36 +120,20 @@ pub async fn modifier_groups(
     Extension(ctx): Extension<RequestContext>,
 ) -> Result<Data<Vec<ModifierGroup>>, ApiError> {
     Ok(Data(
-        menu::list_modifier_groups(&state.services.db, &ctx).await?,
+        modifiers::list_modifier_groups(&state.services.db, &ctx).await?,
     ))
 }
 
-#[utoipa::path(post, path = "/v1/menu/modifier-groups", tag = "menu", security(("bearer" = [])), request_body = ModifierGroupBody,
+#[utoipa::path(post, path = "/v1/menu/modifier-groups", tag = "menu", security(("bearer" = [])), request_body = NewModifierGroup,
     responses((status = 201, description = "The new group", body = DataDoc<Object>),
               (status = 400, description = "Selection limits or modifiers are invalid", body = ErrorBody)))]
 pub async fn create_modifier_group(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<ModifierGroupBody>,
+    JsonBody(body): JsonBody<NewModifierGroup>,
 ) -> Result<Created<ModifierGroup>, ApiError> {
-    let modifiers = body
-        .modifiers
-        .into_iter()
-        .map(|m| NewModifier {
-            name: m.name.into(),
-            price_delta_minor: m.price_delta_minor,
-        })
-        .collect();
     Ok(Created(
-        menu::create_modifier_group(
-            &state.services.db,
-            &ctx,
-            &body.name,
-            body.min_select,
-            body.max_select,
-            modifiers,
-        )
-        .await?,
+        modifiers::create_modifier_group(&state.services.db, &ctx, body).await?,
     ))
 }
 
@@ -256,7 +145,7 @@ pub async fn items(
     QueryParams(params): QueryParams<ItemListParams>,
 ) -> Result<Paged<ItemView>, ApiError> {
     let request = schema::pagination::PageRequest::new(params.first, params.after.as_deref())?;
-    let page = menu::list_items(&state.services.db, &ctx, params.category_id, request).await?;
+    let page = items::list_items(&state.services.db, &ctx, params.category_id, request).await?;
     let views = views(&state, &ctx, page.items).await?;
     Ok(schema::pagination::Page {
         items: views,
@@ -266,31 +155,16 @@ pub async fn items(
     .into())
 }
 
-#[utoipa::path(post, path = "/v1/menu/items", tag = "menu", security(("bearer" = [])), request_body = ItemBody,
+#[utoipa::path(post, path = "/v1/menu/items", tag = "menu", security(("bearer" = [])), request_body = NewItem,
     responses((status = 201, description = "The new item", body = DataDoc<ItemView>),
               (status = 400, description = "Invalid price, currency, tax, SKU or references", body = ErrorBody),
               (status = 409, description = "An item with that SKU exists", body = ErrorBody)))]
 pub async fn create_item(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<ItemBody>,
+    JsonBody(body): JsonBody<NewItem>,
 ) -> Result<Created<ItemView>, ApiError> {
-    let item = menu::create_item(
-        &state.services.db,
-        &ctx,
-        NewItem {
-            category_id: body.category_id,
-            sku: body.sku.into(),
-            name: body.name.into(),
-            description: body.description.map(Into::into),
-            price_minor: body.price_minor,
-            currency: body.currency.into(),
-            tax_rate_bp: body.tax_rate_bp,
-            variants: deltas(body.variants),
-            modifier_group_ids: body.modifier_group_ids,
-        },
-    )
-    .await?;
+    let item = items::create_item(&state.services.db, &ctx, body).await?;
     Ok(Created(view(&state, &ctx, item).await?))
 }
 
@@ -303,11 +177,11 @@ pub async fn item(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<ItemView>, ApiError> {
-    let item = menu::get_item(&state.services.db, &ctx, path.id).await?;
+    let item = items::get_item(&state.services.db, &ctx, path.id.into()).await?;
     Ok(Data(view(&state, &ctx, item).await?))
 }
 
-#[utoipa::path(patch, path = "/v1/menu/items/{id}", tag = "menu", security(("bearer" = [])), request_body = ItemPatchBody,
+#[utoipa::path(patch, path = "/v1/menu/items/{id}", tag = "menu", security(("bearer" = [])), request_body = ItemPatch,
     params(("id" = Uuid, Path, description = "Item id")),
     responses((status = 200, description = "The item", body = DataDoc<ItemView>),
               (status = 404, description = "No such item", body = ErrorBody),
@@ -316,24 +190,13 @@ pub async fn update_item(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
-    JsonBody(body): JsonBody<ItemPatchBody>,
+    JsonBody(body): JsonBody<ItemPatch>,
 ) -> Result<Data<ItemView>, ApiError> {
-    let patch = ItemPatch {
-        expected_version: body.expected_version,
-        category_id: body.category_id,
-        name: body.name.map(Into::into),
-        description: body.description.map(Into::into),
-        price_minor: body.price_minor,
-        tax_rate_bp: body.tax_rate_bp,
-        active: body.active,
-        variants: body.variants.map(deltas),
-        modifier_group_ids: body.modifier_group_ids,
-    };
-    let item = menu::update_item(&state.services.db, &ctx, path.id, patch).await?;
+    let item = items::update_item(&state.services.db, &ctx, path.id.into(), body).await?;
     Ok(Data(view(&state, &ctx, item).await?))
 }
 
-#[utoipa::path(put, path = "/v1/menu/items/{id}/availability", tag = "menu", security(("bearer" = [])), request_body = AvailabilityBody,
+#[utoipa::path(put, path = "/v1/menu/items/{id}/availability", tag = "menu", security(("bearer" = [])), request_body = SetAvailability,
     params(("id" = Uuid, Path, description = "Item id")),
     responses((status = 200, description = "The item", body = DataDoc<ItemView>),
               (status = 403, description = "Missing `menu.availability.write`", body = ErrorBody),
@@ -342,16 +205,10 @@ pub async fn set_availability(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
-    JsonBody(body): JsonBody<AvailabilityBody>,
+    JsonBody(body): JsonBody<SetAvailability>,
 ) -> Result<Data<ItemView>, ApiError> {
-    let item = menu::set_availability(
-        &state.services.db,
-        &ctx,
-        path.id,
-        body.sold_out,
-        body.location_id,
-    )
-    .await?;
+    let item =
+        availability::set_availability(&state.services.db, &ctx, path.id.into(), body).await?;
     Ok(Data(view(&state, &ctx, item).await?))
 }
 
@@ -365,7 +222,7 @@ pub async fn delete_item(
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Item>, ApiError> {
     Ok(Data(
-        menu::delete_item(&state.services.db, &ctx, path.id).await?,
+        items::delete_item(&state.services.db, &ctx, path.id.into()).await?,
     ))
 }
 
