@@ -4,8 +4,9 @@
 use crate::rbac::service::{Role, roles_of_users};
 use crate::services::Services;
 use async_graphql::dataloader::{DataLoader, Loader};
-use kernel::{AppError, RequestContext, TenantId};
+use kernel::{AppError, RequestContext, TenantId, TicketId};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -131,8 +132,8 @@ impl Loader<Uuid> for SoldOutLocationsByItem {
 }
 
 /// Groups (key, value) pairs by key, with an empty list for keys that have none.
-fn group_pairs<V>(keys: &[Uuid], pairs: Vec<(Uuid, V)>) -> HashMap<Uuid, Vec<V>> {
-    let mut out: HashMap<Uuid, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+fn group_pairs<K: Copy + Eq + Hash, V>(keys: &[K], pairs: Vec<(K, V)>) -> HashMap<K, Vec<V>> {
+    let mut out: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
     for (key, value) in pairs {
         out.entry(key).or_default().push(value);
     }
@@ -143,11 +144,11 @@ fn group_pairs<V>(keys: &[Uuid], pairs: Vec<(Uuid, V)>) -> HashMap<Uuid, Vec<V>>
 pub type Cached<T> = DataLoader<T, async_graphql::dataloader::HashMapCache>;
 
 /// Groups rows by a key, with an empty list for keys that have none.
-pub(crate) fn group<T>(
-    keys: &[Uuid],
+pub(crate) fn group<K: Copy + Eq + Hash, T>(
+    keys: &[K],
     rows: Vec<T>,
-    key: impl Fn(&T) -> Uuid,
-) -> HashMap<Uuid, Vec<T>> {
+    key: impl Fn(&T) -> K,
+) -> HashMap<K, Vec<T>> {
     group_pairs(keys, rows.into_iter().map(|r| (key(&r), r)).collect())
 }
 
@@ -161,11 +162,11 @@ pub struct LinesByTicket {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for LinesByTicket {
+impl Loader<TicketId> for LinesByTicket {
     type Value = Vec<crate::pos::tickets::TicketLine>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[TicketId]) -> Result<HashMap<TicketId, Self::Value>, Self::Error> {
         let rows =
             crate::pos::tickets::lines_of_tickets(&self.services.db, tenant_of(self.tenant)?, keys)
                 .await
@@ -180,11 +181,11 @@ pub struct PaymentsByTicket {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for PaymentsByTicket {
+impl Loader<TicketId> for PaymentsByTicket {
     type Value = Vec<crate::pos::payments::Payment>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[TicketId]) -> Result<HashMap<TicketId, Self::Value>, Self::Error> {
         let rows = crate::pos::payments::payments_of_tickets(
             &self.services.db,
             tenant_of(self.tenant)?,
@@ -202,11 +203,11 @@ pub struct RefundsByTicket {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for RefundsByTicket {
+impl Loader<TicketId> for RefundsByTicket {
     type Value = Vec<crate::pos::payments::Refund>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[TicketId]) -> Result<HashMap<TicketId, Self::Value>, Self::Error> {
         let rows = crate::pos::payments::refunds_of_tickets(
             &self.services.db,
             tenant_of(self.tenant)?,
