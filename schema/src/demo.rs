@@ -393,7 +393,16 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
         items::set_reorder_point(db, o, stock_item.id, location.id.into(), Some(qty(reorder)))
             .await?;
     }
-    crate::pos::shifts::open(db, o, location.id.into(), 15_000, "EUR").await?;
+    crate::pos::shifts::open(
+        db,
+        o,
+        crate::pos::shifts::NewShift {
+            location_id: location.id,
+            opening_float_minor: 15_000,
+            currency: crate::text::CurrencyCode::parse_field("currency", "EUR")?,
+        },
+    )
+    .await?;
 
     Ok(Some(Demo {
         tenant_id: tenant.as_uuid(),

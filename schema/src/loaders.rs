@@ -4,7 +4,7 @@
 use crate::rbac::service::{Role, roles_of_users};
 use crate::services::Services;
 use async_graphql::dataloader::{DataLoader, Loader};
-use kernel::{AppError, LocationId, MenuItemId, RequestContext, TenantId};
+use kernel::{AppError, LocationId, MenuItemId, RequestContext, TenantId, TicketId};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -172,11 +172,11 @@ pub struct LinesByTicket {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for LinesByTicket {
+impl Loader<TicketId> for LinesByTicket {
     type Value = Vec<crate::pos::tickets::TicketLine>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[TicketId]) -> Result<HashMap<TicketId, Self::Value>, Self::Error> {
         let rows =
             crate::pos::tickets::lines_of_tickets(&self.services.db, tenant_of(self.tenant)?, keys)
                 .await
@@ -191,11 +191,11 @@ pub struct PaymentsByTicket {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for PaymentsByTicket {
+impl Loader<TicketId> for PaymentsByTicket {
     type Value = Vec<crate::pos::payments::Payment>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[TicketId]) -> Result<HashMap<TicketId, Self::Value>, Self::Error> {
         let rows = crate::pos::payments::payments_of_tickets(
             &self.services.db,
             tenant_of(self.tenant)?,
@@ -213,11 +213,11 @@ pub struct RefundsByTicket {
     tenant: Option<TenantId>,
 }
 
-impl Loader<Uuid> for RefundsByTicket {
+impl Loader<TicketId> for RefundsByTicket {
     type Value = Vec<crate::pos::payments::Refund>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+    async fn load(&self, keys: &[TicketId]) -> Result<HashMap<TicketId, Self::Value>, Self::Error> {
         let rows = crate::pos::payments::refunds_of_tickets(
             &self.services.db,
             tenant_of(self.tenant)?,

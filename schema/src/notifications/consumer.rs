@@ -38,8 +38,13 @@ impl EmailNotifications {
                 .and_then(|t| uuid::Uuid::parse_str(t).ok())
                 .ok_or_else(|| AppError::internal("receipt request without ticket"))?;
             return Ok(vec![
-                crate::pos::receipts::email_of(&self.services.db, tenant, ticket, &text("email"))
-                    .await?,
+                crate::pos::receipts::email_of(
+                    &self.services.db,
+                    tenant,
+                    ticket.into(),
+                    &text("email"),
+                )
+                .await?,
             ]);
         }
         Ok(Vec::from_iter(Some(match event.event_type.as_str() {

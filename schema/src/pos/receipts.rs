@@ -5,17 +5,16 @@
 use super::READ;
 use super::payments::{self, PaymentMethod};
 use super::tickets::{self, LineStatus, TicketStatus};
-use crate::audit::service::{Change, record_change};
+use crate::audit::service::Change;
+use crate::command::Unit;
 use crate::notifications::templates::{escape, money};
 use chrono::{DateTime, NaiveDate, Utc};
-use kernel::db::sql;
-use kernel::{AppError, AppResult, Db, RequestContext, TenantId};
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use kernel::{AppError, AppResult, Db, RequestContext, TenantId, TicketId};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -63,7 +62,7 @@ pub struct ReceiptRefund {
 #[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Receipt {
-    pub ticket_id: Uuid,
+    pub ticket_id: TicketId,
     pub business_name: String,
     pub location_name: String,
     /// `2026-11-25 #42`.
@@ -89,22 +88,26 @@ pub struct Receipt {
     pub html: String,
 }
 
+/// Where to email a receipt (the ticket is in the path or the GraphQL input).
+#[derive(Debug, Clone, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
+#[graphql(name = "ReceiptEmailInput")]
+#[schema(as = EmailReceiptBody)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptEmail {
+    pub email: crate::text::EmailAddress,
+}
+
 pub(crate) async fn build(
-    tx: &DatabaseTransaction,
+    tx: &impl ConnectionTrait,
     tenant: TenantId,
-    ticket_id: Uuid,
+    ticket_id: TicketId,
     duplicate: bool,
 ) -> AppResult<Receipt> {
-    let ticket = tickets::find(tx, tenant, ticket_id, false).await?;
-    let names = tx
-        .query_one_raw(sql(
-            "SELECT t.name AS business, l.name AS location FROM tenants t JOIN locations l ON l.tenant_id = t.id
-             WHERE t.id = $1 AND l.id = $2",
-            [tenant.as_uuid().into(), ticket.location_id.into()],
-        ))
+    let ticket = tickets::read::find(tx, tenant, ticket_id).await?;
+    let names = tickets::store::receipt_names(tx, tenant, ticket.location_id)
         .await?
         .ok_or_else(|| AppError::internal("ticket without location"))?;
-    let lines: Vec<_> = tickets::lines_of(tx, tenant, &[ticket_id])
+    let lines: Vec<_> = tickets::store::lines_of(tx, tenant, &[ticket_id])
         .await?
         .into_iter()
         .filter(|l| l.status == LineStatus::Active)
@@ -115,12 +118,12 @@ pub(crate) async fn build(
         entry.0 += l.net_minor;
         entry.1 += l.tax_minor;
     }
-    let payments = payments::payments_of(tx, tenant, &[ticket_id]).await?;
-    let refunds = payments::refunds_of(tx, tenant, &[ticket_id]).await?;
+    let payments = payments::store::payments_of(tx, tenant, &[ticket_id]).await?;
+    let refunds = payments::store::refunds_of(tx, tenant, &[ticket_id]).await?;
     let mut receipt = Receipt {
         ticket_id,
-        business_name: names.try_get("", "business")?,
-        location_name: names.try_get("", "location")?,
+        business_name: names.business,
+        location_name: names.location,
         number: format!("{} #{}", ticket.business_day, ticket.number),
         business_day: ticket.business_day,
         label: ticket.label.clone(),
@@ -339,24 +342,22 @@ pub fn render_html(r: &Receipt) -> String {
     )
 }
 
-pub async fn get(db: &Db, ctx: &RequestContext, ticket_id: Uuid) -> AppResult<Receipt> {
-    let tenant = ctx.require(READ)?;
-    let tx = db.tenant_tx(tenant).await?;
-    let receipt = build(&tx, tenant, ticket_id, false).await?;
-    tx.commit().await?;
-    Ok(receipt)
+pub async fn get(db: &Db, ctx: &RequestContext, ticket_id: TicketId) -> AppResult<Receipt> {
+    let unit = Unit::begin(db, ctx, READ).await?;
+    let receipt = build(&*unit, unit.tenant, ticket_id, false).await?;
+    unit.commit(receipt).await
 }
 
 /// A reprint, marked DUPLICATE and kept in the audit trail.
-pub async fn reprint(db: &Db, ctx: &RequestContext, ticket_id: Uuid) -> AppResult<Receipt> {
-    let tenant = ctx.require(READ)?;
-    let tx = db.tenant_tx(tenant).await?;
-    let receipt = build(&tx, tenant, ticket_id, true).await?;
+pub async fn reprint(db: &Db, ctx: &RequestContext, ticket_id: TicketId) -> AppResult<Receipt> {
+    let unit = Unit::begin(db, ctx, READ).await?;
+    let receipt = build(&*unit, unit.tenant, ticket_id, true).await?;
+    // Audit only: a reprint is no event anyone reacts to.
     crate::audit::service::record(
-        &tx,
+        &*unit,
         ctx,
         crate::audit::service::AuditEntry {
-            tenant_id: Some(tenant),
+            tenant_id: Some(unit.tenant),
             action: "pos.receipt.reprinted",
             entity_type: "pos_ticket",
             entity_id: Some(ticket_id.to_string()),
@@ -365,8 +366,7 @@ pub async fn reprint(db: &Db, ctx: &RequestContext, ticket_id: Uuid) -> AppResul
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(receipt)
+    unit.commit(receipt).await
 }
 
 fn check_email(raw: &str) -> AppResult<String> {
@@ -386,38 +386,32 @@ fn check_email(raw: &str) -> AppResult<String> {
 }
 
 /// Asks the email job to send the receipt (`pos.receipt.email_requested`).
-pub async fn email(db: &Db, ctx: &RequestContext, ticket_id: Uuid, to: &str) -> AppResult<bool> {
-    let tenant = ctx.require(READ)?;
-    let to = check_email(to)?;
-    let tx = db.tenant_tx(tenant).await?;
-    let ticket = tickets::find(&tx, tenant, ticket_id, false).await?;
+pub async fn email(
+    db: &Db,
+    ctx: &RequestContext,
+    ticket_id: TicketId,
+    input: ReceiptEmail,
+) -> AppResult<bool> {
+    let unit = Unit::begin(db, ctx, READ).await?;
+    let to = check_email(&input.email)?;
+    let ticket = tickets::read::find(&*unit, unit.tenant, ticket_id).await?;
     if ticket.status == TicketStatus::Voided {
         return Err(AppError::conflict("a voided ticket has no receipt"));
     }
-    record_change(
-        &tx,
-        ctx,
-        tenant,
-        Change {
-            action: "pos.receipt.email_requested",
-            entity: "pos_ticket",
-            id: ticket_id,
-            before: None,
-            after: Some(json!({ "ticketId": ticket_id, "email": to })),
-            event: None,
-            version: ticket.version,
-        },
+    unit.record(
+        Change::new("pos.receipt.email_requested", "pos_ticket", ticket_id)
+            .with_after(json!({ "ticketId": ticket_id, "email": to }))
+            .with_version(ticket.version),
     )
     .await?;
-    tx.commit().await?;
-    Ok(true)
+    unit.commit(true).await
 }
 
 /// The email of a receipt (for the notifications consumer).
 pub async fn email_of(
     db: &Db,
     tenant: TenantId,
-    ticket_id: Uuid,
+    ticket_id: TicketId,
     to: &str,
 ) -> AppResult<jobs::email::Email> {
     let tx = db.tenant_tx(tenant).await?;

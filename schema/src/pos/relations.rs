@@ -5,9 +5,8 @@
 use super::payments::{self, Payment, Refund};
 use super::tickets::{self, TicketLine};
 use crate::loaders::group;
-use kernel::{AppResult, Db, TenantId};
+use kernel::{AppResult, Db, TenantId, TicketId};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// Which relations the caller wants.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,15 +28,15 @@ impl Wanted {
 /// that has none; a relation not wanted is empty.
 #[derive(Debug, Default)]
 pub struct TicketRelations {
-    pub lines: HashMap<Uuid, Vec<TicketLine>>,
-    pub payments: HashMap<Uuid, Vec<Payment>>,
-    pub refunds: HashMap<Uuid, Vec<Refund>>,
+    pub lines: HashMap<TicketId, Vec<TicketLine>>,
+    pub payments: HashMap<TicketId, Vec<Payment>>,
+    pub refunds: HashMap<TicketId, Vec<Refund>>,
 }
 
 pub async fn load(
     db: &Db,
     tenant: TenantId,
-    ids: &[Uuid],
+    ids: &[TicketId],
     wanted: Wanted,
 ) -> AppResult<TicketRelations> {
     let mut out = TicketRelations::default();

@@ -12,13 +12,13 @@ mod shifts;
 mod tickets;
 
 use crate::state::AppState;
+use kernel::TicketId;
 use kernel::{AppError, AppResult, RequestContext};
 use schema::pos::payments::{Payment, Refund};
 use schema::pos::relations::{self, Wanted};
 use schema::pos::tickets::{Ticket, TicketLine};
 use serde::Serialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// A ticket with its lines, payments and refunds.
 #[derive(Debug, Serialize, ToSchema)]
@@ -40,7 +40,7 @@ async fn views(
     tickets: Vec<Ticket>,
 ) -> AppResult<Vec<TicketView>> {
     let tenant = ctx.require_tenant()?;
-    let ids: Vec<Uuid> = tickets.iter().map(|t| t.id).collect();
+    let ids: Vec<TicketId> = tickets.iter().map(|t| t.id).collect();
     let mut found = relations::load(&state.services.db, tenant, &ids, Wanted::ALL).await?;
     Ok(tickets
         .into_iter()

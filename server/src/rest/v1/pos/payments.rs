@@ -10,52 +10,9 @@ use axum::Extension;
 use axum::extract::State;
 use http::HeaderMap;
 use kernel::RequestContext;
-use schema::pos::payments::{
-    self, Payment, PaymentMethod, PaymentRequest, PaymentResult, RefundLine, RefundRequest,
-    RefundResult,
-};
-use schema::text::{Reason, Token};
-use serde::Deserialize;
-use utoipa::ToSchema;
-use uuid::Uuid;
+use schema::pos::payments::{self, NewPayment, NewRefund, Payment, PaymentResult, RefundResult};
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PaymentBody {
-    pub method: PaymentMethod,
-    /// Against the ticket; the balance when left out.
-    pub amount_minor: Option<i64>,
-    /// On top of the amount; 0 when left out.
-    #[serde(default)]
-    pub tip_minor: i64,
-    /// Cash handed over; change is what exceeds amount and tip.
-    pub tendered_minor: Option<i64>,
-    /// Sandbox tokens: `tok_visa`, `tok_mastercard`, `tok_amex` approve; `tok_declined` and `tok_insufficient_funds` decline.
-    pub card_token: Option<Token>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RefundLineBody {
-    pub line_id: Uuid,
-    pub quantity: i32,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RefundBody {
-    /// The rest of the payment (tip included) when left out.
-    pub amount_minor: Option<i64>,
-    /// Why, up to 500 characters.
-    pub reason: Reason,
-    /// Put the goods back into stock.
-    #[serde(default)]
-    pub restock: bool,
-    /// With `restock`: what goes back; every line not yet returned when left out.
-    pub lines: Option<Vec<RefundLineBody>>,
-}
-
-#[utoipa::path(post, path = "/v1/pos/tickets/{id}/payments", tag = "pos", security(("bearer" = [])), request_body = PaymentBody,
+#[utoipa::path(post, path = "/v1/pos/tickets/{id}/payments", tag = "pos", security(("bearer" = [])), request_body = NewPayment,
     params(("id" = Uuid, Path, description = "Ticket id"),
            ("Idempotency-Key" = String, Header,
             description = "Required. 1 to 255 visible ASCII characters, one per payment attempt (a UUID is a good choice). A retry with the same key and body answers the first result and charges nothing again; the same key with another body is `CONFLICT`. Kept 7 days.")),
@@ -69,19 +26,12 @@ pub async fn take_ticket_payment(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
     headers: HeaderMap,
-    JsonBody(body): JsonBody<PaymentBody>,
+    JsonBody(body): JsonBody<NewPayment>,
 ) -> Result<Created<PaymentResult>, ApiError> {
     let key = required_idempotency_key(&headers)?;
-    let request = PaymentRequest {
-        ticket_id: path.id,
-        method: body.method,
-        amount_minor: body.amount_minor,
-        tip_minor: body.tip_minor,
-        tendered_minor: body.tendered_minor,
-        card_token: body.card_token.map(Into::into),
-    };
+    let db = &state.services.db;
     Ok(Created(
-        payments::take(&state.services.db, &ctx, request, key).await?,
+        payments::take(db, &ctx, path.id.into(), body, key).await?,
     ))
 }
 
@@ -101,7 +51,7 @@ pub async fn settle_ticket(
     headers: HeaderMap,
 ) -> Result<Data<TicketView>, ApiError> {
     let key = idempotency_key(&headers)?;
-    let ticket = payments::settle(&state.services.db, &ctx, path.id, key).await?;
+    let ticket = payments::settle(&state.services.db, &ctx, path.id.into(), key).await?;
     Ok(Data(view(&state, &ctx, ticket).await?))
 }
 
@@ -116,11 +66,11 @@ pub async fn get_payment(
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Payment>, ApiError> {
     Ok(Data(
-        payments::get_payment(&state.services.db, &ctx, path.id).await?,
+        payments::get_payment(&state.services.db, &ctx, path.id.into()).await?,
     ))
 }
 
-#[utoipa::path(post, path = "/v1/pos/payments/{id}/refunds", tag = "pos", security(("bearer" = [])), request_body = RefundBody,
+#[utoipa::path(post, path = "/v1/pos/payments/{id}/refunds", tag = "pos", security(("bearer" = [])), request_body = NewRefund,
     params(("id" = Uuid, Path, description = "Payment id"),
            ("Idempotency-Key" = String, Header,
             description = "Required. 1 to 255 visible ASCII characters, one per refund attempt. A retry with the same key and body answers the first result and refunds nothing again; the same key with another body is `CONFLICT`. Kept 7 days.")),
@@ -134,26 +84,12 @@ pub async fn refund_payment(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
     headers: HeaderMap,
-    JsonBody(body): JsonBody<RefundBody>,
+    JsonBody(body): JsonBody<NewRefund>,
 ) -> Result<Created<RefundResult>, ApiError> {
     let key = required_idempotency_key(&headers)?;
-    let request = RefundRequest {
-        payment_id: path.id,
-        amount_minor: body.amount_minor,
-        reason: body.reason.into(),
-        restock: body.restock,
-        lines: body.lines.map(|lines| {
-            lines
-                .into_iter()
-                .map(|l| RefundLine {
-                    line_id: l.line_id,
-                    quantity: l.quantity,
-                })
-                .collect()
-        }),
-    };
+    let db = &state.services.db;
     Ok(Created(
-        payments::refund(&state.services.db, &ctx, request, key).await?,
+        payments::refund(db, &ctx, path.id.into(), body, key).await?,
     ))
 }
 

@@ -9,16 +9,9 @@ use axum::Extension;
 use axum::extract::State;
 use http::{StatusCode, header};
 use kernel::RequestContext;
-use schema::pos::receipts::{self, Receipt};
-use schema::text::EmailAddress;
-use serde::{Deserialize, Serialize};
+use schema::pos::receipts::{self, Receipt, ReceiptEmail};
+use serde::Serialize;
 use utoipa::ToSchema;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EmailReceiptBody {
-    pub email: EmailAddress,
-}
 
 /// `POST /receipt/email`: the email job has it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -39,7 +32,7 @@ pub async fn get_ticket_receipt(
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Receipt>, ApiError> {
     Ok(Data(
-        receipts::get(&state.services.db, &ctx, path.id).await?,
+        receipts::get(&state.services.db, &ctx, path.id.into()).await?,
     ))
 }
 
@@ -53,7 +46,7 @@ pub async fn get_ticket_receipt_text(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<([(header::HeaderName, &'static str); 1], String), ApiError> {
-    let receipt = receipts::get(&state.services.db, &ctx, path.id).await?;
+    let receipt = receipts::get(&state.services.db, &ctx, path.id.into()).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         receipt.text,
@@ -70,7 +63,7 @@ pub async fn get_ticket_receipt_html(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<([(header::HeaderName, &'static str); 1], String), ApiError> {
-    let receipt = receipts::get(&state.services.db, &ctx, path.id).await?;
+    let receipt = receipts::get(&state.services.db, &ctx, path.id.into()).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         receipt.html,
@@ -88,11 +81,11 @@ pub async fn reprint_ticket_receipt(
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Receipt>, ApiError> {
     Ok(Data(
-        receipts::reprint(&state.services.db, &ctx, path.id).await?,
+        receipts::reprint(&state.services.db, &ctx, path.id.into()).await?,
     ))
 }
 
-#[utoipa::path(post, path = "/v1/pos/tickets/{id}/receipt/email", tag = "pos", security(("bearer" = [])), request_body = EmailReceiptBody,
+#[utoipa::path(post, path = "/v1/pos/tickets/{id}/receipt/email", tag = "pos", security(("bearer" = [])), request_body = ReceiptEmail,
     params(("id" = Uuid, Path, description = "Ticket id")),
     responses((status = 202, description = "The email job will send it", body = DataDoc<ReceiptEmailQueued>),
               (status = 400, description = "Not an email address", body = ErrorBody),
@@ -103,9 +96,9 @@ pub async fn email_ticket_receipt(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
-    JsonBody(body): JsonBody<EmailReceiptBody>,
+    JsonBody(body): JsonBody<ReceiptEmail>,
 ) -> Result<(StatusCode, Data<ReceiptEmailQueued>), ApiError> {
-    let queued = receipts::email(&state.services.db, &ctx, path.id, &body.email).await?;
+    let queued = receipts::email(&state.services.db, &ctx, path.id.into(), body).await?;
     Ok((StatusCode::ACCEPTED, Data(ReceiptEmailQueued { queued })))
 }
 

@@ -7,47 +7,19 @@ use crate::rest::{Created, Data, JsonBody, PathParams, QueryParams};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
+use kernel::LocationId;
 use kernel::RequestContext;
-use schema::pos::shifts::{self, CashMovement, CashMovementKind, Shift, ShiftReport, ShiftStatus};
-use schema::text::{CurrencyCode, Note, Reason};
+use schema::pos::shifts::{
+    self, CashMovement, NewCashMovement, NewShift, Shift, ShiftClose, ShiftReport, ShiftStatus,
+};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct OpenShiftBody {
-    pub location_id: Uuid,
-    /// Cash in the drawer at the start.
-    pub opening_float_minor: i64,
-    /// ISO 4217.
-    pub currency: CurrencyCode,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CashMovementBody {
-    pub kind: CashMovementKind,
-    /// More than zero.
-    pub amount_minor: i64,
-    /// Why, up to 500 characters.
-    pub reason: Reason,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CloseShiftBody {
-    /// The cash counted in the drawer.
-    pub counted_cash_minor: i64,
-    /// Up to 500 characters.
-    pub note: Option<Note>,
-}
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ShiftListParams {
-    pub location_id: Option<Uuid>,
+    pub location_id: Option<LocationId>,
     pub status: Option<ShiftStatus>,
 }
 
@@ -65,7 +37,7 @@ pub async fn list_shifts(
     ))
 }
 
-#[utoipa::path(post, path = "/v1/pos/shifts", tag = "pos", security(("bearer" = [])), request_body = OpenShiftBody,
+#[utoipa::path(post, path = "/v1/pos/shifts", tag = "pos", security(("bearer" = [])), request_body = NewShift,
     responses((status = 201, description = "The open shift", body = DataDoc<Shift>),
               (status = 400, description = "Bad float or currency, or no such location", body = ErrorBody),
               (status = 403, description = "Missing `pos.shift.manage`", body = ErrorBody),
@@ -73,18 +45,9 @@ pub async fn list_shifts(
 pub async fn open_shift(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<OpenShiftBody>,
+    JsonBody(body): JsonBody<NewShift>,
 ) -> Result<Created<Shift>, ApiError> {
-    Ok(Created(
-        shifts::open(
-            &state.services.db,
-            &ctx,
-            body.location_id,
-            body.opening_float_minor,
-            &body.currency,
-        )
-        .await?,
-    ))
+    Ok(Created(shifts::open(&state.services.db, &ctx, body).await?))
 }
 
 #[utoipa::path(get, path = "/v1/pos/shifts/{id}", tag = "pos", security(("bearer" = [])),
@@ -97,10 +60,12 @@ pub async fn get_shift(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Shift>, ApiError> {
-    Ok(Data(shifts::get(&state.services.db, &ctx, path.id).await?))
+    Ok(Data(
+        shifts::get(&state.services.db, &ctx, path.id.into()).await?,
+    ))
 }
 
-#[utoipa::path(post, path = "/v1/pos/shifts/{id}/cash-movements", tag = "pos", security(("bearer" = [])), request_body = CashMovementBody,
+#[utoipa::path(post, path = "/v1/pos/shifts/{id}/cash-movements", tag = "pos", security(("bearer" = [])), request_body = NewCashMovement,
     params(("id" = Uuid, Path, description = "Shift id")),
     responses((status = 201, description = "The movement", body = DataDoc<CashMovement>),
               (status = 400, description = "Bad kind or amount, or no reason", body = ErrorBody),
@@ -111,22 +76,14 @@ pub async fn move_shift_cash(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
-    JsonBody(body): JsonBody<CashMovementBody>,
+    JsonBody(body): JsonBody<NewCashMovement>,
 ) -> Result<Created<CashMovement>, ApiError> {
     Ok(Created(
-        shifts::move_cash(
-            &state.services.db,
-            &ctx,
-            path.id,
-            body.kind,
-            body.amount_minor,
-            &body.reason,
-        )
-        .await?,
+        shifts::move_cash(&state.services.db, &ctx, path.id.into(), body).await?,
     ))
 }
 
-#[utoipa::path(post, path = "/v1/pos/shifts/{id}/close", tag = "pos", security(("bearer" = [])), request_body = CloseShiftBody,
+#[utoipa::path(post, path = "/v1/pos/shifts/{id}/close", tag = "pos", security(("bearer" = [])), request_body = ShiftClose,
     params(("id" = Uuid, Path, description = "Shift id")),
     responses((status = 200, description = "The Z report, kept as it was closed", body = DataDoc<ShiftReport>),
               (status = 400, description = "Bad counted cash or note", body = ErrorBody),
@@ -137,17 +94,10 @@ pub async fn close_shift(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
-    JsonBody(body): JsonBody<CloseShiftBody>,
+    JsonBody(body): JsonBody<ShiftClose>,
 ) -> Result<Data<ShiftReport>, ApiError> {
     Ok(Data(
-        shifts::close(
-            &state.services.db,
-            &ctx,
-            path.id,
-            body.counted_cash_minor,
-            body.note.as_deref(),
-        )
-        .await?,
+        shifts::close(&state.services.db, &ctx, path.id.into(), body).await?,
     ))
 }
 
@@ -162,7 +112,7 @@ pub async fn get_shift_report(
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<ShiftReport>, ApiError> {
     Ok(Data(
-        shifts::report(&state.services.db, &ctx, path.id).await?,
+        shifts::report(&state.services.db, &ctx, path.id.into()).await?,
     ))
 }
 

@@ -1,0 +1,169 @@
+//! A ticket's life: opened (numbered for its business day), relabelled or
+//! given a service charge, sent to the kitchen, voided. Settling is a
+//! payment matter (`payments/settle.rs`).
+
+use super::change::{begin_change, reprice, ticket_event};
+use super::store::{self, Opening, TicketUpdate};
+use super::{LineStatus, NewTicket, Ticket, TicketLine, TicketPatch, TicketVersion, TicketVoid};
+use crate::command::Unit;
+use crate::pos::{VOID, WRITE, check_text};
+use async_graphql::MaybeUndefined;
+use kernel::{AppError, AppResult, Currency, Db, LineId, RequestContext, TicketId};
+use serde_json::{Value, json};
+
+fn check_label(label: Option<&str>) -> AppResult<Option<String>> {
+    let value = label.map(str::trim).filter(|s| !s.is_empty());
+    if value.is_some_and(|v| v.chars().count() > 100) {
+        return Err(AppError::invalid_field(
+            "label",
+            "must be at most 100 characters",
+        ));
+    }
+    Ok(value.map(str::to_owned))
+}
+
+fn check_service(bp: i32) -> AppResult<i32> {
+    if !(0..=10_000).contains(&bp) {
+        return Err(AppError::invalid_field(
+            "serviceChargeBp",
+            "must be between 0 and 10000 basis points",
+        ));
+    }
+    Ok(bp)
+}
+
+pub async fn open(db: &Db, ctx: &RequestContext, input: NewTicket) -> AppResult<Ticket> {
+    let unit = Unit::begin(db, ctx, WRITE).await?;
+    let label = check_label(input.label.as_deref())?;
+    let service = check_service(input.service_charge_bp)?;
+    let currency = input
+        .currency
+        .as_deref()
+        .map(|c| Currency::parse("currency", c))
+        .transpose()?;
+    let location =
+        crate::locations::service::referenced(&*unit, unit.tenant, "locationId", input.location_id)
+            .await?;
+    if !location.active {
+        return Err(AppError::invalid_field(
+            "locationId",
+            "the location is closed",
+        ));
+    }
+    let ticket = store::open(
+        &*unit,
+        Opening {
+            tenant: unit.tenant,
+            id: TicketId::new(),
+            location: input.location_id,
+            timezone: &location.timezone,
+            label,
+            currency: currency.map(|c| c.as_str().to_owned()),
+            service_charge_bp: service,
+            opened_by: ctx.user_id(),
+            at: unit.now(),
+        },
+    )
+    .await?;
+    unit.record(ticket_event("pos.ticket.opened", &ticket, json!({})))
+        .await?;
+    unit.commit(ticket).await
+}
+
+/// Relabels the ticket or changes its service charge.
+pub async fn update(
+    db: &Db,
+    ctx: &RequestContext,
+    id: TicketId,
+    patch: TicketPatch,
+) -> AppResult<Ticket> {
+    let unit = Unit::begin(db, ctx, WRITE).await?;
+    let label = match &patch.label {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(l) => Some(check_label(Some(l))?),
+    };
+    let service = patch.service_charge_bp.map(check_service).transpose()?;
+    let mut ticket = begin_change(&*unit, unit.tenant, id, patch.expected_version).await?;
+    if let Some(label) = label {
+        ticket.label = label;
+    }
+    if let Some(s) = service {
+        ticket.service_charge_bp = s;
+    }
+    let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;
+    unit.record(ticket_event(
+        "pos.ticket.updated",
+        &after,
+        json!({ "change": "details" }),
+    ))
+    .await?;
+    unit.commit(after).await
+}
+
+/// Sends the lines the kitchen has not seen yet (`pos.ticket.sent`).
+pub async fn send(
+    db: &Db,
+    ctx: &RequestContext,
+    id: TicketId,
+    version: TicketVersion,
+) -> AppResult<Ticket> {
+    let unit = Unit::begin(db, ctx, WRITE).await?;
+    begin_change(&*unit, unit.tenant, id, version.expected_version).await?;
+    let fresh: Vec<TicketLine> = store::lines_of(&*unit, unit.tenant, &[id])
+        .await?
+        .into_iter()
+        .filter(|l| l.status == LineStatus::Active && l.sent_at.is_none())
+        .collect();
+    if fresh.is_empty() {
+        return Err(AppError::conflict("nothing new to send to the kitchen"));
+    }
+    let ids: Vec<LineId> = fresh.iter().map(|l| l.id).collect();
+    store::mark_sent(&*unit, unit.tenant, &ids, unit.now()).await?;
+    let after = store::update(&*unit, unit.tenant, id, TicketUpdate::Sent, unit.now()).await?;
+    let kitchen: Vec<Value> = fresh
+        .iter()
+        .map(|l| {
+            json!({
+                "lineId": l.id, "menuItemId": l.menu_item_id, "name": l.name, "variant": l.variant_name,
+                "quantity": l.quantity, "modifiers": l.modifiers.iter().map(|m| &m.name).collect::<Vec<_>>(),
+                "note": l.note,
+            })
+        })
+        .collect();
+    unit.record(ticket_event(
+        "pos.ticket.sent",
+        &after,
+        json!({ "lines": kitchen }),
+    ))
+    .await?;
+    unit.commit(after).await
+}
+
+/// Voids an unpaid ticket. Needs `pos.ticket.void` and a reason.
+pub async fn void(
+    db: &Db,
+    ctx: &RequestContext,
+    id: TicketId,
+    input: TicketVoid,
+) -> AppResult<Ticket> {
+    let unit = Unit::begin(db, ctx, VOID).await?;
+    let reason = check_text("reason", Some(input.reason.as_str()), true)?;
+    let ticket = begin_change(&*unit, unit.tenant, id, input.expected_version).await?;
+    if ticket.paid_minor > 0 {
+        return Err(AppError::conflict(
+            "the ticket has payments; settle and refund it instead",
+        ));
+    }
+    let update = TicketUpdate::Voided {
+        reason: reason.clone(),
+    };
+    let after = store::update(&*unit, unit.tenant, id, update, unit.now()).await?;
+    unit.record(ticket_event(
+        "pos.ticket.voided",
+        &after,
+        json!({ "reason": reason }),
+    ))
+    .await?;
+    unit.commit(after).await
+}
