@@ -61,31 +61,38 @@ async fn mfa_enrolment_login_replay_and_recovery_codes() {
     );
 
     // The password alone is no longer enough.
-    let (c, body) = login_err(&server, creds(&t.slug, &t.owner_email, PASSWORD)).await;
+    let (c, body) = server
+        .identity()
+        .login_err(creds(&t.slug, &t.owner_email, PASSWORD))
+        .await;
     assert_eq!(c, "AUTHN", "{body}");
     assert_eq!(details(&body)["mfaRequired"], true, "{body}");
     let with_code = |code: &str| json!({ "tenantSlug": t.slug, "email": t.owner_email, "password": PASSWORD, "totpCode": code });
     // The code that confirmed enrolment was used: it does not sign in.
-    let (c, body) = login_err(&server, with_code(&confirm_code)).await;
+    let (c, body) = server.identity().login_err(with_code(&confirm_code)).await;
     assert_eq!(c, "AUTHN", "{body}");
     assert_eq!(details(&body)["mfaRequired"], true, "{body}");
 
     // The next time step's code (within the accepted skew) signs in, once.
     let next_code = app.generate(now_secs() + 30).to_string();
-    let auth = login_ok(&server, with_code(&next_code)).await;
+    let auth = server.identity().login_ok(with_code(&next_code)).await;
     assert_eq!(uuid(&auth["userId"]), t.owner_id);
-    let (c, body) = login_err(&server, with_code(&next_code)).await;
+    let (c, body) = server.identity().login_err(with_code(&next_code)).await;
     assert_eq!(c, "AUTHN", "{body}");
 
     // A recovery code signs in once.
     let with_recovery = |code: &str| json!({ "tenantSlug": t.slug, "email": t.owner_email, "password": PASSWORD, "recoveryCode": code });
-    login_ok(&server, with_recovery(&recovery[0].to_uppercase())).await;
-    let (c, body) = login_err(&server, with_recovery(&recovery[0])).await;
+    server
+        .identity()
+        .login_ok(with_recovery(&recovery[0].to_uppercase()))
+        .await;
+    let (c, body) = server
+        .identity()
+        .login_err(with_recovery(&recovery[0]))
+        .await;
     assert_eq!(c, "AUTHN", "{body}");
     // A code with the wrong password is still invalid credentials.
-    let (c, body) = login_err(
-        &server,
-        json!({ "tenantSlug": t.slug, "email": t.owner_email, "password": "wrong password!!", "recoveryCode": recovery[1] }),
+    let (c, body) = server.identity().login_err(json!({ "tenantSlug": t.slug, "email": t.owner_email, "password": "wrong password!!", "recoveryCode": recovery[1] }),
     )
     .await;
     assert_eq!(c, "AUTHN", "{body}");

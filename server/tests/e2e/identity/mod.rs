@@ -11,13 +11,11 @@ mod signup;
 mod superadmin;
 mod users;
 
-use crate::harness::s;
-use crate::harness::{PASSWORD, SUPERADMIN_EMAIL, ServerBuilder, TenantFixture, TestServer};
+use crate::harness::{AUTH, PASSWORD, SUPERADMIN_EMAIL, ServerBuilder, TenantFixture, TestServer};
+use crate::harness::{now_secs, s};
 use serde_json::{Value, json};
-use std::time::{SystemTime, UNIX_EPOCH};
 use uuid::Uuid;
 
-const AUTH: &str = "accessToken refreshToken tokenType tenantId userId";
 const SIGNUP: &str = "mutation($i: SignupInput!) { signup(input: $i) { tenant { id slug name status statusReason approvedAt } ownerId } }";
 const APPROVE: &str = "mutation($i: TenantIdInput!) { approveTenant(input: $i) { tenant { id status statusReason approvedAt } } }";
 const REJECT: &str = "mutation($i: TenantReasonInput!) { rejectTenant(input: $i) { tenant { id status statusReason } } }";
@@ -43,12 +41,6 @@ const ENROL: &str = "mutation { enrolMfa { secret otpauthUrl } }";
 const CONFIRM: &str = "mutation($i: MfaCodeInput!) { confirmMfa(input: $i) { recoveryCodes } }";
 const DISABLE: &str = "mutation($i: MfaCodeInput!) { disableMfa(input: $i) { ok } }";
 
-fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("<none>")
-}
-
 fn message(body: &Value) -> &str {
     body["errors"][0]["message"].as_str().unwrap_or("<none>")
 }
@@ -65,46 +57,8 @@ fn uuid(v: &Value) -> Uuid {
     Uuid::parse_str(s(v)).unwrap()
 }
 
-fn login_mutation() -> String {
-    format!("mutation($i: LoginInput!) {{ login(input: $i) {{ {AUTH} }} }}")
-}
-
-fn refresh_mutation() -> String {
-    format!("mutation($i: RefreshTokenInput!) {{ refreshSession(input: $i) {{ {AUTH} }} }}")
-}
-
-/// A login that must fail; returns its code and body.
-async fn login_err(server: &TestServer, i: Value) -> (String, Value) {
-    server
-        .gql_err(&login_mutation(), json!({ "i": i }), None)
-        .await
-}
-
-/// A login that must succeed; returns the `AuthTokens`.
-async fn login_ok(server: &TestServer, i: Value) -> Value {
-    server
-        .gql_ok(&login_mutation(), json!({ "i": i }), None)
-        .await["login"]
-        .clone()
-}
-
 fn creds(slug: &str, email: &str, password: &str) -> Value {
     json!({ "tenantSlug": slug, "email": email, "password": password })
-}
-
-async fn refresh(server: &TestServer, token: &str) -> Result<Value, (String, Value)> {
-    let (_, body) = server
-        .graphql(
-            &refresh_mutation(),
-            json!({ "i": { "refreshToken": token } }),
-            None,
-        )
-        .await;
-    if body.get("errors").is_some() {
-        Err((code(&body).to_owned(), body))
-    } else {
-        Ok(body["data"]["refreshSession"].clone())
-    }
 }
 
 /// Payloads of the outbox events of one type for one tenant, oldest first.
@@ -181,11 +135,4 @@ fn totp(secret: &str) -> totp_rs::Totp {
         .with_secret(totp_rs::Secret::try_from_base32(secret).unwrap())
         .build()
         .unwrap()
-}
-
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
 }

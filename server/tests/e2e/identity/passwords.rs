@@ -28,7 +28,11 @@ async fn change_password_needs_the_current_one_and_ends_every_session() {
     assert_eq!(c, "VALIDATION", "{body}");
     assert!(fields(&body)["newPassword"].is_string(), "{body}");
     // Nothing changed yet: a refresh still works (and spends the token).
-    let other = refresh(&server, s(&other["refreshToken"])).await.unwrap();
+    let other = server
+        .identity()
+        .refresh(s(&other["refreshToken"]))
+        .await
+        .unwrap();
 
     let data = server
         .gql_ok(
@@ -39,10 +43,13 @@ async fn change_password_needs_the_current_one_and_ends_every_session() {
         .await;
     assert_eq!(data["changePassword"]["ok"], true);
     for token in [t.owner_refresh.as_str(), s(&other["refreshToken"])] {
-        let (c, body) = refresh(&server, token).await.unwrap_err();
+        let (c, body) = server.identity().refresh(token).await.unwrap_err();
         assert_eq!(c, "AUTHN", "{body}");
     }
-    let (c, body) = login_err(&server, creds(&t.slug, &t.owner_email, PASSWORD)).await;
+    let (c, body) = server
+        .identity()
+        .login_err(creds(&t.slug, &t.owner_email, PASSWORD))
+        .await;
     assert_eq!(c, "AUTHN", "{body}");
     let auth = server.login(&t.slug, &t.owner_email, new_password).await;
     assert_eq!(uuid(&auth["userId"]), t.owner_id);
@@ -127,10 +134,17 @@ async fn password_reset_is_silent_for_unknown_accounts_and_single_use() {
         .await;
     assert_eq!(data["resetPassword"]["ok"], true);
     server.login(&t.slug, &t.owner_email, new_password).await;
-    let (c, _) = login_err(&server, creds(&t.slug, &t.owner_email, PASSWORD)).await;
+    let (c, _) = server
+        .identity()
+        .login_err(creds(&t.slug, &t.owner_email, PASSWORD))
+        .await;
     assert_eq!(c, "AUTHN");
     // Sessions from before the reset are over.
-    let (c, body) = refresh(&server, &t.owner_refresh).await.unwrap_err();
+    let (c, body) = server
+        .identity()
+        .refresh(&t.owner_refresh)
+        .await
+        .unwrap_err();
     assert_eq!(c, "AUTHN", "{body}");
 
     // The token works once.
@@ -143,11 +157,10 @@ async fn password_reset_is_silent_for_unknown_accounts_and_single_use() {
         .await;
     assert_eq!(c, "VALIDATION", "{body}");
     assert!(fields(&body)["token"].is_string(), "{body}");
-    let (c, _) = login_err(
-        &server,
-        creds(&t.slug, &t.owner_email, "yet another passphrase"),
-    )
-    .await;
+    let (c, _) = server
+        .identity()
+        .login_err(creds(&t.slug, &t.owner_email, "yet another passphrase"))
+        .await;
     assert_eq!(c, "AUTHN");
     server.login(&t.slug, &t.owner_email, new_password).await;
 }
@@ -186,10 +199,9 @@ async fn an_expired_reset_token_is_refused() {
     assert_eq!(c, "VALIDATION", "{body}");
     assert!(fields(&body)["token"].is_string(), "{body}");
     server.login(&t.slug, &t.owner_email, PASSWORD).await;
-    let (c, _) = login_err(
-        &server,
-        creds(&t.slug, &t.owner_email, "brand new passphrase"),
-    )
-    .await;
+    let (c, _) = server
+        .identity()
+        .login_err(creds(&t.slug, &t.owner_email, "brand new passphrase"))
+        .await;
     assert_eq!(c, "AUTHN");
 }

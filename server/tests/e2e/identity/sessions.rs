@@ -8,7 +8,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     let t = server.tenant("refresh").await;
     let other = server.login(&t.slug, &t.owner_email, PASSWORD).await;
 
-    let first = refresh(&server, &t.owner_refresh).await.unwrap();
+    let first = server.identity().refresh(&t.owner_refresh).await.unwrap();
     assert_ne!(s(&first["refreshToken"]), t.owner_refresh);
     assert_eq!(first["tokenType"], "Bearer");
     assert_eq!(uuid(&first["userId"]), t.owner_id);
@@ -17,18 +17,30 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
         .gql_ok(ME, json!({}), Some(s(&first["accessToken"])))
         .await;
     assert_eq!(uuid(&me["me"]["id"]), t.owner_id);
-    let second = refresh(&server, s(&first["refreshToken"])).await.unwrap();
+    let second = server
+        .identity()
+        .refresh(s(&first["refreshToken"]))
+        .await
+        .unwrap();
 
     // The first token was spent: presenting it again is a reuse...
-    let (c, body) = refresh(&server, &t.owner_refresh).await.unwrap_err();
-    assert_eq!(c, "AUTHN", "{body}");
-    assert!(message(&body).contains("reuse"), "{body}");
-    // ...which ends the whole family, the newest token included.
-    let (c, body) = refresh(&server, s(&second["refreshToken"]))
+    let (c, body) = server
+        .identity()
+        .refresh(&t.owner_refresh)
         .await
         .unwrap_err();
     assert_eq!(c, "AUTHN", "{body}");
-    let (c, body) = refresh(&server, s(&first["refreshToken"]))
+    assert!(message(&body).contains("reuse"), "{body}");
+    // ...which ends the whole family, the newest token included.
+    let (c, body) = server
+        .identity()
+        .refresh(s(&second["refreshToken"]))
+        .await
+        .unwrap_err();
+    assert_eq!(c, "AUTHN", "{body}");
+    let (c, body) = server
+        .identity()
+        .refresh(s(&first["refreshToken"]))
         .await
         .unwrap_err();
     assert_eq!(c, "AUTHN", "{body}");
@@ -38,9 +50,17 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     );
 
     // A separate sign-in is another family, untouched.
-    refresh(&server, s(&other["refreshToken"])).await.unwrap();
+    server
+        .identity()
+        .refresh(s(&other["refreshToken"]))
+        .await
+        .unwrap();
     // Garbage is refused too.
-    let (c, body) = refresh(&server, "rt_not-a-real-token").await.unwrap_err();
+    let (c, body) = server
+        .identity()
+        .refresh("rt_not-a-real-token")
+        .await
+        .unwrap_err();
     assert_eq!(c, "AUTHN", "{body}");
 }
 
@@ -58,10 +78,18 @@ async fn logout_ends_the_session_of_its_refresh_token() {
         )
         .await;
     assert_eq!(data["logout"]["ok"], true);
-    let (c, body) = refresh(&server, &t.owner_refresh).await.unwrap_err();
+    let (c, body) = server
+        .identity()
+        .refresh(&t.owner_refresh)
+        .await
+        .unwrap_err();
     assert_eq!(c, "AUTHN", "{body}");
     // The other session lives on.
-    refresh(&server, s(&other["refreshToken"])).await.unwrap();
+    server
+        .identity()
+        .refresh(s(&other["refreshToken"]))
+        .await
+        .unwrap();
     let (c, body) = server
         .gql_err(
             LOGOUT,

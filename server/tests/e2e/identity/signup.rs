@@ -218,12 +218,15 @@ async fn rejection_needs_a_reason_and_shuts_the_owner_out() {
     assert_eq!(rejected[0]["reason"], "Could not verify the business");
 
     // The owner can no longer sign in, nor use what they held.
-    let (c, body) = login_err(&server, creds(&slug, &email, PASSWORD)).await;
+    let (c, body) = server
+        .identity()
+        .login_err(creds(&slug, &email, PASSWORD))
+        .await;
     assert_eq!(c, "AUTHN", "{body}");
     assert_eq!(message(&body), "invalid credentials");
     let (c, body) = server.gql_err(ME, json!({}), Some(&owner_token)).await;
     assert_eq!(c, "AUTHN", "{body}");
-    let (c, body) = refresh(&server, &owner_refresh).await.unwrap_err();
+    let (c, body) = server.identity().refresh(&owner_refresh).await.unwrap_err();
     assert_eq!(c, "AUTHN", "{body}");
 
     // A rejection is final, and the other pending tenant is untouched.

@@ -28,7 +28,10 @@ async fn an_invited_user_becomes_active_by_choosing_a_password() {
     assert!(token.starts_with("pr_"), "{token}");
 
     // No password yet, so no way in.
-    let (c, _) = login_err(&server, creds(&t.slug, &email, PASSWORD)).await;
+    let (c, _) = server
+        .identity()
+        .login_err(creds(&t.slug, &email, PASSWORD))
+        .await;
     assert_eq!(c, "AUTHN");
     // Only the invitation activates an invited user.
     let (c, body) = server
@@ -120,11 +123,16 @@ async fn managing_users_duplicates_deactivation_and_permissions() {
     assert_eq!(data["deactivateUser"]["user"]["status"], "deactivated");
     let (c, body) = server.gql_err(ME, json!({}), Some(&sam_token)).await;
     assert_eq!(c, "AUTHN", "{body}");
-    let (c, body) = refresh(&server, s(&sam_auth["refreshToken"]))
+    let (c, body) = server
+        .identity()
+        .refresh(s(&sam_auth["refreshToken"]))
         .await
         .unwrap_err();
     assert_eq!(c, "AUTHN", "{body}");
-    let (c, body) = login_err(&server, creds(&t.slug, &email, PASSWORD)).await;
+    let (c, body) = server
+        .identity()
+        .login_err(creds(&t.slug, &email, PASSWORD))
+        .await;
     assert_eq!(c, "AUTHN", "{body}");
 
     // Nobody deactivates themselves.

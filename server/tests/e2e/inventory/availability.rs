@@ -7,8 +7,8 @@ async fn an_item_sold_out_at_one_location_stays_on_sale_elsewhere() {
     let server = TestServer::start().await;
     let shop = server.tenant("avail").await;
     let owner = shop.owner_token.as_str();
-    let north = location(&server, owner, "North").await;
-    let south = location(&server, owner, "South").await;
+    let north = server.inventory(owner).location("North").await;
+    let south = server.inventory(owner).location("South").await;
     let category = server
         .gql_ok(
             "mutation { createMenuCategory(input: {name: \"Cakes\"}) { id } }",

@@ -7,12 +7,12 @@ async fn an_adjustment_retried_with_its_key_happens_once() {
     let server = TestServer::start().await;
     let shop = server.tenant("idem").await;
     let owner = shop.owner_token.clone();
-    let loc = location(&server, &owner, "Shop").await;
-    let soap = stock_item(&server, &owner, "SOAP", "EACH").await;
+    let loc = server.inventory(&owner).location("Shop").await;
+    let soap = server.inventory(&owner).stock_item("SOAP", "EACH").await;
     let input = json!({"stockItemId": soap, "locationId": loc, "kind": "RECEIVED", "quantity": "12",
                        "idempotencyKey": "delivery-42"});
-    let first = adjust(&server, &owner, input.clone()).await;
-    let again = adjust(&server, &owner, input.clone()).await;
+    let first = server.inventory(&owner).adjust(input.clone()).await;
+    let again = server.inventory(&owner).adjust(input.clone()).await;
     assert_eq!(first, again, "the retry returns the first result");
 
     // Many terminals retrying at once: still one movement.
@@ -24,7 +24,7 @@ async fn an_adjustment_retried_with_its_key_happens_once() {
     for _ in 0..20 {
         let (server, owner, burst) = (server.clone(), owner.clone(), burst.clone());
         tasks.push(tokio::spawn(async move {
-            adjust(&server, &owner, burst).await["movement"]["id"].clone()
+            server.inventory(&owner).adjust(burst).await["movement"]["id"].clone()
         }));
     }
     let mut ids = std::collections::BTreeSet::new();
@@ -32,7 +32,7 @@ async fn an_adjustment_retried_with_its_key_happens_once() {
         ids.insert(t.await.unwrap().to_string());
     }
     assert_eq!(ids.len(), 1, "every retry saw the same movement");
-    assert_eq!(on_hand(&server, &owner, &soap, &loc).await, "13");
+    assert_eq!(server.inventory(&owner).on_hand(&soap, &loc).await, "13");
 
     // The same key with another request is refused and changes nothing.
     let mut changed = input.clone();
@@ -41,16 +41,16 @@ async fn an_adjustment_retried_with_its_key_happens_once() {
         .gql_err(ADJUST, json!({"i": changed}), Some(&owner))
         .await;
     assert_eq!(code, "CONFLICT", "{body}");
-    assert_eq!(on_hand(&server, &owner, &soap, &loc).await, "13");
+    assert_eq!(server.inventory(&owner).on_hand(&soap, &loc).await, "13");
 
     // Keys are per tenant: another business may use the same one.
     let other = server.tenant("idem-other").await;
-    let other_loc = location(&server, &other.owner_token, "Shop").await;
-    let other_soap = stock_item(&server, &other.owner_token, "SOAP", "EACH").await;
-    let theirs = adjust(
-        &server,
-        &other.owner_token,
-        json!({"stockItemId": other_soap, "locationId": other_loc, "kind": "RECEIVED", "quantity": "12",
+    let other_loc = server.inventory(&other.owner_token).location("Shop").await;
+    let other_soap = server
+        .inventory(&other.owner_token)
+        .stock_item("SOAP", "EACH")
+        .await;
+    let theirs = server.inventory(&other.owner_token).adjust(json!({"stockItemId": other_soap, "locationId": other_loc, "kind": "RECEIVED", "quantity": "12",
                "idempotencyKey": "delivery-42"}),
     )
     .await;
@@ -62,13 +62,13 @@ async fn an_expired_idempotency_key_counts_as_new() {
     let server = TestServer::start().await;
     let shop = server.tenant("idem-expiry").await;
     let owner = shop.owner_token.as_str();
-    let loc = location(&server, owner, "Shop").await;
-    let salt = stock_item(&server, owner, "SALT", "KG").await;
+    let loc = server.inventory(owner).location("Shop").await;
+    let salt = server.inventory(owner).stock_item("SALT", "KG").await;
     let input = |quantity: &str| {
         json!({"stockItemId": salt, "locationId": loc, "kind": "RECEIVED", "quantity": quantity,
                "idempotencyKey": "delivery-7"})
     };
-    adjust(&server, owner, input("1")).await;
+    server.inventory(owner).adjust(input("1")).await;
     let (code, _) = server
         .gql_err(ADJUST, json!({"i": input("2")}), Some(owner))
         .await;
@@ -82,6 +82,6 @@ async fn an_expired_idempotency_key_counts_as_new() {
     .execute(&mut conn)
     .await
     .unwrap();
-    let again = adjust(&server, owner, input("2")).await;
+    let again = server.inventory(owner).adjust(input("2")).await;
     assert_eq!(again["level"]["onHand"], "3");
 }

@@ -2,30 +2,18 @@
 
 use super::*;
 
-async fn stock_subscription(server: &TestServer, token: &str, loc: &str) -> Ws {
-    ws_subscribe(
-        server,
-        token,
-        "subscription($l: UUID) { stockLevelChanged(locationId: $l) { sequence sku kind quantity previousOnHand onHand low } }",
-        json!({"l": loc}),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn screens_watch_levels_and_a_reorder_point_crossing_is_raised_once() {
     let server = TestServer::start().await;
     let shop = server.tenant("low").await;
     let owner = shop.owner_token.as_str();
-    let loc = location(&server, owner, "Bar").await;
-    let other = location(&server, owner, "Terrace").await;
-    let gin = stock_item(&server, owner, "GIN", "EACH").await;
-    adjust(
-        &server,
-        owner,
-        json!({"stockItemId": gin, "locationId": loc, "kind": "RECEIVED", "quantity": 5}),
-    )
-    .await;
+    let loc = server.inventory(owner).location("Bar").await;
+    let other = server.inventory(owner).location("Terrace").await;
+    let gin = server.inventory(owner).stock_item("GIN", "EACH").await;
+    server
+        .inventory(owner)
+        .adjust(json!({"stockItemId": gin, "locationId": loc, "kind": "RECEIVED", "quantity": 5}))
+        .await;
     let level = server
         .gql_ok(
             "mutation($i: SetReorderPointInput!) { setReorderPoint(input: $i) { reorderPoint low } }",
@@ -39,22 +27,18 @@ async fn screens_watch_levels_and_a_reorder_point_crossing_is_raised_once() {
     );
     // A cashier (inventory.stock.read) watches the bar.
     let (_, cashier) = server.staff(&shop, "cashier").await;
-    let mut ws = stock_subscription(&server, &cashier, &loc).await;
+    let mut ws = server.inventory(&cashier).stock_subscription(&loc).await;
     // Give the subscription a moment to attach before the changes.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    adjust(
-        &server,
-        owner,
-        json!({"stockItemId": gin, "locationId": other, "kind": "RECEIVED", "quantity": 1}),
-    )
-    .await;
-    for _ in 0..3 {
-        adjust(
-            &server,
-            owner,
-            json!({"stockItemId": gin, "locationId": loc, "kind": "SALE", "quantity": 1}),
-        )
+    server
+        .inventory(owner)
+        .adjust(json!({"stockItemId": gin, "locationId": other, "kind": "RECEIVED", "quantity": 1}))
         .await;
+    for _ in 0..3 {
+        server
+            .inventory(owner)
+            .adjust(json!({"stockItemId": gin, "locationId": loc, "kind": "SALE", "quantity": 1}))
+            .await;
     }
     let mut seen = Vec::new();
     for _ in 0..3 {

@@ -8,59 +8,9 @@ mod live;
 mod recipes;
 mod refusals;
 
-use crate::harness::{TenantFixture, TestServer, Ws, ws_next, ws_subscribe};
+use crate::harness::{ADJUST, TenantFixture, TestServer, ws_next, ws_subscribe};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
-
-pub(crate) async fn location(server: &TestServer, token: &str, name: &str) -> String {
-    server
-        .gql_ok(
-            "mutation($i: CreateLocationInput!) { createLocation(input: $i) { id } }",
-            json!({"i": {"name": name, "timezone": "Europe/Paris"}}),
-            Some(token),
-        )
-        .await["createLocation"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-pub(crate) async fn stock_item(server: &TestServer, token: &str, sku: &str, unit: &str) -> String {
-    server
-        .gql_ok(
-            "mutation($i: CreateStockItemInput!) { createStockItem(input: $i) { id } }",
-            json!({"i": {"sku": sku, "name": format!("Stock {sku}"), "unit": unit}}),
-            Some(token),
-        )
-        .await["createStockItem"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-pub(crate) const ADJUST: &str = "mutation($i: AdjustStockInput!) { adjustStock(input: $i) {
-    movement { id kind quantity occurredAt } level { onHand low reorderPoint } } }";
-
-pub(crate) async fn adjust(server: &TestServer, token: &str, input: Value) -> Value {
-    server
-        .gql_ok(ADJUST, json!({"i": input}), Some(token))
-        .await["adjustStock"]
-        .clone()
-}
-
-pub(crate) async fn on_hand(server: &TestServer, token: &str, item: &str, loc: &str) -> String {
-    let data = server
-        .gql_ok(
-            "query($l: UUID, $i: UUID) { stockLevels(locationId: $l, stockItemId: $i) { onHand } }",
-            json!({"l": loc, "i": item}),
-            Some(token),
-        )
-        .await;
-    data["stockLevels"][0]["onHand"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 fn milli(q: &Value) -> i64 {
     let s = q.as_str().unwrap_or_else(|| panic!("not a quantity: {q}"));

@@ -31,9 +31,9 @@ async fn recipes_say_what_a_sale_consumes() {
         )
         .await["createMenuItem"]["id"]
         .clone();
-    let beans = stock_item(&server, owner, "BEANS", "G").await;
-    let milk = stock_item(&server, owner, "MILK", "ML").await;
-    let oat_milk = stock_item(&server, owner, "OAT", "ML").await;
+    let beans = server.inventory(owner).stock_item("BEANS", "G").await;
+    let milk = server.inventory(owner).stock_item("MILK", "ML").await;
+    let oat_milk = server.inventory(owner).stock_item("OAT", "ML").await;
     let recipe = server
         .gql_ok(
             "mutation($i: SetRecipeInput!) { setRecipe(input: $i) { menuItemId components { sku unit quantity } } }",

@@ -17,10 +17,13 @@ async fn bad_inventory_input_is_refused_and_writes_nothing() {
     let shop = server.tenant("inv-bad").await;
     let other = server.tenant("inv-bad-other").await;
     let owner = shop.owner_token.as_str();
-    let loc = location(&server, owner, "Shop").await;
-    let loc2 = location(&server, owner, "Depot").await;
-    let theirs = location(&server, &other.owner_token, "Theirs").await;
-    let rice = stock_item(&server, owner, "RICE", "KG").await;
+    let loc = server.inventory(owner).location("Shop").await;
+    let loc2 = server.inventory(owner).location("Depot").await;
+    let theirs = server
+        .inventory(&other.owner_token)
+        .location("Theirs")
+        .await;
+    let rice = server.inventory(owner).stock_item("RICE", "KG").await;
     let before = movement_count(&server, &shop).await;
     let adjustment = |kind: &str, quantity: Value| json!({"i": {"stockItemId": rice, "locationId": loc, "kind": kind, "quantity": quantity}});
     for (what, variables) in [
@@ -97,7 +100,7 @@ async fn bad_inventory_input_is_refused_and_writes_nothing() {
         .await;
     assert_eq!(code, "CONFLICT", "SKUs are unique regardless of case");
     assert_eq!(movement_count(&server, &shop).await, before);
-    assert_eq!(on_hand(&server, owner, &rice, &loc).await, "0");
+    assert_eq!(server.inventory(owner).on_hand(&rice, &loc).await, "0");
 }
 
 #[tokio::test]
@@ -105,11 +108,11 @@ async fn staff_without_the_permission_read_stock_but_cannot_move_it() {
     let server = TestServer::start().await;
     let shop = server.tenant("inv-perm").await;
     let owner = shop.owner_token.as_str();
-    let loc = location(&server, owner, "Shop").await;
-    let tea = stock_item(&server, owner, "TEA", "G").await;
+    let loc = server.inventory(owner).location("Shop").await;
+    let tea = server.inventory(owner).stock_item("TEA", "G").await;
     let (_, cashier) = server.staff(&shop, "cashier").await;
     let (_, manager) = server.staff(&shop, "manager").await;
-    assert_eq!(on_hand(&server, &cashier, &tea, &loc).await, "0");
+    assert_eq!(server.inventory(&cashier).on_hand(&tea, &loc).await, "0");
     let input = json!({"i": {"stockItemId": tea, "locationId": loc, "kind": "RECEIVED", "quantity": "250"}});
     let (code, body) = server.gql_err(ADJUST, input.clone(), Some(&cashier)).await;
     assert_eq!(code, "AUTHZ", "{body}");
@@ -126,7 +129,7 @@ async fn staff_without_the_permission_read_stock_but_cannot_move_it() {
         .await;
     assert_eq!(code, "AUTHZ", "locations are the owner's to set up");
     server.gql_ok(ADJUST, input, Some(&manager)).await;
-    assert_eq!(on_hand(&server, &cashier, &tea, &loc).await, "250");
+    assert_eq!(server.inventory(&cashier).on_hand(&tea, &loc).await, "250");
     // Everyone signed in sees the locations (tickets are sold at one).
     let locations = server
         .gql_ok("{ locations { name timezone } }", json!({}), Some(&cashier))

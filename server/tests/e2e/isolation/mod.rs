@@ -249,14 +249,11 @@ async fn inventory_of(
     owner: &str,
     menu_item: Uuid,
 ) -> (Uuid, Uuid, Uuid, Uuid, Uuid) {
-    let location = crate::inventory::location(server, owner, "Shop").await;
-    let depot = crate::inventory::location(server, owner, "Depot").await;
-    let stock_item = crate::inventory::stock_item(server, owner, "BEANS", "KG").await;
+    let location = server.inventory(owner).location("Shop").await;
+    let depot = server.inventory(owner).location("Depot").await;
+    let stock_item = server.inventory(owner).stock_item("BEANS", "KG").await;
     for at in [&location, &depot] {
-        crate::inventory::adjust(
-            server,
-            owner,
-            json!({"stockItemId": stock_item, "locationId": at, "kind": "RECEIVED", "quantity": "5"}),
+        server.inventory(owner).adjust(json!({"stockItemId": stock_item, "locationId": at, "kind": "RECEIVED", "quantity": "5"}),
         )
         .await;
     }

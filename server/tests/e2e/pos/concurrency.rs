@@ -7,21 +7,19 @@ async fn fifty_retries_of_one_payment_make_one_payment() {
     let server = Arc::new(TestServer::start().await);
     let c = cafe(&server, "retry").await;
     let owner = c.shop.owner_token.clone();
-    let t = open_ticket(&server, &owner, &c, 0).await;
+    let t = server.pos(&owner).open_ticket(&c.location, 0).await;
     let id = s(&t["id"]);
-    add_line(
-        &server,
-        &owner,
-        json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 3}),
-    )
-    .await;
+    server
+        .pos(&owner)
+        .add_line(json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 3}))
+        .await;
     let input = json!({"ticketId": id, "method": "CARD", "amountMinor": 500, "cardToken": "tok_mastercard",
                        "idempotencyKey": "terminal-7-attempt-1"});
     let mut tasks = Vec::new();
     for _ in 0..50 {
         let (server, owner, input) = (server.clone(), owner.clone(), input.clone());
         tasks.push(tokio::spawn(
-            async move { pay(&server, &owner, input).await },
+            async move { server.pos(&owner).pay(input).await },
         ));
     }
     let mut payments = std::collections::BTreeSet::new();
@@ -34,7 +32,7 @@ async fn fifty_retries_of_one_payment_make_one_payment() {
         );
     }
     assert_eq!(payments.len(), 1);
-    let after = ticket(&server, &owner, &id).await;
+    let after = server.pos(&owner).ticket(&id).await;
     assert_eq!(after["paidMinor"], 500);
     assert_eq!(after["payments"].as_array().unwrap().len(), 1);
     let mut conn = server.db.owner().await;
@@ -57,10 +55,7 @@ async fn the_last_unit_sold_twice_at_once_leaves_the_ledger_consistent() {
     let c = cafe(&server, "last").await;
     let owner = c.shop.owner_token.clone();
     // One croissant left, reorder point 0.
-    adjust(
-        &server,
-        &owner,
-        json!({"stockItemId": c.croissant_stock, "locationId": c.location, "kind": "WASTE", "quantity": "9"}),
+    server.inventory(&owner).adjust(json!({"stockItemId": c.croissant_stock, "locationId": c.location, "kind": "WASTE", "quantity": "9"}),
     )
     .await;
     server
@@ -72,18 +67,13 @@ async fn the_last_unit_sold_twice_at_once_leaves_the_ledger_consistent() {
         .await;
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let t = open_ticket(&server, &owner, &c, 0).await;
+        let t = server.pos(&owner).open_ticket(&c.location, 0).await;
         let id = s(&t["id"]);
-        add_line(
-            &server,
-            &owner,
-            json!({"ticketId": id, "menuItemId": c.croissant}),
-        )
-        .await;
-        pay(
-            &server,
-            &owner,
-            json!({"ticketId": id, "method": "CARD", "cardToken": "tok_visa", "idempotencyKey": format!("pay-{id}")}),
+        server
+            .pos(&owner)
+            .add_line(json!({"ticketId": id, "menuItemId": c.croissant}))
+            .await;
+        server.pos(&owner).pay(json!({"ticketId": id, "method": "CARD", "cardToken": "tok_visa", "idempotencyKey": format!("pay-{id}")}),
         )
         .await;
         ids.push(id);
@@ -92,7 +82,7 @@ async fn the_last_unit_sold_twice_at_once_leaves_the_ledger_consistent() {
     for id in ids.clone() {
         let (server, owner) = (server.clone(), owner.clone());
         tasks.push(tokio::spawn(
-            async move { settle(&server, &owner, &id).await },
+            async move { server.pos(&owner).settle(&id).await },
         ));
     }
     for task in tasks {
@@ -105,7 +95,7 @@ async fn the_last_unit_sold_twice_at_once_leaves_the_ledger_consistent() {
             c.croissant_stock.clone(),
             c.location.clone(),
         );
-        async move { on_hand(&server, &owner, &item, &loc).await == "-1" }
+        async move { server.inventory(&owner).on_hand(&item, &loc).await == "-1" }
     })
     .await;
     let mut conn = server.db.owner().await;

@@ -7,16 +7,14 @@ async fn a_cashier_cannot_discount_refund_or_void() {
     let server = TestServer::start().await;
     let c = cafe(&server, "cashier").await;
     let (_, cashier) = server.staff(&c.shop, "cashier").await;
-    let t = open_ticket(&server, &cashier, &c, 0).await;
+    let t = server.pos(&cashier).open_ticket(&c.location, 0).await;
     let id = s(&t["id"]);
-    let t = add_line(
-        &server,
-        &cashier,
-        json!({"ticketId": id, "menuItemId": c.croissant}),
-    )
-    .await;
+    let t = server
+        .pos(&cashier)
+        .add_line(json!({"ticketId": id, "menuItemId": c.croissant}))
+        .await;
     let line = s(&t["lines"][0]["id"]);
-    let before = ticket(&server, &cashier, &id).await;
+    let before = server.pos(&cashier).ticket(&id).await;
     for (what, doc, vars, permission) in [
         (
             "line discount",
@@ -45,17 +43,14 @@ async fn a_cashier_cannot_discount_refund_or_void() {
         );
     }
     assert_eq!(
-        ticket(&server, &cashier, &id).await,
+        server.pos(&cashier).ticket(&id).await,
         before,
         "nothing changed"
     );
-    let paid = pay(
-        &server,
-        &cashier,
-        json!({"ticketId": id, "method": "CARD", "cardToken": "tok_visa", "idempotencyKey": "c-1"}),
+    let paid = server.pos(&cashier).pay(json!({"ticketId": id, "method": "CARD", "cardToken": "tok_visa", "idempotencyKey": "c-1"}),
     )
     .await;
-    settle(&server, &cashier, &id).await;
+    server.pos(&cashier).settle(&id).await;
     let (code, body) = server
         .gql_err(
             "mutation($i: RefundPaymentInput!) { refundPayment(input: $i) { refund { id } } }",
@@ -64,7 +59,7 @@ async fn a_cashier_cannot_discount_refund_or_void() {
         )
         .await;
     assert_eq!(code, "AUTHZ", "{body}");
-    assert_eq!(ticket(&server, &cashier, &id).await["refundedMinor"], 0);
+    assert_eq!(server.pos(&cashier).ticket(&id).await["refundedMinor"], 0);
 }
 
 #[tokio::test]
@@ -73,15 +68,13 @@ async fn bad_sales_are_refused_and_change_nothing() {
     let c = cafe(&server, "pos-bad").await;
     let owner = c.shop.owner_token.clone();
     let o = Some(owner.as_str());
-    let t = open_ticket(&server, &owner, &c, 0).await;
+    let t = server.pos(&owner).open_ticket(&c.location, 0).await;
     let id = s(&t["id"]);
-    add_line(
-        &server,
-        &owner,
-        json!({"ticketId": id, "menuItemId": c.latte, "modifierIds": [c.soy]}),
-    )
-    .await;
-    let snapshot = ticket(&server, &owner, &id).await;
+    server
+        .pos(&owner)
+        .add_line(json!({"ticketId": id, "menuItemId": c.latte, "modifierIds": [c.soy]}))
+        .await;
+    let snapshot = server.pos(&owner).ticket(&id).await;
     let version = snapshot["version"].clone();
     // A dollar-priced item for the currency check.
     let category = server
@@ -166,7 +159,7 @@ async fn bad_sales_are_refused_and_change_nothing() {
         .await;
     assert_eq!(code, "CONFLICT", "settling an unpaid ticket");
     assert_eq!(
-        ticket(&server, &owner, &id).await,
+        server.pos(&owner).ticket(&id).await,
         snapshot,
         "nothing changed"
     );
@@ -202,7 +195,7 @@ async fn bad_sales_are_refused_and_change_nothing() {
             o,
         )
         .await;
-    let fresh = open_ticket(&server, &owner, &c, 0).await;
+    let fresh = server.pos(&owner).open_ticket(&c.location, 0).await;
     let (code, _) = server
         .gql_err(
             ADD_LINE,

@@ -10,28 +10,23 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
     let (_, cashier) = server.staff(&c.shop, "cashier").await;
     let (_, manager) = server.staff(&c.shop, "manager").await;
 
-    let opened = open_ticket(&server, &cashier, &c, 500).await;
+    let opened = server.pos(&cashier).open_ticket(&c.location, 500).await;
     let id = s(&opened["id"]);
     assert_eq!(opened["number"], 1);
     assert_eq!(opened["status"], "OPEN");
     // The kitchen screen follows this ticket.
     let (_, kitchen) = server.staff(&c.shop, "manager").await;
-    let mut ws = watch_ticket(&server, &kitchen, &id).await;
+    let mut ws = server.pos(&kitchen).watch_ticket(&id).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    add_line(
-        &server,
-        &cashier,
-        json!({"ticketId": id, "menuItemId": c.latte, "variantId": c.large, "modifierIds": [c.oat],
+    server.pos(&cashier).add_line(json!({"ticketId": id, "menuItemId": c.latte, "variantId": c.large, "modifierIds": [c.oat],
                "quantity": 2, "note": "extra hot"}),
     )
     .await;
-    let with_both = add_line(
-        &server,
-        &cashier,
-        json!({"ticketId": id, "menuItemId": c.croissant}),
-    )
-    .await;
+    let with_both = server
+        .pos(&cashier)
+        .add_line(json!({"ticketId": id, "menuItemId": c.croissant}))
+        .await;
     let croissant_line = s(&with_both["lines"][1]["id"]);
     // Discounts need the manager.
     const DISCOUNT: &str =
@@ -61,7 +56,7 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
     // Latte: 2 × (350 + 60 large + 40 oat) = 900; croissant 300 − 10 % = 270;
     // the 100 off is shared 77/23; tax 10 % of 823 = 82, 5.5 % of 247 = 14;
     // service 5 % of 1070 = 54 (53.5 rounded up). Total 1070 + 96 + 54.
-    let t = ticket(&server, &cashier, &id).await;
+    let t = server.pos(&cashier).ticket(&id).await;
     assert_eq!(t["subtotalMinor"], 1200, "{t}");
     assert_eq!(t["discountMinor"], 130, "{t}");
     assert_eq!(t["taxMinor"], 96, "{t}");
@@ -86,10 +81,7 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
             Some(&manager),
         )
         .await;
-    let card = pay(
-        &server,
-        &cashier,
-        json!({"ticketId": id, "method": "CARD", "amountMinor": 700, "tipMinor": 100, "cardToken": "tok_visa",
+    let card = server.pos(&cashier).pay(json!({"ticketId": id, "method": "CARD", "amountMinor": 700, "tipMinor": 100, "cardToken": "tok_visa",
                "idempotencyKey": "sale-card"}),
     )
     .await;
@@ -99,19 +91,16 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
         card["ticket"]["status"], "OPEN",
         "a partial payment leaves it open"
     );
-    let cash = pay(
-        &server,
-        &cashier,
-        json!({"ticketId": id, "method": "CASH", "tenderedMinor": 1000, "idempotencyKey": "sale-cash"}),
+    let cash = server.pos(&cashier).pay(json!({"ticketId": id, "method": "CASH", "tenderedMinor": 1000, "idempotencyKey": "sale-cash"}),
     )
     .await;
     assert_eq!(cash["changeDueMinor"], 480);
     assert_eq!(cash["ticket"]["balanceMinor"], 0);
-    let settled = settle(&server, &cashier, &id).await;
+    let settled = server.pos(&cashier).settle(&id).await;
     assert_eq!(settled["status"], "SETTLED");
     // Settling again is harmless.
     assert_eq!(
-        settle(&server, &cashier, &id).await["version"],
+        server.pos(&cashier).settle(&id).await["version"],
         settled["version"]
     );
 
@@ -152,7 +141,7 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
     for (item, want) in expect {
         eventually(&format!("{item} at {want}"), || {
             let (server, owner, item, loc) = (&server, &owner, item.clone(), c.location.clone());
-            async move { on_hand(server, owner, &item, &loc).await == want }
+            async move { server.inventory(owner).on_hand(&item, &loc).await == want }
         })
         .await;
     }
@@ -192,11 +181,17 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
             c.croissant_stock.clone(),
             c.location.clone(),
         );
-        async move { on_hand(server, owner, &item, &loc).await == "10" }
+        async move { server.inventory(owner).on_hand(&item, &loc).await == "10" }
     })
     .await;
     // Beans were not restocked.
-    assert_eq!(on_hand(&server, &owner, &c.beans, &c.location).await, "964");
+    assert_eq!(
+        server
+            .inventory(&owner)
+            .on_hand(&c.beans, &c.location)
+            .await,
+        "964"
+    );
     // Refunding more than is left is refused.
     let (code, _) = server
         .gql_err(

@@ -26,24 +26,22 @@ async fn a_shift_closes_with_totals_that_match_its_payments() {
     assert_eq!(code, "CONFLICT", "one open shift per location");
     let mut totals = 0;
     for (method, tip) in [("CASH", 0), ("CARD", 150), ("CASH", 50)] {
-        let t = open_ticket(&server, &owner, &c, 0).await;
+        let t = server.pos(&owner).open_ticket(&c.location, 0).await;
         let id = s(&t["id"]);
-        let t = add_line(
-            &server,
-            &owner,
-            json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 2}),
-        )
-        .await;
+        let t = server
+            .pos(&owner)
+            .add_line(json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 2}))
+            .await;
         totals += t["totalMinor"].as_i64().unwrap();
-        pay(
-            &server,
-            &owner,
-            json!({"ticketId": id, "method": method, "tipMinor": tip, "cardToken": "tok_visa",
+        server
+            .pos(&owner)
+            .pay(
+                json!({"ticketId": id, "method": method, "tipMinor": tip, "cardToken": "tok_visa",
                    "tenderedMinor": if method == "CASH" { json!(2000) } else { Value::Null },
                    "idempotencyKey": format!("p-{id}")}),
-        )
-        .await;
-        settle(&server, &owner, &id).await;
+            )
+            .await;
+        server.pos(&owner).settle(&id).await;
     }
     for (kind, amount) in [("IN", 2000), ("OUT", 500)] {
         server
@@ -86,14 +84,12 @@ async fn a_shift_closes_with_totals_that_match_its_payments() {
     assert_eq!(again["varianceMinor"], -20);
     assert_eq!(again["totalSalesMinor"], totals);
     // Cash needs an open drawer.
-    let t = open_ticket(&server, &owner, &c, 0).await;
+    let t = server.pos(&owner).open_ticket(&c.location, 0).await;
     let id = s(&t["id"]);
-    add_line(
-        &server,
-        &owner,
-        json!({"ticketId": id, "menuItemId": c.croissant}),
-    )
-    .await;
+    server
+        .pos(&owner)
+        .add_line(json!({"ticketId": id, "menuItemId": c.croissant}))
+        .await;
     let (code, _) = server
         .gql_err(
             PAY,

@@ -12,7 +12,7 @@ async fn ticket_numbers_count_per_business_day_and_lines_change_until_sent() {
         let mut out = Vec::new();
         for _ in 0..3 {
             out.push(
-                open_ticket(&server, &owner, &c, 0).await["number"]
+                server.pos(&owner).open_ticket(&c.location, 0).await["number"]
                     .as_i64()
                     .unwrap(),
             );
@@ -22,19 +22,20 @@ async fn ticket_numbers_count_per_business_day_and_lines_change_until_sent() {
     assert_eq!(numbers, vec![1, 2, 3]);
     let other = cafe(&server, "numbers-other").await;
     assert_eq!(
-        open_ticket(&server, &other.shop.owner_token, &other, 0).await["number"],
+        server
+            .pos(&other.shop.owner_token)
+            .open_ticket(&other.location, 0)
+            .await["number"],
         1,
         "per business"
     );
 
-    let t = open_ticket(&server, &owner, &c, 0).await;
+    let t = server.pos(&owner).open_ticket(&c.location, 0).await;
     let id = s(&t["id"]);
-    let t = add_line(
-        &server,
-        &owner,
-        json!({"ticketId": id, "menuItemId": c.croissant}),
-    )
-    .await;
+    let t = server
+        .pos(&owner)
+        .add_line(json!({"ticketId": id, "menuItemId": c.croissant}))
+        .await;
     let line = s(&t["lines"][0]["id"]);
     const UPDATE: &str = "mutation($i: UpdateTicketLineInput!) { updateTicketLine(input: $i) { totalMinor lines { quantity } } }";
     let changed = server

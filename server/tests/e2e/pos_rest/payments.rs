@@ -7,7 +7,7 @@ async fn rest_payments_honour_the_idempotency_key_header() {
     let server = TestServer::start().await;
     let c = cafe(&server, "pos-rest-idem").await;
     let api = Rest::new(&server, &c.shop.owner_token);
-    let t = api.open_ticket(&c, "Terminal 7").await;
+    let t = api.open_ticket(&c.location, "Terminal 7").await;
     let id = s(&t["id"]);
     let t = api
         .add_line(&id, json!({"menuItemId": c.croissant, "quantity": 3}))
@@ -112,7 +112,7 @@ async fn rest_refund_with_restock_puts_the_goods_back() {
     let server = TestServer::start().await;
     let c = cafe(&server, "pos-rest-refund").await;
     let api = Rest::new(&server, &c.shop.owner_token);
-    let t = api.open_ticket(&c, "Window").await;
+    let t = api.open_ticket(&c.location, "Window").await;
     let id = s(&t["id"]);
     let t = api
         .add_line(&id, json!({"menuItemId": c.croissant, "quantity": 2}))

@@ -2,23 +2,6 @@
 
 use super::*;
 
-/// Data statements the server has run so far (transaction settings excluded).
-async fn statements(server: &TestServer) -> u64 {
-    let text = server
-        .http
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .filter(|l| l.starts_with("db_statements_total{") && l.contains("kind=\"query\""))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum::<f64>() as u64
-}
-
 #[tokio::test]
 async fn rest_ticket_pages_embed_lines_payments_and_refunds_in_three_queries() {
     let server = ServerBuilder::new()
@@ -28,7 +11,7 @@ async fn rest_ticket_pages_embed_lines_payments_and_refunds_in_three_queries() {
     let c = cafe(&server, "pos-rest-n-plus-one").await;
     let api = Rest::new(&server, &c.shop.owner_token);
     for n in 0..20 {
-        let t = api.open_ticket(&c, &format!("Table {n}")).await;
+        let t = api.open_ticket(&c.location, &format!("Table {n}")).await;
         let id = s(&t["id"]);
         api.add_line(&id, json!({"menuItemId": c.latte, "modifierIds": [c.oat]}))
             .await;
@@ -45,9 +28,9 @@ async fn rest_ticket_pages_embed_lines_payments_and_refunds_in_three_queries() {
         let api = &api;
         let server = &server;
         async move {
-            let before = statements(server).await;
+            let before = server.data_statements().await;
             let data = api.ok(Method::GET, &path, None, 200).await;
-            (statements(server).await - before, data)
+            (server.data_statements().await - before, data)
         }
     };
     // A page with nothing on it: authentication and the list query.

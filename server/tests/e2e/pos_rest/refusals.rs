@@ -10,7 +10,7 @@ async fn rest_a_cashier_cannot_discount_or_refund() {
     let owner = Rest::new(&server, &c.shop.owner_token);
     let (_, cashier) = server.staff(&c.shop, "cashier").await;
     let till = Rest::new(&server, &cashier);
-    let t = till.open_ticket(&c, "Till 1").await;
+    let t = till.open_ticket(&c.location, "Till 1").await;
     let id = s(&t["id"]);
     let t = till.add_line(&id, json!({"menuItemId": c.croissant})).await;
     let line = s(&t["lines"][0]["id"]);
@@ -114,7 +114,7 @@ async fn rest_pos_keeps_tenants_apart() {
             201,
         )
         .await["id"]);
-    let t = api.open_ticket(&c, "Mine").await;
+    let t = api.open_ticket(&c.location, "Mine").await;
     let id = s(&t["id"]);
     let t = api.add_line(&id, json!({"menuItemId": c.croissant})).await;
     let line = s(&t["lines"][0]["id"]);
@@ -217,7 +217,7 @@ async fn rest_pos_bad_input_is_refused() {
     let server = TestServer::start().await;
     let c = cafe(&server, "pos-rest-bad").await;
     let api = Rest::new(&server, &c.shop.owner_token);
-    let t = api.open_ticket(&c, "Bad").await;
+    let t = api.open_ticket(&c.location, "Bad").await;
     let id = s(&t["id"]);
     let lines = format!("/v1/pos/tickets/{id}/lines");
     let t = api

@@ -283,7 +283,7 @@ async fn rest_sale_with_modifiers_split_tender_and_receipt() {
     assert_invalid(status, &body, "email");
 
     // The list embeds lines and payments too, and pages.
-    let second = api.open_ticket(&c, "Takeaway").await;
+    let second = api.open_ticket(&c.location, "Takeaway").await;
     let day = s(&t["businessDay"]);
     let location = &c.location;
     let page = api

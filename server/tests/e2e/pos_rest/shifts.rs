@@ -69,7 +69,7 @@ async fn rest_shift_closes_with_a_z_report_and_its_variance() {
     assert_invalid(status, &body, "amountMinor");
 
     // One cash sale.
-    let t = api.open_ticket(&c, "Counter").await;
+    let t = api.open_ticket(&c.location, "Counter").await;
     let ticket = s(&t["id"]);
     let t = api
         .add_line(&ticket, json!({"menuItemId": c.croissant, "quantity": 2}))

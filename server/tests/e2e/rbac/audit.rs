@@ -47,7 +47,10 @@ async fn the_audit_trail_lists_filters_and_pages() {
     let (_, cashier) = server.staff(&shop, "cashier").await;
 
     // Some changes, oldest first.
-    let role = create_role(&server, owner, "Auditors", &["admin.audit.read"]).await;
+    let role = server
+        .rbac(owner)
+        .create_role("Auditors", &["admin.audit.read"])
+        .await;
     server
         .gql_ok(
             UPDATE_ROLE,
@@ -63,12 +66,15 @@ async fn the_audit_trail_lists_filters_and_pages() {
         )
         .await;
     let ada = id(&data["createUser"]["user"]["id"]);
-    assign(&server, owner, ada, role).await;
-    let temp = create_role(&server, owner, "Temp", &[]).await;
+    server.rbac(owner).assign(ada, role).await;
+    let temp = server.rbac(owner).create_role("Temp", &[]).await;
     server
         .gql_ok(DELETE_ROLE, json!({"i": {"roleId": temp}}), Some(owner))
         .await;
-    let theirs = create_role(&server, &other.owner_token, "Theirs", &[]).await;
+    let theirs = server
+        .rbac(&other.owner_token)
+        .create_role("Theirs", &[])
+        .await;
 
     // Newest first, with before and after.
     let all = audit(&server, owner, json!(null)).await;

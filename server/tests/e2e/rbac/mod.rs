@@ -7,22 +7,18 @@ mod audit;
 mod modules;
 mod roles;
 
-use crate::harness::{PASSWORD, TenantFixture, TestServer};
+use crate::harness::{ASSIGN_ROLE, CREATE_ROLE, PASSWORD, TenantFixture, TestServer};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
 const USERS: &str = "{ users(first: 100) { nodes { id } } }";
-const CREATE_ROLE: &str = "mutation($i: CreateRoleInput!) { createRole(input: $i) { role { id name permissions builtIn userCount } } }";
 const UPDATE_ROLE: &str = "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { id name permissions userCount } } }";
 const DELETE_ROLE: &str =
     "mutation($i: RoleIdInput!) { deleteRole(input: $i) { role { id name } } }";
-const ASSIGN_ROLE: &str =
-    "mutation($i: RoleAssignmentInput!) { assignRole(input: $i) { role { id userCount } } }";
 const UNASSIGN_ROLE: &str =
     "mutation($i: RoleAssignmentInput!) { unassignRole(input: $i) { role { id userCount } } }";
 const ROLE: &str = "query($id: UUID!) { role(id: $id) { id name permissions userCount } }";
-const USER_ROLES: &str = "query($id: UUID!) { user(id: $id) { id roles { id key } } }";
 const CREATE_USER: &str =
     "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }";
 const PERMISSION_CHECK: &str = "query($p: [String!]!) { permissionCheck(permissions: $p) { permission allowed code reason module } }";
@@ -47,52 +43,6 @@ fn ids_at(list: &Value) -> Vec<Uuid> {
         .unwrap_or_else(|| panic!("not a list: {list}"))
         .iter()
         .map(|n| id(&n["id"]))
-        .collect()
-}
-
-async fn create_role(server: &TestServer, token: &str, name: &str, permissions: &[&str]) -> Uuid {
-    let data = server
-        .gql_ok(
-            CREATE_ROLE,
-            json!({"i": {"name": name, "permissions": permissions}}),
-            Some(token),
-        )
-        .await;
-    id(&data["createRole"]["role"]["id"])
-}
-
-async fn builtin_role(server: &TestServer, shop: &TenantFixture, key: &str) -> Uuid {
-    let data = server
-        .gql_ok("{ roles { id key } }", json!({}), Some(&shop.owner_token))
-        .await;
-    data["roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["key"] == key)
-        .map(|r| id(&r["id"]))
-        .unwrap_or_else(|| panic!("no role {key}: {data}"))
-}
-
-async fn assign(server: &TestServer, token: &str, user: Uuid, role: Uuid) {
-    server
-        .gql_ok(
-            ASSIGN_ROLE,
-            json!({"i": {"userId": user, "roleId": role}}),
-            Some(token),
-        )
-        .await;
-}
-
-async fn role_keys_of(server: &TestServer, shop: &TenantFixture, user: Uuid) -> Vec<Value> {
-    let data = server
-        .gql_ok(USER_ROLES, json!({"id": user}), Some(&shop.owner_token))
-        .await;
-    data["user"]["roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["key"].clone())
         .collect()
 }
 

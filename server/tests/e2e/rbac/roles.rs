@@ -11,8 +11,11 @@ async fn a_role_change_applies_to_the_very_next_request() {
 
     assert_missing(&server, USERS, json!({}), &token, "admin.users.read").await;
 
-    let readers = create_role(&server, owner, "Readers", &["admin.users.read"]).await;
-    assign(&server, owner, cashier, readers).await;
+    let readers = server
+        .rbac(owner)
+        .create_role("Readers", &["admin.users.read"])
+        .await;
+    server.rbac(owner).assign(cashier, readers).await;
     let data = server.gql_ok(USERS, json!({}), Some(&token)).await;
     let users = ids_at(&data["users"]["nodes"]);
     assert!(users.contains(&cashier) && users.contains(&shop.owner_id));
@@ -56,7 +59,7 @@ async fn a_role_change_applies_to_the_very_next_request() {
     assert_eq!(data["unassignRole"]["role"]["userCount"], 0);
     assert_missing(&server, USERS, json!({}), &token, "admin.users.read").await;
     assert_eq!(
-        role_keys_of(&server, &shop, cashier).await,
+        server.rbac(&shop.owner_token).role_keys_of(cashier).await,
         vec![json!("cashier")]
     );
 }
@@ -66,7 +69,7 @@ async fn a_cashier_cannot_manage_roles() {
     let server = TestServer::start().await;
     let shop = server.tenant("rbac-cashier").await;
     let (cashier, token) = server.staff(&shop, "cashier").await;
-    let cashier_role = builtin_role(&server, &shop, "cashier").await;
+    let cashier_role = server.rbac(&shop.owner_token).builtin_role("cashier").await;
     let before = server
         .gql_ok(
             "{ roles { id name permissions userCount } }",
@@ -91,7 +94,7 @@ async fn a_cashier_cannot_manage_roles() {
         "admin.roles.manage",
     )
     .await;
-    let owner_role = builtin_role(&server, &shop, "owner").await;
+    let owner_role = server.rbac(&shop.owner_token).builtin_role("owner").await;
     assert_missing(
         &server,
         ASSIGN_ROLE,
@@ -118,8 +121,8 @@ async fn nobody_grants_what_they_do_not_hold() {
     let owner = shop.owner_token.as_str();
     let (manager, token) = server.staff(&shop, "manager").await;
     let (cashier, _) = server.staff(&shop, "cashier").await;
-    let owner_role = builtin_role(&server, &shop, "owner").await;
-    let kitchen = builtin_role(&server, &shop, "kitchen").await;
+    let owner_role = server.rbac(&shop.owner_token).builtin_role("owner").await;
+    let kitchen = server.rbac(&shop.owner_token).builtin_role("kitchen").await;
 
     // The manager may manage users, but not hand out the owner's powers.
     let (code, body) = server
@@ -134,7 +137,7 @@ async fn nobody_grants_what_they_do_not_hold() {
     assert!(missing.contains(&json!("admin.roles.manage")), "{body}");
     assert!(!missing.contains(&json!("pos.ticket.write")), "{body}");
     assert_eq!(
-        role_keys_of(&server, &shop, cashier).await,
+        server.rbac(&shop.owner_token).role_keys_of(cashier).await,
         vec![json!("cashier")]
     );
     let (code, _) = server
@@ -155,12 +158,15 @@ async fn nobody_grants_what_they_do_not_hold() {
         .await;
     assert_eq!(code, "AUTHZ");
     assert_eq!(
-        role_keys_of(&server, &shop, shop.owner_id).await,
+        server
+            .rbac(&shop.owner_token)
+            .role_keys_of(shop.owner_id)
+            .await,
         vec![json!("owner")]
     );
     // A role within their own permissions they may give.
-    assign(&server, &token, cashier, kitchen).await;
-    let mut keys = role_keys_of(&server, &shop, cashier).await;
+    server.rbac(&token).assign(cashier, kitchen).await;
+    let mut keys = server.rbac(&shop.owner_token).role_keys_of(cashier).await;
     keys.sort_by_key(|k| k.to_string());
     assert_eq!(keys, vec![json!("cashier"), json!("kitchen")]);
 
@@ -173,8 +179,11 @@ async fn nobody_grants_what_they_do_not_hold() {
         "admin.api_keys.manage",
     )
     .await;
-    let keepers = create_role(&server, owner, "Key keepers", &["admin.api_keys.manage"]).await;
-    assign(&server, owner, manager, keepers).await;
+    let keepers = server
+        .rbac(owner)
+        .create_role("Key keepers", &["admin.api_keys.manage"])
+        .await;
+    server.rbac(owner).assign(manager, keepers).await;
     // Then only with permissions they hold.
     let (code, body) = server
         .gql_err(
@@ -203,8 +212,11 @@ async fn nobody_grants_what_they_do_not_hold() {
     assert_eq!(names, vec![&json!("Enough")]);
 
     // Roles: given admin.roles.manage, a manager still cannot put into a role what they lack.
-    let editors = create_role(&server, owner, "Role editors", &["admin.roles.manage"]).await;
-    assign(&server, owner, manager, editors).await;
+    let editors = server
+        .rbac(owner)
+        .create_role("Role editors", &["admin.roles.manage"])
+        .await;
+    server.rbac(owner).assign(manager, editors).await;
     let (code, body) = server
         .gql_err(
             CREATE_ROLE,
@@ -217,7 +229,10 @@ async fn nobody_grants_what_they_do_not_hold() {
         details(&body)["permissions"],
         json!(["billing.subscription.manage"])
     );
-    let voiders = create_role(&server, &token, "Voiders", &["pos.ticket.void"]).await;
+    let voiders = server
+        .rbac(&token)
+        .create_role("Voiders", &["pos.ticket.void"])
+        .await;
     let (code, _) = server
         .gql_err(
             UPDATE_ROLE,
@@ -246,8 +261,8 @@ async fn role_rules_are_kept() {
     let shop = server.tenant("rbac-rules").await;
     let owner = shop.owner_token.as_str();
     let (cashier, _) = server.staff(&shop, "cashier").await;
-    let owner_role = builtin_role(&server, &shop, "owner").await;
-    let kitchen = builtin_role(&server, &shop, "kitchen").await;
+    let owner_role = server.rbac(&shop.owner_token).builtin_role("owner").await;
+    let kitchen = server.rbac(&shop.owner_token).builtin_role("kitchen").await;
     let roles_before = server
         .gql_ok("{ roles { id } }", json!({}), Some(owner))
         .await;
@@ -281,8 +296,11 @@ async fn role_rules_are_kept() {
     assert_eq!(roles_before, roles_after, "nothing was created");
 
     // Names are unique (ignoring case), built-in names included.
-    let bakers = create_role(&server, owner, "Bakers", &["menu.catalog.read"]).await;
-    let spare = create_role(&server, owner, "Spare", &[]).await;
+    let bakers = server
+        .rbac(owner)
+        .create_role("Bakers", &["menu.catalog.read"])
+        .await;
+    let spare = server.rbac(owner).create_role("Spare", &[]).await;
     for (query, input) in [
         (CREATE_ROLE, json!({"name": "bakers", "permissions": []})),
         (CREATE_ROLE, json!({"name": "Owner", "permissions": []})),
@@ -298,7 +316,7 @@ async fn role_rules_are_kept() {
     assert_eq!(data["role"]["name"], "Spare");
 
     // A role in use stays.
-    assign(&server, owner, cashier, bakers).await;
+    server.rbac(owner).assign(cashier, bakers).await;
     let (code, body) = server
         .gql_err(DELETE_ROLE, json!({"i": {"roleId": bakers}}), Some(owner))
         .await;
@@ -377,7 +395,10 @@ async fn role_rules_are_kept() {
     assert_eq!(code, "CONFLICT", "{body}");
     server.gql_ok(USERS, json!({}), Some(owner)).await;
     assert_eq!(
-        role_keys_of(&server, &shop, shop.owner_id).await,
+        server
+            .rbac(&shop.owner_token)
+            .role_keys_of(shop.owner_id)
+            .await,
         vec![json!("owner")]
     );
     // With a second owner, the first may step down, and loses the powers at once.

@@ -10,11 +10,10 @@ mod openapi;
 mod rbac;
 mod tenants;
 
-use crate::harness::s;
 use crate::harness::{PASSWORD, SUPERADMIN_EMAIL, SUPERADMIN_PASSWORD, TestServer};
+use crate::harness::{now_secs, s};
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::time::{SystemTime, UNIX_EPOCH};
 use uuid::Uuid;
 
 async fn call(
@@ -137,11 +136,4 @@ async fn create_user(server: &TestServer, token: &str, name: &str, role_ids: Val
         201,
     )
     .await
-}
-
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
 }
