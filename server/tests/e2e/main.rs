@@ -27,7 +27,6 @@ mod rate_limit;
 mod rbac;
 mod resilience;
 mod rest;
-mod rest_client;
 mod rls;
 mod shutdown;
 mod statements;

@@ -221,14 +221,12 @@ async fn low_stock_and_receipts_are_emailed() {
     let (server, inbox) = server_with_inbox().await;
     let shop = server.tenant("mail-stock").await;
     let owner = shop.owner_token.clone();
-    let bar = crate::inventory::location(&server, &owner, "Bar").await;
-    let gin = crate::inventory::stock_item(&server, &owner, "GIN", "EACH").await;
-    crate::inventory::adjust(
-        &server,
-        &owner,
-        json!({"stockItemId": gin, "locationId": bar, "kind": "RECEIVED", "quantity": 5}),
-    )
-    .await;
+    let bar = server.inventory(&owner).location("Bar").await;
+    let gin = server.inventory(&owner).stock_item("GIN", "EACH").await;
+    server
+        .inventory(&owner)
+        .adjust(json!({"stockItemId": gin, "locationId": bar, "kind": "RECEIVED", "quantity": 5}))
+        .await;
     server
         .gql_ok(
             "mutation($i: SetReorderPointInput!) { setReorderPoint(input: $i) { low } }",
@@ -236,10 +234,7 @@ async fn low_stock_and_receipts_are_emailed() {
             Some(&owner),
         )
         .await;
-    crate::inventory::adjust(
-        &server,
-        &owner,
-        json!({"stockItemId": gin, "locationId": bar, "kind": "WASTE", "quantity": 2, "reason": "broken"}),
+    server.inventory(&owner).adjust(json!({"stockItemId": gin, "locationId": bar, "kind": "WASTE", "quantity": 2, "reason": "broken"}),
     )
     .await;
     let mail = inbox.wait_for("Low stock: Stock GIN at Bar").await;
@@ -250,22 +245,17 @@ async fn low_stock_and_receipts_are_emailed() {
     assert!(mail.contains("3 each left, reorder point 3 each"), "{mail}");
 
     // A receipt, asked for at the till, arrives by email.
-    let c = crate::pos::cafe(&server, "mail-receipt").await;
+    let c = crate::harness::cafe(&server, "mail-receipt").await;
     let t = c.shop.owner_token.clone();
-    let ticket = crate::pos::open_ticket(&server, &t, &c, 0).await["id"].clone();
-    crate::pos::add_line(
-        &server,
-        &t,
-        json!({"ticketId": ticket, "menuItemId": c.croissant, "quantity": 2}),
+    let ticket = server.pos(&t).open_ticket(&c.location, 0).await["id"].clone();
+    server
+        .pos(&t)
+        .add_line(json!({"ticketId": ticket, "menuItemId": c.croissant, "quantity": 2}))
+        .await;
+    server.pos(&t).pay(json!({"ticketId": ticket, "method": "CARD", "cardToken": "tok_amex", "idempotencyKey": "mail-1"}),
     )
     .await;
-    crate::pos::pay(
-        &server,
-        &t,
-        json!({"ticketId": ticket, "method": "CARD", "cardToken": "tok_amex", "idempotencyKey": "mail-1"}),
-    )
-    .await;
-    crate::pos::settle(&server, &t, ticket.as_str().unwrap()).await;
+    server.pos(&t).settle(ticket.as_str().unwrap()).await;
     let queued = server
         .gql_ok(
             "mutation($i: EmailReceiptInput!) { emailReceipt(input: $i) { queued } }",

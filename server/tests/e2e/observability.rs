@@ -69,15 +69,7 @@ async fn metrics_count_requests_by_route_and_report_pools() {
             .await;
     }
     server.get_json("/v1/no-such-thing").await;
-    let text = server
-        .http
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = server.metrics().await;
     let graphql_line = text
         .lines()
         .find(|l| {

@@ -3,32 +3,15 @@
 //! the server's own `db_statements_total` metric, with the job runner off
 //! so nothing else talks to the database meanwhile.
 
+use crate::harness::cafe;
 use crate::harness::{ServerBuilder, TestServer};
-use crate::pos::{add_line, cafe, open_ticket, pay};
 use serde_json::json;
-
-/// Data statements the server has run so far (transaction settings excluded).
-async fn queries(server: &TestServer) -> u64 {
-    let text = server
-        .http
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .filter(|l| l.starts_with("db_statements_total{") && l.contains("kind=\"query\""))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum::<f64>() as u64
-}
 
 /// Statements one GraphQL request costs.
 async fn cost(server: &TestServer, token: &str, query: &str) -> (u64, serde_json::Value) {
-    let before = queries(server).await;
+    let before = server.data_statements().await;
     let data = server.gql_ok(query, json!({}), Some(token)).await;
-    (queries(server).await - before, data)
+    (server.data_statements().await - before, data)
 }
 
 const LIST: &str = "{ tickets(first: 100) { nodes { id number
@@ -44,24 +27,17 @@ async fn a_hundred_tickets_with_lines_items_and_payments_take_at_most_five_state
     let c = cafe(&server, "n-plus-one").await;
     let owner = c.shop.owner_token.clone();
     for n in 0..100 {
-        let t = open_ticket(&server, &owner, &c, 0).await;
+        let t = server.pos(&owner).open_ticket(&c.location, 0).await;
         let id = t["id"].as_str().unwrap().to_owned();
-        add_line(
-            &server,
-            &owner,
-            json!({"ticketId": id, "menuItemId": c.latte, "modifierIds": [c.oat]}),
-        )
-        .await;
-        add_line(
-            &server,
-            &owner,
-            json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 2}),
-        )
-        .await;
-        pay(
-            &server,
-            &owner,
-            json!({"ticketId": id, "method": "CARD", "amountMinor": 100, "cardToken": "tok_visa",
+        server
+            .pos(&owner)
+            .add_line(json!({"ticketId": id, "menuItemId": c.latte, "modifierIds": [c.oat]}))
+            .await;
+        server
+            .pos(&owner)
+            .add_line(json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 2}))
+            .await;
+        server.pos(&owner).pay(json!({"ticketId": id, "method": "CARD", "amountMinor": 100, "cardToken": "tok_visa",
                    "idempotencyKey": format!("n-{n}")}),
         )
         .await;

@@ -108,3 +108,21 @@ impl<'a> Rest<'a> {
         answer["data"].clone()
     }
 }
+
+/// Asserts a `VALIDATION` answer naming `field`.
+pub fn assert_invalid(status: u16, body: &Value, field: &str) {
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "VALIDATION", "{body}");
+    assert!(
+        body["error"]["details"]["fields"].get(field).is_some(),
+        "{field} not named: {body}"
+    );
+}
+
+/// The id of a REST answer's `data`.
+pub fn data_id(data: &Value) -> String {
+    data["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {data}"))
+        .to_owned()
+}

@@ -1,0 +1,334 @@
+//! Lists hold only the caller's rows.
+
+use super::*;
+
+/// One list query, and what of it must be exactly tenant A's.
+struct List {
+    name: &'static str,
+    document: &'static str,
+    /// Checks the answer holds A's rows and only those.
+    check: fn(&World, &Value, &Truth),
+}
+
+/// What the database says tenant A has.
+struct Truth {
+    users: BTreeSet<Uuid>,
+    roles: BTreeSet<Uuid>,
+    audit: BTreeSet<Uuid>,
+}
+
+async fn truth(w: &World) -> Truth {
+    let db = &w.server.db;
+    let tenant = w.a.t.id;
+    Truth {
+        users: ids_in_db(
+            db,
+            "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL",
+            tenant,
+        )
+        .await,
+        roles: ids_in_db(db, "SELECT id FROM roles WHERE tenant_id = $1", tenant).await,
+        audit: ids_in_db(
+            db,
+            "SELECT id FROM audit_events WHERE tenant_id = $1",
+            tenant,
+        )
+        .await,
+    }
+}
+
+fn lists() -> Vec<List> {
+    vec![
+        List {
+            name: "users",
+            document: "{ users(first: 100) { nodes { id email roles { id } } } }",
+            check: |_, data, truth| {
+                assert_eq!(ids_at(&data["users"]["nodes"]), truth.users);
+                for user in data["users"]["nodes"].as_array().unwrap() {
+                    assert!(ids_at(&user["roles"]).is_subset(&truth.roles), "{user}");
+                }
+            },
+        },
+        List {
+            name: "roles",
+            document: "{ roles { id name } }",
+            check: |_, data, truth| assert_eq!(ids_at(&data["roles"]), truth.roles),
+        },
+        List {
+            name: "menuItems",
+            document: "{ menuItems(first: 100) { nodes { id variants { id } modifierGroups { id } } } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["menuItems"]["nodes"]),
+                    BTreeSet::from([w.a.menu_item])
+                );
+                let groups = &data["menuItems"]["nodes"][0]["modifierGroups"];
+                assert_eq!(ids_at(groups), BTreeSet::from([w.a.modifier_group]));
+            },
+        },
+        List {
+            name: "menuCategories",
+            document: "{ menuCategories { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["menuCategories"]),
+                    BTreeSet::from([w.a.menu_category])
+                )
+            },
+        },
+        List {
+            name: "modifierGroups",
+            document: "{ modifierGroups { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["modifierGroups"]),
+                    BTreeSet::from([w.a.modifier_group])
+                )
+            },
+        },
+        List {
+            name: "locations",
+            document: "{ locations { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["locations"]),
+                    BTreeSet::from([w.a.location, w.a.depot])
+                )
+            },
+        },
+        List {
+            name: "stockItems",
+            document: "{ stockItems(first: 100) { nodes { id } } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["stockItems"]["nodes"]),
+                    BTreeSet::from([w.a.stock_item])
+                )
+            },
+        },
+        List {
+            name: "stockLevels",
+            document: "{ stockLevels { stockItemId locationId } }",
+            check: |w, data, _| {
+                for level in data["stockLevels"].as_array().unwrap() {
+                    assert_eq!(level["stockItemId"], json!(w.a.stock_item));
+                }
+                assert_eq!(data["stockLevels"].as_array().unwrap().len(), 2);
+            },
+        },
+        List {
+            name: "stockMovements",
+            document: "{ stockMovements(first: 100) { nodes { id stockItemId } } }",
+            check: |w, data, _| {
+                let nodes = data["stockMovements"]["nodes"].as_array().unwrap();
+                // Two deliveries and the transfer out, then the sale's
+                // deduction once the consumer has run.
+                assert!(nodes.len() >= 3, "{nodes:?}");
+                for m in nodes {
+                    assert_eq!(m["stockItemId"], json!(w.a.stock_item));
+                }
+            },
+        },
+        List {
+            name: "stockCounts",
+            document: "{ stockCounts { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["stockCounts"]),
+                    BTreeSet::from([w.a.stock_count])
+                )
+            },
+        },
+        List {
+            name: "stockTransfers",
+            document: "{ stockTransfers { id } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["stockTransfers"]),
+                    BTreeSet::from([w.a.transfer])
+                )
+            },
+        },
+        List {
+            name: "tickets",
+            document: "{ tickets(first: 100) { nodes { id lines { id menuItem { id } } payments { id } refunds { id } } } }",
+            check: |w, data, _| {
+                assert_eq!(
+                    ids_at(&data["tickets"]["nodes"]),
+                    BTreeSet::from([w.a.ticket, w.a.settled])
+                );
+            },
+        },
+        List {
+            name: "shifts",
+            document: "{ shifts { id } }",
+            check: |w, data, _| assert_eq!(ids_at(&data["shifts"]), BTreeSet::from([w.a.shift])),
+        },
+        List {
+            name: "apiKeys",
+            document: "{ apiKeys { id } }",
+            check: |w, data, _| assert_eq!(ids_at(&data["apiKeys"]), BTreeSet::from([w.a.key])),
+        },
+        List {
+            name: "auditEvents",
+            document: "{ auditEvents(first: 100) { nodes { id tenantId } pageInfo { hasNextPage } } }",
+            check: |w, data, truth| {
+                assert_eq!(data["auditEvents"]["pageInfo"]["hasNextPage"], false);
+                assert_eq!(ids_at(&data["auditEvents"]["nodes"]), truth.audit);
+                for event in data["auditEvents"]["nodes"].as_array().unwrap() {
+                    assert_eq!(event["tenantId"], json!(w.a.t.id));
+                }
+            },
+        },
+        List {
+            name: "modules",
+            document: "{ modules { key enabled } }",
+            check: |_, data, _| {
+                let modules = data["modules"].as_array().unwrap();
+                let orders = modules.iter().find(|m| m["key"] == "orders").unwrap();
+                assert_eq!(orders["enabled"], false, "B switched orders on, not A");
+                assert!(
+                    modules
+                        .iter()
+                        .any(|m| m["key"] == "pos" && m["enabled"] == true)
+                );
+            },
+        },
+        List {
+            name: "tenant",
+            document: "{ tenant { id slug name } }",
+            check: |w, data, _| {
+                assert_eq!(data["tenant"]["id"], json!(w.a.t.id));
+                assert_eq!(data["tenant"]["slug"], json!(w.a.t.slug));
+            },
+        },
+    ]
+}
+
+#[tokio::test]
+async fn lists_hold_only_the_callers_rows() {
+    let w = world().await;
+    let s = &w.server;
+    let b_owner = Some(w.b.t.owner_token.as_str());
+
+    // Everything that names tenant B: none of it may appear in an answer to A.
+    let db = &s.db;
+    let mut foreign: BTreeSet<String> = BTreeSet::new();
+    for sql in [
+        "SELECT id FROM users WHERE tenant_id = $1",
+        "SELECT id FROM roles WHERE tenant_id = $1",
+        "SELECT id FROM api_keys WHERE tenant_id = $1",
+        "SELECT id FROM audit_events WHERE tenant_id = $1",
+        "SELECT id FROM event_outbox WHERE tenant_id = $1",
+        "SELECT id FROM locations WHERE tenant_id = $1",
+        "SELECT id FROM stock_items WHERE tenant_id = $1",
+        "SELECT id FROM stock_movements WHERE tenant_id = $1",
+        "SELECT id FROM stock_counts WHERE tenant_id = $1",
+        "SELECT id FROM stock_transfers WHERE tenant_id = $1",
+        "SELECT id FROM pos_tickets WHERE tenant_id = $1",
+        "SELECT id FROM pos_ticket_lines WHERE tenant_id = $1",
+        "SELECT id FROM pos_payments WHERE tenant_id = $1",
+        "SELECT id FROM pos_shifts WHERE tenant_id = $1",
+    ] {
+        foreign.extend(
+            ids_in_db(db, sql, w.b.t.id)
+                .await
+                .iter()
+                .map(Uuid::to_string),
+        );
+    }
+    assert!(foreign.len() > 20, "B has plenty to leak: {foreign:?}");
+    foreign.insert(w.b.t.id.to_string());
+    foreign.insert(w.b.t.slug.clone());
+    foreign.insert(w.b.t.owner_email.clone());
+    foreign.insert(w.b.key_secret[..15].to_owned());
+
+    let truth = truth(&w).await;
+    for (who, token) in w.credentials_of_a() {
+        for list in lists() {
+            let data = s.gql_ok(list.document, json!({}), Some(&token)).await;
+            let text = data.to_string();
+            for f in &foreign {
+                assert!(
+                    !text.contains(f.as_str()),
+                    "{who}: {} shows B's {f}: {data}",
+                    list.name
+                );
+            }
+            (list.check)(&w, &data, &truth);
+        }
+    }
+
+    // `me` is the owner, with A's roles (an API key is nobody: AUTHZ).
+    let data = s
+        .gql_ok(
+            "{ me { id email roles { id } } }",
+            json!({}),
+            Some(&w.a.t.owner_token),
+        )
+        .await;
+    assert_eq!(data["me"]["id"], json!(w.a.t.owner_id));
+    assert_eq!(
+        ids_at(&data["me"]["roles"]),
+        BTreeSet::from([w.a.owner_role])
+    );
+    let (code, _) = s
+        .gql_err("{ me { id } }", json!({}), Some(&w.a.key_secret))
+        .await;
+    assert_eq!(code, "AUTHZ");
+
+    // B's trail about its cashier is there for B, and nowhere for A.
+    let by_entity =
+        "query($id: String!) { auditEvents(filter: {entityId: $id}) { nodes { id action } } }";
+    let theirs = s
+        .gql_ok(by_entity, json!({"id": w.b.cashier.to_string()}), b_owner)
+        .await;
+    assert!(
+        !theirs["auditEvents"]["nodes"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{theirs}"
+    );
+    let ours = s
+        .gql_ok(
+            by_entity,
+            json!({"id": w.a.cashier.to_string()}),
+            Some(&w.a.t.owner_token),
+        )
+        .await;
+    assert!(
+        !ours["auditEvents"]["nodes"].as_array().unwrap().is_empty(),
+        "{ours}"
+    );
+    for (who, token) in w.credentials_of_a() {
+        for entity in [w.b.cashier, w.b.t.id, w.b.auditors, w.b.key] {
+            let data = s
+                .gql_ok(by_entity, json!({"id": entity.to_string()}), Some(&token))
+                .await;
+            assert_eq!(
+                data["auditEvents"]["nodes"],
+                json!([]),
+                "{who} reads B's trail of {entity}"
+            );
+        }
+    }
+
+    // And the other way round: B's lists hold nothing of A's.
+    let data = s
+        .gql_ok("{ users(first: 100) { nodes { id } } }", json!({}), b_owner)
+        .await;
+    let users = ids_at(&data["users"]["nodes"]);
+    assert!(users.contains(&w.b.cashier) && !users.contains(&w.a.cashier));
+    let data = s
+        .gql_ok("{ modules { key enabled } }", json!({}), b_owner)
+        .await;
+    assert!(
+        data["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["key"] == "orders" && m["enabled"] == true),
+        "{data}"
+    );
+}

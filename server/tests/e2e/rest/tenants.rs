@@ -1,0 +1,323 @@
+//! The superadmin's tenant lifecycle and the module toggle over `/v1`.
+
+use super::*;
+
+#[tokio::test]
+async fn rest_superadmin_tenant_lifecycle() {
+    let server = TestServer::start().await;
+    let admin = rest_superadmin(&server).await;
+    let active = server.tenant("restlife").await;
+    let (pending, _, _) = server.signup("restpend").await;
+    let (other, _, _) = server.signup("restrej").await;
+
+    let page = get(&server, "/v1/tenants?status=pending", Some(&admin)).await;
+    assert_eq!(page.0, 200, "{}", page.1);
+    let ids: Vec<&str> = page.1["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| s(&t["id"]))
+        .collect();
+    assert!(ids.contains(&pending.to_string().as_str()), "{}", page.1);
+    assert!(!ids.contains(&active.id.to_string().as_str()), "{}", page.1);
+    assert_eq!(page.1["pagination"]["hasNextPage"], false);
+
+    // Pagination over every tenant, one at a time.
+    let first = get(&server, "/v1/tenants?first=1", Some(&admin)).await.1;
+    assert_eq!(first["data"].as_array().unwrap().len(), 1);
+    assert_eq!(first["pagination"]["hasNextPage"], true);
+    let cursor = s(&first["pagination"]["endCursor"]).to_owned();
+    let second = get(
+        &server,
+        &format!("/v1/tenants?first=1&after={cursor}"),
+        Some(&admin),
+    )
+    .await
+    .1;
+    assert_ne!(second["data"][0]["id"], first["data"][0]["id"]);
+
+    assert_error(
+        get(&server, "/v1/tenants?status=bogus", Some(&admin)).await,
+        400,
+        "VALIDATION",
+    );
+    assert_error(
+        get(&server, "/v1/tenants", Some(&active.owner_token)).await,
+        403,
+        "AUTHZ",
+    );
+    assert_error(get(&server, "/v1/tenants", None).await, 401, "AUTHN");
+
+    let one = ok(
+        &server,
+        Method::GET,
+        &format!("/v1/tenants/{}", active.id),
+        Some(&admin),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(one["slug"], active.slug.as_str());
+
+    // Reject needs a reason; then the state machine refuses a second verdict.
+    let no_reason = post(
+        &server,
+        &format!("/v1/tenants/{other}/reject"),
+        Some(&admin),
+        json!({}),
+    )
+    .await;
+    let err = assert_error(no_reason, 400, "VALIDATION");
+    assert_eq!(err["details"]["fields"]["reason"], "is required", "{err}");
+    let rejected = ok(
+        &server,
+        Method::POST,
+        &format!("/v1/tenants/{other}/reject"),
+        Some(&admin),
+        Some(json!({ "reason": "not a real business" })),
+        200,
+    )
+    .await;
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(rejected["statusReason"], "not a real business");
+    assert_error(
+        post(
+            &server,
+            &format!("/v1/tenants/{other}/approve"),
+            Some(&admin),
+            json!({}),
+        )
+        .await,
+        409,
+        "CONFLICT",
+    );
+
+    // Suspend and reactivate.
+    let suspended = ok(
+        &server,
+        Method::POST,
+        &format!("/v1/tenants/{}/suspend", active.id),
+        Some(&admin),
+        Some(json!({ "reason": "unpaid invoices" })),
+        200,
+    )
+    .await;
+    assert_eq!(suspended["status"], "suspended");
+    let current = ok(
+        &server,
+        Method::GET,
+        "/v1/tenants/current",
+        Some(&active.owner_token),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(current["status"], "suspended");
+    // A suspended business reaches no business module.
+    assert_error(
+        get(&server, "/v1/rbac/users", Some(&active.owner_token)).await,
+        403,
+        "AUTHZ",
+    );
+    let back = ok(
+        &server,
+        Method::POST,
+        &format!("/v1/tenants/{}/reactivate", active.id),
+        Some(&admin),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(back["status"], "active");
+    ok(
+        &server,
+        Method::GET,
+        "/v1/rbac/users",
+        Some(&active.owner_token),
+        None,
+        200,
+    )
+    .await;
+
+    assert_error(
+        get(
+            &server,
+            &format!("/v1/tenants/{}", Uuid::now_v7()),
+            Some(&admin),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    );
+}
+
+#[tokio::test]
+async fn rest_module_toggle_is_reflected_in_mine() {
+    let server = TestServer::start().await;
+    let admin = rest_superadmin(&server).await;
+    let t = server.tenant("restmod").await;
+    let enabled = |modules: &Value, key: &str| -> bool {
+        modules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["key"] == key)
+            .unwrap_or_else(|| panic!("no module {key}: {modules}"))["enabled"]
+            .as_bool()
+            .unwrap()
+    };
+
+    let mine = ok(
+        &server,
+        Method::GET,
+        "/v1/module-registry/mine",
+        Some(&t.owner_token),
+        None,
+        200,
+    )
+    .await;
+    assert!(
+        !enabled(&mine, "orders"),
+        "orders is off by default: {mine}"
+    );
+    assert!(enabled(&mine, "pos"));
+
+    let toggled = ok(
+        &server,
+        Method::PUT,
+        &format!("/v1/tenants/{}/modules/orders", t.id),
+        Some(&admin),
+        Some(json!({ "enabled": true })),
+        200,
+    )
+    .await;
+    assert_eq!(toggled["key"], "orders");
+    assert_eq!(toggled["enabled"], true);
+    let mine = ok(
+        &server,
+        Method::GET,
+        "/v1/module-registry/mine",
+        Some(&t.owner_token),
+        None,
+        200,
+    )
+    .await;
+    assert!(enabled(&mine, "orders"), "{mine}");
+    let theirs = ok(
+        &server,
+        Method::GET,
+        &format!("/v1/tenants/{}/modules", t.id),
+        Some(&admin),
+        None,
+        200,
+    )
+    .await;
+    assert!(enabled(&theirs, "orders"));
+
+    ok(
+        &server,
+        Method::PUT,
+        &format!("/v1/tenants/{}/modules/pos", t.id),
+        Some(&admin),
+        Some(json!({ "enabled": false })),
+        200,
+    )
+    .await;
+    let mine = ok(
+        &server,
+        Method::GET,
+        "/v1/module-registry/mine",
+        Some(&t.owner_token),
+        None,
+        200,
+    )
+    .await;
+    assert!(!enabled(&mine, "pos"));
+    assert!(!enabled(&mine, "pos.tips"), "a feature follows its module");
+
+    // Core modules stay on; owners cannot toggle; bad bodies are VALIDATION.
+    assert_error(
+        call(
+            &server,
+            Method::PUT,
+            &format!("/v1/tenants/{}/modules/admin", t.id),
+            Some(&admin),
+            Some(json!({ "enabled": false })),
+        )
+        .await,
+        400,
+        "VALIDATION",
+    );
+    assert_error(
+        call(
+            &server,
+            Method::PUT,
+            &format!("/v1/tenants/{}/modules/orders", t.id),
+            Some(&t.owner_token),
+            Some(json!({ "enabled": false })),
+        )
+        .await,
+        403,
+        "AUTHZ",
+    );
+    let err = assert_error(
+        call(
+            &server,
+            Method::PUT,
+            &format!("/v1/tenants/{}/modules/orders", t.id),
+            Some(&admin),
+            Some(json!({ "enabled": "yes" })),
+        )
+        .await,
+        400,
+        "VALIDATION",
+    );
+    assert!(err["details"]["fields"]["enabled"].is_string(), "{err}");
+
+    // The registry itself: superadmins read and edit it.
+    let registry = ok(
+        &server,
+        Method::GET,
+        "/v1/module-registry",
+        Some(&admin),
+        None,
+        200,
+    )
+    .await;
+    assert!(
+        registry
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["key"] == "pos" && e["kind"] == "module"),
+        "{registry}"
+    );
+    let edited = ok(
+        &server,
+        Method::PATCH,
+        "/v1/module-registry/pos.tips",
+        Some(&admin),
+        Some(json!({ "name": "Gratuities" })),
+        200,
+    )
+    .await;
+    assert_eq!(edited["name"], "Gratuities");
+    assert!(edited["editedAt"].is_string());
+    assert_error(
+        call(
+            &server,
+            Method::PATCH,
+            "/v1/module-registry/no-such-module",
+            Some(&admin),
+            Some(json!({ "name": "X" })),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        get(&server, "/v1/module-registry", Some(&t.owner_token)).await,
+        403,
+        "AUTHZ",
+    );
+}
