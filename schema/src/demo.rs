@@ -13,7 +13,7 @@ use crate::menu::modifiers::{self, NewModifier, NewModifierGroup};
 use crate::quantity::Quantity;
 use crate::rbac::service::{list_roles, load_user_access};
 use crate::tenants::service::{self as tenants, SignupInput};
-use crate::text::{CurrencyCode, LongName, Name, Sku};
+use crate::text::{CurrencyCode, EmailAddress, LongName, Name, Password, Sku, Slug};
 use kernel::context::Actor;
 use kernel::{
     AppError, AppResult, CategoryId, Db, ModifierGroupId, RequestContext, TenantId, UserId,
@@ -57,17 +57,17 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
         db,
         &RequestContext::new(rid(), Actor::Anonymous),
         SignupInput {
-            business_name: "Demo Café".into(),
-            slug: SLUG.into(),
-            owner_name: "Olivia Owner".into(),
-            email: format!("owner@{SLUG}.test"),
-            password: password.into(),
+            business_name: LongName::parse_field("businessName", "Demo Café")?,
+            slug: Slug::parse_field("slug", SLUG)?,
+            owner_name: LongName::parse_field("ownerName", "Olivia Owner")?,
+            email: EmailAddress::parse_field("email", &format!("owner@{SLUG}.test"))?,
+            password: Password::parse_field("password", password)?,
         },
     )
     .await?;
-    let tenant = TenantId(signup.tenant.id);
+    let tenant = signup.tenant.id;
     tenants::approve(db, &RequestContext::system(rid()), tenant).await?;
-    let owner_id = UserId(signup.owner_id);
+    let owner_id = signup.owner_id;
     let owner = RequestContext::new(
         rid(),
         Actor::User {
@@ -94,10 +94,10 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             db,
             o,
             NewUser {
-                email: email.clone(),
-                display_name: name.into(),
-                password: Some(password.into()),
-                role_ids: vec![role.id],
+                email: EmailAddress::parse_field("email", &email)?,
+                display_name: LongName::parse_field("displayName", name)?,
+                password: Some(Password::parse_field("password", password)?),
+                role_ids: vec![role.id.into()],
             },
         )
         .await?;

@@ -1,15 +1,16 @@
+//! Platform operators: creating one (idempotently, for start-up bootstrap)
+//! and auditing platform actions that change no table.
+
+use super::store;
 use crate::audit::service::{self as audit, AuditEntry};
 use crate::identity::{password, validate};
-use chrono::Utc;
-use kernel::{AppResult, Db, RequestContext};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use kernel::{AppError, AppResult, Db, RequestContext, UserId};
 use serde_json::json;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ensured {
-    Created(Uuid),
-    AlreadyExisted(Uuid),
+    Created(UserId),
+    AlreadyExisted(UserId),
 }
 
 /// Creates a superadmin unless one with this email exists, in which case
@@ -21,47 +22,33 @@ pub async fn ensure_superadmin(
     plain_password: &str,
     display_name: &str,
 ) -> AppResult<Ensured> {
-    use entities::superadmins::{ActiveModel, Column, Entity, SuperadminStatus};
     let email = validate::email("email", email)?;
     validate::password("password", plain_password)?;
     let display_name = display_name.trim();
     if display_name.is_empty() {
-        return Err(kernel::AppError::invalid_field("name", "must not be empty"));
+        return Err(AppError::invalid_field("name", "must not be empty"));
     }
     // Hash before the transaction: no connection is held while argon2 runs.
     let hash = password::hash(plain_password.to_owned()).await?;
 
     let tx = db.system_tx().await?;
-    if let Some(existing) = Entity::find()
-        // Emails are stored normalised (see `validate::email`).
-        .filter(Column::Email.eq(email.clone()))
-        .one(&tx)
-        .await?
-    {
-        return Ok(Ensured::AlreadyExisted(existing.id));
+    if let Some(existing) = store::find_by_email(&tx, &email).await? {
+        return Ok(Ensured::AlreadyExisted(existing.id.into()));
     }
-    let id = Uuid::now_v7();
-    let now = Utc::now();
-    let inserted = Entity::insert(ActiveModel {
-        id: Set(id),
-        email: Set(email.clone()),
-        display_name: Set(display_name.to_owned()),
-        password_hash: Set(hash),
-        status: Set(SuperadminStatus::Active),
-        last_login_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .on_conflict_do_nothing()
-    .exec_without_returning(&tx)
-    .await?;
-    if matches!(inserted, sea_orm::TryInsertResult::Conflicted) {
+    let id = UserId::new();
+    let row = store::Insert {
+        id,
+        email: &email,
+        display_name,
+        password_hash: hash,
+        at: ctx.now(),
+    };
+    if !store::insert_unless_taken(&tx, row).await? {
         // Another process created it between our read and our insert.
-        let existing = Entity::find()
-            .filter(Column::Email.eq(email))
-            .one(&tx)
-            .await?;
-        return Ok(Ensured::AlreadyExisted(existing.map_or(id, |e| e.id)));
+        let existing = store::find_by_email(&tx, &email).await?;
+        return Ok(Ensured::AlreadyExisted(
+            existing.map_or(id, |e| e.id.into()),
+        ));
     }
     audit::record(
         &tx,

@@ -1,31 +1,19 @@
-use super::service::{self, SignupInput, Tenant, TenantStatus};
+use super::service::{self, Signup, SignupInput, Tenant, TenantReason, TenantStatus};
 use crate::gql::{connection, page, rc, svc};
-use crate::text::{EmailAddress, LongName, Password, Reason, Slug};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use kernel::TenantId;
-use uuid::Uuid;
-
-#[derive(InputObject)]
-#[graphql(name = "SignupInput")]
-pub struct SignupGql {
-    pub business_name: LongName,
-    /// The business's address on the platform: 3-63 lowercase letters, digits, dashes.
-    pub slug: Slug,
-    pub owner_name: LongName,
-    pub email: EmailAddress,
-    pub password: Password,
-}
 
 #[derive(InputObject)]
 pub struct TenantIdInput {
-    pub tenant_id: Uuid,
+    pub tenant_id: TenantId,
 }
 
 #[derive(InputObject)]
 pub struct TenantReasonInput {
-    pub tenant_id: Uuid,
-    pub reason: Reason,
+    pub tenant_id: TenantId,
+    #[graphql(flatten)]
+    pub reason: TenantReason,
 }
 
 #[derive(SimpleObject)]
@@ -52,12 +40,12 @@ impl TenantsQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Tenant>> {
         let result = service::list(&svc(ctx)?.db, rc(ctx)?, status, page(first, after)?).await?;
-        Ok(connection(result, |t| t.id))
+        Ok(connection(result, |t| t.id.as_uuid()))
     }
 
     /// Superadmins: one business.
-    async fn tenant_by_id(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Tenant> {
-        Ok(service::get(&svc(ctx)?.db, rc(ctx)?, TenantId(id)).await?)
+    async fn tenant_by_id(&self, ctx: &Context<'_>, id: TenantId) -> async_graphql::Result<Tenant> {
+        Ok(service::get(&svc(ctx)?.db, rc(ctx)?, id).await?)
     }
 }
 
@@ -67,18 +55,7 @@ pub struct TenantsMutation;
 #[Object]
 impl TenantsMutation {
     /// Public: registers a business (pending approval) and its owner.
-    async fn signup(
-        &self,
-        ctx: &Context<'_>,
-        input: SignupGql,
-    ) -> async_graphql::Result<service::Signup> {
-        let input = SignupInput {
-            business_name: input.business_name.into(),
-            slug: input.slug.into(),
-            owner_name: input.owner_name.into(),
-            email: input.email.into(),
-            password: input.password.into(),
-        };
+    async fn signup(&self, ctx: &Context<'_>, input: SignupInput) -> async_graphql::Result<Signup> {
         Ok(service::signup(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
@@ -88,7 +65,7 @@ impl TenantsMutation {
         ctx: &Context<'_>,
         input: TenantIdInput,
     ) -> async_graphql::Result<TenantPayload> {
-        let tenant = service::approve(&svc(ctx)?.db, rc(ctx)?, TenantId(input.tenant_id)).await?;
+        let tenant = service::approve(&svc(ctx)?.db, rc(ctx)?, input.tenant_id).await?;
         Ok(TenantPayload { tenant })
     }
 
@@ -98,13 +75,8 @@ impl TenantsMutation {
         ctx: &Context<'_>,
         input: TenantReasonInput,
     ) -> async_graphql::Result<TenantPayload> {
-        let tenant = service::reject(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            TenantId(input.tenant_id),
-            input.reason.into(),
-        )
-        .await?;
+        let tenant =
+            service::reject(&svc(ctx)?.db, rc(ctx)?, input.tenant_id, input.reason).await?;
         Ok(TenantPayload { tenant })
     }
 
@@ -114,13 +86,8 @@ impl TenantsMutation {
         ctx: &Context<'_>,
         input: TenantReasonInput,
     ) -> async_graphql::Result<TenantPayload> {
-        let tenant = service::suspend(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            TenantId(input.tenant_id),
-            input.reason.into(),
-        )
-        .await?;
+        let tenant =
+            service::suspend(&svc(ctx)?.db, rc(ctx)?, input.tenant_id, input.reason).await?;
         Ok(TenantPayload { tenant })
     }
 
@@ -130,8 +97,7 @@ impl TenantsMutation {
         ctx: &Context<'_>,
         input: TenantIdInput,
     ) -> async_graphql::Result<TenantPayload> {
-        let tenant =
-            service::reactivate(&svc(ctx)?.db, rc(ctx)?, TenantId(input.tenant_id)).await?;
+        let tenant = service::reactivate(&svc(ctx)?.db, rc(ctx)?, input.tenant_id).await?;
         Ok(TenantPayload { tenant })
     }
 }

@@ -3,3 +3,5 @@
 
 pub mod graphql;
 pub mod service;
+mod store;
+pub mod types;

@@ -1,97 +1,19 @@
-use crate::audit::service::{self as audit, AuditEntry};
-use crate::identity::{password, validate};
+//! The tenant commands: public signup, the superadmins' lifecycle moves
+//! (approve, reject, suspend, reactivate) and the lookups other modules use.
+//! Tenants are platform rows, so these open system transactions themselves
+//! rather than a tenant [`crate::command::Unit`].
+
+use super::store;
+pub use super::types::{Signup, SignupInput, Tenant, TenantReason, TenantStatus};
+use crate::audit::service::{Change, record_change};
+use crate::command::Unit;
+use crate::identity::{password, store as identity_store, validate};
 use crate::module_registry::service::provision_defaults;
 use crate::pagination::{Page, PageRequest};
 use crate::rbac::service::provision_builtin_roles;
-use chrono::{DateTime, Utc};
-use jobs::outbox::{self, NewEvent};
-use kernel::db::sql;
 use kernel::{AppError, AppResult, Db, RequestContext, TenantId, UserId};
-use sea_orm::{ConnectionTrait, FromQueryResult};
-use serde::Serialize;
+use sea_orm::ConnectionTrait;
 use serde_json::json;
-use uuid::Uuid;
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    serde::Deserialize,
-    async_graphql::Enum,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum TenantStatus {
-    Pending,
-    Active,
-    Rejected,
-    Suspended,
-}
-
-impl TenantStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Rejected => "rejected",
-            Self::Suspended => "suspended",
-        }
-    }
-
-    pub fn parse(s: &str) -> AppResult<Self> {
-        Ok(match s {
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "rejected" => Self::Rejected,
-            "suspended" => Self::Suspended,
-            other => return Err(AppError::internal(format!("unknown tenant status {other}"))),
-        })
-    }
-}
-
-/// A business on the platform.
-#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Tenant {
-    pub id: Uuid,
-    pub slug: String,
-    pub name: String,
-    pub status: TenantStatus,
-    pub status_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub approved_at: Option<DateTime<Utc>>,
-}
-
-#[derive(FromQueryResult)]
-struct TenantRow {
-    id: Uuid,
-    slug: String,
-    name: String,
-    status: String,
-    status_reason: Option<String>,
-    created_at: DateTime<Utc>,
-    approved_at: Option<DateTime<Utc>>,
-}
-
-impl TryFrom<TenantRow> for Tenant {
-    type Error = AppError;
-    fn try_from(r: TenantRow) -> AppResult<Self> {
-        Ok(Tenant {
-            id: r.id,
-            slug: r.slug,
-            name: r.name,
-            status: TenantStatus::parse(&r.status)?,
-            status_reason: r.status_reason,
-            created_at: r.created_at,
-            approved_at: r.approved_at,
-        })
-    }
-}
-
-const COLUMNS: &str = "id, slug, name, status, status_reason, created_at, approved_at";
 
 /// Slugs that would read as part of the platform rather than a business.
 const RESERVED_SLUGS: &[&str] = &[
@@ -140,42 +62,19 @@ fn validate_name(field: &str, raw: &str, max: usize) -> AppResult<String> {
 
 /// Loads a tenant (any status) in a system transaction.
 pub async fn find(conn: &impl ConnectionTrait, id: TenantId) -> AppResult<Tenant> {
-    TenantRow::find_by_statement(sql(
-        &format!("SELECT {COLUMNS} FROM tenants WHERE id = $1 AND deleted_at IS NULL"),
-        [id.as_uuid().into()],
-    ))
-    .one(conn)
-    .await?
-    .ok_or_else(|| AppError::not_found("tenant"))?
-    .try_into()
+    store::find(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("tenant"))
 }
 
 /// Resolves a slug to its tenant (system transaction).
 pub async fn find_by_slug(conn: &impl ConnectionTrait, slug: &str) -> AppResult<Option<Tenant>> {
-    TenantRow::find_by_statement(sql(
-        &format!("SELECT {COLUMNS} FROM tenants WHERE slug = $1 AND deleted_at IS NULL"),
-        [slug.trim().to_lowercase().into()],
-    ))
-    .one(conn)
-    .await?
-    .map(Tenant::try_from)
-    .transpose()
+    store::find_by_slug(conn, &slug.trim().to_lowercase()).await
 }
 
-#[derive(Debug, Clone)]
-pub struct SignupInput {
-    pub business_name: String,
-    pub slug: String,
-    pub owner_name: String,
-    pub email: String,
-    pub password: String,
-}
-
-#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Signup {
-    pub tenant: Tenant,
-    pub owner_id: Uuid,
+fn slug_taken() -> AppError {
+    AppError::conflict("that slug is taken")
+        .with_details(json!({ "fields": { "slug": "is taken" } }))
 }
 
 /// Public signup: a `pending` tenant and its owner, who can sign in at once
@@ -186,82 +85,59 @@ pub async fn signup(db: &Db, ctx: &RequestContext, input: SignupInput) -> AppRes
     let owner_name = validate_name("ownerName", &input.owner_name, 200)?;
     let email = validate::email("email", &input.email)?;
     validate::password("password", &input.password)?;
-    let hash = password::hash(input.password).await?;
+    let hash = password::hash(input.password.into()).await?;
 
     let tenant_id = TenantId::new();
     let owner_id = UserId::new();
+    let now = ctx.now();
     let tx = db.system_tx().await?;
     if find_by_slug(&tx, &slug).await?.is_some() {
-        return Err(AppError::conflict("that slug is taken")
-            .with_details(json!({ "fields": { "slug": "is taken" } })));
+        return Err(slug_taken());
     }
-    let row = TenantRow::find_by_statement(sql(
-        &format!("INSERT INTO tenants (id, slug, name, status) VALUES ($1, $2, $3, 'pending') RETURNING {COLUMNS}"),
-        [tenant_id.as_uuid().into(), slug.clone().into(), name.clone().into()],
-    ))
-    .one(&tx)
-    .await
-    .map_err(slug_conflict)?
-    .ok_or_else(|| AppError::internal("insert returned nothing"))?;
-    tx.execute_raw(sql(
-        "INSERT INTO users (tenant_id, id, email, display_name, password_hash, status, password_changed_at)
-         VALUES ($1, $2, $3, $4, $5, 'active', now())",
-        [tenant_id.as_uuid().into(), owner_id.as_uuid().into(), email.clone().into(), owner_name.clone().into(), hash.into()],
-    ))
-    .await?;
-    tx.execute_raw(sql(
-        "INSERT INTO tenant_connection_profiles (tenant_id, mode) VALUES ($1, 'shared')",
-        [tenant_id.as_uuid().into()],
-    ))
-    .await?;
-    let tenant = Tenant::try_from(row)?;
-    audit::record(
+    let tenant = store::insert(&tx, tenant_id, &slug, &name, now)
+        .await
+        .map_err(|err| {
+            if err.code() == kernel::ErrorCode::Conflict {
+                slug_taken()
+            } else {
+                err
+            }
+        })?;
+    identity_store::users::insert(
         &tx,
-        ctx,
-        AuditEntry {
-            tenant_id: Some(tenant_id),
-            action: "tenant.registered",
-            entity_type: "tenant",
-            entity_id: Some(tenant_id.to_string()),
-            before: None,
-            after: Some(json!({ "tenant": &tenant, "owner": { "id": owner_id, "email": email, "displayName": owner_name } })),
+        identity_store::users::Insert {
+            tenant: tenant_id,
+            id: owner_id,
+            email: &email,
+            display_name: &owner_name,
+            password_hash: Some(hash),
+            at: now,
         },
     )
     .await?;
-    outbox::record(
+    store::insert_shared_profile(&tx, tenant_id, now).await?;
+    let owner = json!({ "id": owner_id, "email": email, "displayName": owner_name });
+    record_change(
         &tx,
-        Some(tenant_id),
-        NewEvent::new(
-            "tenant.registered",
-            tenant_id,
-            json!({ "tenantId": tenant_id, "slug": slug, "name": name, "ownerId": owner_id, "ownerEmail": email }),
-        ),
+        ctx,
+        tenant_id,
+        Change::new("tenant.registered", "tenant", tenant_id)
+            .with_after(json!({ "tenant": &tenant, "owner": owner }))
+            .with_event(json!({
+                "tenantId": tenant_id, "slug": slug, "name": name,
+                "ownerId": owner_id, "ownerEmail": email,
+            })),
     )
     .await?;
     tx.commit().await?;
-    Ok(Signup {
-        tenant,
-        owner_id: owner_id.as_uuid(),
-    })
-}
-
-fn slug_conflict(err: sea_orm::DbErr) -> AppError {
-    let err = AppError::from(err);
-    if err.code() == kernel::ErrorCode::Conflict {
-        AppError::conflict("that slug is taken")
-            .with_details(json!({ "fields": { "slug": "is taken" } }))
-    } else {
-        err
-    }
+    Ok(Signup { tenant, owner_id })
 }
 
 /// The caller's own tenant.
 pub async fn current(db: &Db, ctx: &RequestContext) -> AppResult<Tenant> {
-    let tenant = ctx.require_tenant()?;
-    let tx = db.tenant_tx(tenant).await?;
-    let found = find(&tx, tenant).await?;
-    tx.commit().await?;
-    Ok(found)
+    let unit = Unit::begin_signed_in(db, ctx).await?;
+    let found = find(&*unit, unit.tenant).await?;
+    unit.commit(found).await
 }
 
 /// One tenant, for superadmins.
@@ -282,22 +158,10 @@ pub async fn list(
 ) -> AppResult<Page<Tenant>> {
     ctx.require_superadmin()?;
     let tx = db.system_tx().await?;
-    let rows = TenantRow::find_by_statement(sql(
-        &format!(
-            "SELECT {COLUMNS} FROM tenants
-             WHERE deleted_at IS NULL AND ($1::text IS NULL OR status = $1) AND ($2::uuid IS NULL OR id < $2)
-             ORDER BY id DESC LIMIT $3"
-        ),
-        [status.map(|s| s.as_str().to_owned()).into(), page.after.into(), page.fetch_limit().into()],
-    ))
-    .all(&tx)
-    .await?;
+    let limit = u64::try_from(page.fetch_limit()).unwrap_or(0);
+    let items = store::list(&tx, status, page.after, limit).await?;
     tx.commit().await?;
-    let items = rows
-        .into_iter()
-        .map(Tenant::try_from)
-        .collect::<AppResult<Vec<_>>>()?;
-    Ok(page.finish(items, |t| t.id))
+    Ok(page.finish(items, |t| t.id.as_uuid()))
 }
 
 /// Moves a tenant from one of `from` to `to`, with audit and event.
@@ -312,14 +176,9 @@ async fn transition(
 ) -> AppResult<Tenant> {
     ctx.require_platform()?;
     let tx = db.system_tx().await?;
-    let before = TenantRow::find_by_statement(sql(
-        &format!("SELECT {COLUMNS} FROM tenants WHERE id = $1 AND deleted_at IS NULL FOR UPDATE"),
-        [id.as_uuid().into()],
-    ))
-    .one(&tx)
-    .await?
-    .ok_or_else(|| AppError::not_found("tenant"))
-    .and_then(Tenant::try_from)?;
+    let before = store::find_for_update(&tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("tenant"))?;
     if !from.contains(&before.status) {
         return Err(AppError::conflict(format!(
             "a {} tenant cannot become {}",
@@ -328,51 +187,30 @@ async fn transition(
         ))
         .with_details(json!({ "status": before.status })));
     }
-    let after = TenantRow::find_by_statement(sql(
-        &format!(
-            "UPDATE tenants SET status = $2, status_reason = $3, updated_at = now(),
-               approved_at = CASE WHEN $2 = 'active' AND approved_at IS NULL THEN now() ELSE approved_at END
-             WHERE id = $1 RETURNING {COLUMNS}"
-        ),
-        [id.as_uuid().into(), to.as_str().into(), reason.clone().into()],
-    ))
-    .one(&tx)
-    .await?
-    .ok_or_else(|| AppError::not_found("tenant"))
-    .and_then(Tenant::try_from)?;
+    let first_approval = to == TenantStatus::Active && before.approved_at.is_none();
+    let after = store::set_status(&tx, id, to, reason.clone(), first_approval, ctx.now()).await?;
     if to == TenantStatus::Active && before.status == TenantStatus::Pending {
         provision_defaults(&tx, id).await?;
         provision_builtin_roles(&tx, id).await?;
     }
-    audit::record(
+    record_change(
         &tx,
         ctx,
-        AuditEntry {
-            tenant_id: Some(id),
-            action: event_type,
-            entity_type: "tenant",
-            entity_id: Some(id.to_string()),
-            before: Some(json!({ "status": before.status, "statusReason": before.status_reason })),
-            after: Some(json!({ "status": after.status, "statusReason": after.status_reason })),
-        },
-    )
-    .await?;
-    outbox::record(
-        &tx,
-        Some(id),
-        NewEvent::new(
-            event_type,
-            id,
-            json!({ "tenantId": id, "slug": after.slug, "status": after.status, "reason": reason }),
-        ),
+        id,
+        Change::new(event_type, "tenant", id)
+            .with_before(json!({ "status": before.status, "statusReason": before.status_reason }))
+            .with_after(json!({ "status": after.status, "statusReason": after.status_reason }))
+            .with_event(json!({
+                "tenantId": id, "slug": after.slug, "status": after.status, "reason": reason,
+            })),
     )
     .await?;
     tx.commit().await?;
     Ok(after)
 }
 
-fn reason(raw: String) -> AppResult<String> {
-    let reason = raw.trim().to_owned();
+fn reason(raw: TenantReason) -> AppResult<String> {
+    let reason = raw.reason.trim().to_owned();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(AppError::invalid_field(
             "reason",
@@ -385,27 +223,25 @@ fn reason(raw: String) -> AppResult<String> {
 /// Approves a pending tenant: it becomes active, its built-in roles and
 /// default modules are provisioned, and its owner gets the owner role.
 pub async fn approve(db: &Db, ctx: &RequestContext, id: TenantId) -> AppResult<Tenant> {
-    transition(
-        db,
-        ctx,
-        id,
-        &[TenantStatus::Pending],
-        TenantStatus::Active,
-        None,
-        "tenant.approved",
-    )
-    .await
+    use TenantStatus::*;
+    transition(db, ctx, id, &[Pending], Active, None, "tenant.approved").await
 }
 
-pub async fn reject(db: &Db, ctx: &RequestContext, id: TenantId, why: String) -> AppResult<Tenant> {
+pub async fn reject(
+    db: &Db,
+    ctx: &RequestContext,
+    id: TenantId,
+    why: TenantReason,
+) -> AppResult<Tenant> {
+    use TenantStatus::*;
     ctx.require_superadmin()?;
     let why = reason(why)?;
     transition(
         db,
         ctx,
         id,
-        &[TenantStatus::Pending],
-        TenantStatus::Rejected,
+        &[Pending],
+        Rejected,
         Some(why),
         "tenant.rejected",
     )
@@ -416,16 +252,17 @@ pub async fn suspend(
     db: &Db,
     ctx: &RequestContext,
     id: TenantId,
-    why: String,
+    why: TenantReason,
 ) -> AppResult<Tenant> {
+    use TenantStatus::*;
     ctx.require_superadmin()?;
     let why = reason(why)?;
     transition(
         db,
         ctx,
         id,
-        &[TenantStatus::Active],
-        TenantStatus::Suspended,
+        &[Active],
+        Suspended,
         Some(why),
         "tenant.suspended",
     )
@@ -433,12 +270,13 @@ pub async fn suspend(
 }
 
 pub async fn reactivate(db: &Db, ctx: &RequestContext, id: TenantId) -> AppResult<Tenant> {
+    use TenantStatus::*;
     transition(
         db,
         ctx,
         id,
-        &[TenantStatus::Suspended],
-        TenantStatus::Active,
+        &[Suspended],
+        Active,
         None,
         "tenant.reactivated",
     )

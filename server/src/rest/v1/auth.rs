@@ -10,91 +10,12 @@ use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
 use kernel::RequestContext;
-use schema::identity::service::{self as identity, AuthTokens, LoginInput, MfaEnrolment};
+use schema::identity::service::{
+    self as identity, AuthTokens, ChangePasswordInput, Done, LoginInput, MfaCodeInput,
+    MfaEnrolment, RecoveryCodes, RefreshTokenInput, RequestPasswordResetInput, ResetPasswordInput,
+    SuperadminLoginInput,
+};
 use schema::tenants::service::{self as tenants, Signup, SignupInput};
-use schema::text::{EmailAddress, LongName, OneTimeCode, Password, Slug, Token};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SignupBody {
-    pub business_name: LongName,
-    /// The business's address on the platform: 3-63 lowercase letters, digits, dashes.
-    pub slug: Slug,
-    pub owner_name: LongName,
-    pub email: EmailAddress,
-    pub password: Password,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LoginBody {
-    pub tenant_slug: Slug,
-    pub email: EmailAddress,
-    pub password: Password,
-    /// The current code of the authenticator app, when MFA is on.
-    pub totp_code: Option<OneTimeCode>,
-    /// A recovery code instead of `totpCode`; each works once.
-    pub recovery_code: Option<OneTimeCode>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SuperadminLoginBody {
-    pub email: EmailAddress,
-    pub password: Password,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RefreshTokenBody {
-    pub refresh_token: Token,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ChangePasswordBody {
-    pub current_password: Password,
-    pub new_password: Password,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PasswordResetRequestBody {
-    pub tenant_slug: Slug,
-    pub email: EmailAddress,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PasswordResetBody {
-    /// The token from the reset (or invitation) email.
-    pub token: Token,
-    pub new_password: Password,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MfaCodeBody {
-    /// A current authenticator code (or, to disable, a recovery code).
-    pub code: OneTimeCode,
-}
-
-/// An operation that has nothing to return but its success.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Done {
-    pub ok: bool,
-}
-
-const DONE: Done = Done { ok: true };
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RecoveryCodes {
-    /// Shown once: each lets you sign in once without the authenticator.
-    pub recovery_codes: Vec<String>,
-}
 
 /// Public: registers a business (pending approval) and its owner, who can
 /// sign in at once but reaches no business module until it is approved.
@@ -102,7 +23,7 @@ pub struct RecoveryCodes {
     post,
     path = "/v1/auth/signup",
     tag = "auth",
-    request_body = SignupBody,
+    request_body = SignupInput,
     responses(
         (status = 201, description = "The pending business and its owner's id", body = DataDoc<Signup>),
         (status = 400, description = "Invalid input (`details.fields` names it)", body = ErrorBody),
@@ -112,17 +33,10 @@ pub struct RecoveryCodes {
 pub async fn signup(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<SignupBody>,
+    JsonBody(body): JsonBody<SignupInput>,
 ) -> Result<Created<Signup>, ApiError> {
-    let input = SignupInput {
-        business_name: body.business_name.into(),
-        slug: body.slug.into(),
-        owner_name: body.owner_name.into(),
-        email: body.email.into(),
-        password: body.password.into(),
-    };
     Ok(Created(
-        tenants::signup(&state.services.db, &ctx, input).await?,
+        tenants::signup(&state.services.db, &ctx, body).await?,
     ))
 }
 
@@ -131,7 +45,7 @@ pub async fn signup(
     post,
     path = "/v1/auth/login",
     tag = "auth",
-    request_body = LoginBody,
+    request_body = LoginInput,
     responses(
         (status = 200, description = "A new session", body = DataDoc<AuthTokens>),
         (status = 400, description = "Invalid input", body = ErrorBody),
@@ -142,16 +56,9 @@ pub async fn signup(
 pub async fn login(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<LoginBody>,
+    JsonBody(body): JsonBody<LoginInput>,
 ) -> Result<Data<AuthTokens>, ApiError> {
-    let input = LoginInput {
-        tenant_slug: body.tenant_slug.into(),
-        email: body.email.into(),
-        password: body.password.into(),
-        totp_code: body.totp_code.map(Into::into),
-        recovery_code: body.recovery_code.map(Into::into),
-    };
-    Ok(Data(identity::login(&state.services, &ctx, input).await?))
+    Ok(Data(identity::login(&state.services, &ctx, body).await?))
 }
 
 /// Public: signs a platform superadmin in.
@@ -159,7 +66,7 @@ pub async fn login(
     post,
     path = "/v1/auth/superadmin/login",
     tag = "auth",
-    request_body = SuperadminLoginBody,
+    request_body = SuperadminLoginInput,
     responses(
         (status = 200, description = "A new superadmin session", body = DataDoc<AuthTokens>),
         (status = 400, description = "Invalid input", body = ErrorBody),
@@ -170,10 +77,10 @@ pub async fn login(
 pub async fn superadmin_login(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<SuperadminLoginBody>,
+    JsonBody(body): JsonBody<SuperadminLoginInput>,
 ) -> Result<Data<AuthTokens>, ApiError> {
     Ok(Data(
-        identity::superadmin_login(&state.services, &ctx, &body.email, &body.password).await?,
+        identity::superadmin_login(&state.services, &ctx, body).await?,
     ))
 }
 
@@ -183,7 +90,7 @@ pub async fn superadmin_login(
     post,
     path = "/v1/auth/refresh",
     tag = "auth",
-    request_body = RefreshTokenBody,
+    request_body = RefreshTokenInput,
     responses(
         (status = 200, description = "The rotated session", body = DataDoc<AuthTokens>),
         (status = 400, description = "Invalid input", body = ErrorBody),
@@ -193,11 +100,9 @@ pub async fn superadmin_login(
 pub async fn refresh(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<RefreshTokenBody>,
+    JsonBody(body): JsonBody<RefreshTokenInput>,
 ) -> Result<Data<AuthTokens>, ApiError> {
-    Ok(Data(
-        identity::refresh(&state.services, &ctx, &body.refresh_token).await?,
-    ))
+    Ok(Data(identity::refresh(&state.services, &ctx, body).await?))
 }
 
 /// Ends the session a refresh token belongs to.
@@ -205,7 +110,7 @@ pub async fn refresh(
     post,
     path = "/v1/auth/logout",
     tag = "auth",
-    request_body = RefreshTokenBody,
+    request_body = RefreshTokenInput,
     responses(
         (status = 200, description = "The session has ended", body = DataDoc<Done>),
         (status = 400, description = "Invalid input", body = ErrorBody),
@@ -215,10 +120,10 @@ pub async fn refresh(
 pub async fn logout(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<RefreshTokenBody>,
+    JsonBody(body): JsonBody<RefreshTokenInput>,
 ) -> Result<Data<Done>, ApiError> {
-    identity::logout(&state.services, &ctx, &body.refresh_token).await?;
-    Ok(Data(DONE))
+    identity::logout(&state.services, &ctx, body).await?;
+    Ok(Data(Done::OK))
 }
 
 /// Changes the caller's password; every session of theirs ends.
@@ -226,7 +131,7 @@ pub async fn logout(
     post,
     path = "/v1/auth/password/change",
     tag = "auth",
-    request_body = ChangePasswordBody,
+    request_body = ChangePasswordInput,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed", body = DataDoc<Done>),
@@ -238,16 +143,10 @@ pub async fn logout(
 pub async fn change_password(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<ChangePasswordBody>,
+    JsonBody(body): JsonBody<ChangePasswordInput>,
 ) -> Result<Data<Done>, ApiError> {
-    identity::change_password(
-        &state.services,
-        &ctx,
-        &body.current_password,
-        &body.new_password,
-    )
-    .await?;
-    Ok(Data(DONE))
+    identity::change_password(&state.services, &ctx, body).await?;
+    Ok(Data(Done::OK))
 }
 
 /// Public: starts a password reset. Always answers ok; an email follows if
@@ -256,7 +155,7 @@ pub async fn change_password(
     post,
     path = "/v1/auth/password/reset-request",
     tag = "auth",
-    request_body = PasswordResetRequestBody,
+    request_body = RequestPasswordResetInput,
     responses(
         (status = 200, description = "Accepted", body = DataDoc<Done>),
         (status = 400, description = "Invalid input", body = ErrorBody),
@@ -266,10 +165,10 @@ pub async fn change_password(
 pub async fn request_password_reset(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<PasswordResetRequestBody>,
+    JsonBody(body): JsonBody<RequestPasswordResetInput>,
 ) -> Result<Data<Done>, ApiError> {
-    identity::request_password_reset(&state.services, &ctx, &body.tenant_slug, &body.email).await?;
-    Ok(Data(DONE))
+    identity::request_password_reset(&state.services, &ctx, body).await?;
+    Ok(Data(Done::OK))
 }
 
 /// Public: sets a new password with an emailed token (reset or invitation).
@@ -277,7 +176,7 @@ pub async fn request_password_reset(
     post,
     path = "/v1/auth/password/reset",
     tag = "auth",
-    request_body = PasswordResetBody,
+    request_body = ResetPasswordInput,
     responses(
         (status = 200, description = "The password is set; every session has ended", body = DataDoc<Done>),
         (status = 400, description = "Invalid, used or expired token, or a weak password", body = ErrorBody),
@@ -286,10 +185,10 @@ pub async fn request_password_reset(
 pub async fn reset_password(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<PasswordResetBody>,
+    JsonBody(body): JsonBody<ResetPasswordInput>,
 ) -> Result<Data<Done>, ApiError> {
-    identity::reset_password(&state.services, &ctx, &body.token, &body.new_password).await?;
-    Ok(Data(DONE))
+    identity::reset_password(&state.services, &ctx, body).await?;
+    Ok(Data(Done::OK))
 }
 
 /// The signed-in user, with their roles.
@@ -336,7 +235,7 @@ pub async fn enrol_mfa(
     post,
     path = "/v1/auth/mfa/confirm",
     tag = "auth",
-    request_body = MfaCodeBody,
+    request_body = MfaCodeInput,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "MFA is on", body = DataDoc<RecoveryCodes>),
@@ -348,10 +247,11 @@ pub async fn enrol_mfa(
 pub async fn confirm_mfa(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<MfaCodeBody>,
+    JsonBody(body): JsonBody<MfaCodeInput>,
 ) -> Result<Data<RecoveryCodes>, ApiError> {
-    let recovery_codes = identity::confirm_mfa(&state.services, &ctx, &body.code).await?;
-    Ok(Data(RecoveryCodes { recovery_codes }))
+    Ok(Data(
+        identity::confirm_mfa(&state.services, &ctx, body).await?,
+    ))
 }
 
 /// Switches MFA off; needs a current code or a recovery code.
@@ -359,7 +259,7 @@ pub async fn confirm_mfa(
     post,
     path = "/v1/auth/mfa/disable",
     tag = "auth",
-    request_body = MfaCodeBody,
+    request_body = MfaCodeInput,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "MFA is off", body = DataDoc<Done>),
@@ -371,10 +271,10 @@ pub async fn confirm_mfa(
 pub async fn disable_mfa(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<MfaCodeBody>,
+    JsonBody(body): JsonBody<MfaCodeInput>,
 ) -> Result<Data<Done>, ApiError> {
-    identity::disable_mfa(&state.services, &ctx, &body.code).await?;
-    Ok(Data(DONE))
+    identity::disable_mfa(&state.services, &ctx, body).await?;
+    Ok(Data(Done::OK))
 }
 
 /// The routes of this module, merged into `/v1` by `v1::router`.

@@ -15,7 +15,7 @@ use schema::audit::service::{self as audit, AuditEvent, AuditFilter};
 use schema::identity::service::{self as identity, NewUser, User};
 use schema::pagination::Page;
 use schema::rbac::service::{self as rbac, Role};
-use schema::text::{Description, EmailAddress, Key, LongName, Name, Password};
+use schema::text::{Description, Key, Name};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
@@ -40,17 +40,6 @@ pub struct UpdateRoleBody {
     pub description: Option<Description>,
     /// Replaces the role's permissions when given.
     pub permissions: Option<Vec<Key>>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateUserBody {
-    pub email: EmailAddress,
-    pub display_name: LongName,
-    /// Leave out to invite: the user chooses a password from an emailed link.
-    pub password: Option<Password>,
-    #[serde(default)]
-    pub role_ids: Vec<Uuid>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -122,7 +111,7 @@ impl UserView {
             return Ok(Vec::new());
         }
         let tenant = ctx.require_tenant()?;
-        let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+        let ids: Vec<Uuid> = users.iter().map(|u| u.id.as_uuid()).collect();
         let mut by_user: HashMap<Uuid, Vec<RoleRef>> = HashMap::new();
         for (user, role) in rbac::roles_of_users(&state.services.db, tenant, &ids).await? {
             by_user.entry(user).or_default().push(RoleRef {
@@ -134,7 +123,7 @@ impl UserView {
         Ok(users
             .into_iter()
             .map(|user| Self {
-                roles: by_user.remove(&user.id).unwrap_or_default(),
+                roles: by_user.remove(&user.id.as_uuid()).unwrap_or_default(),
                 user,
             })
             .collect())
@@ -142,7 +131,7 @@ impl UserView {
 
     pub async fn one(state: &AppState, ctx: &RequestContext, user: User) -> AppResult<Self> {
         let tenant = ctx.require_tenant()?;
-        let roles = rbac::roles_of_users(&state.services.db, tenant, &[user.id])
+        let roles = rbac::roles_of_users(&state.services.db, tenant, &[user.id.as_uuid()])
             .await?
             .into_iter()
             .map(|(_, role)| RoleRef {
@@ -358,7 +347,7 @@ pub async fn list_users(
     post,
     path = "/v1/rbac/users",
     tag = "rbac",
-    request_body = CreateUserBody,
+    request_body = NewUser,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The new user", body = DataDoc<UserView>),
@@ -370,15 +359,9 @@ pub async fn list_users(
 pub async fn create_user(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    JsonBody(body): JsonBody<CreateUserBody>,
+    JsonBody(body): JsonBody<NewUser>,
 ) -> Result<Created<UserView>, ApiError> {
-    let input = NewUser {
-        email: body.email.into(),
-        display_name: body.display_name.into(),
-        password: body.password.map(Into::into),
-        role_ids: body.role_ids,
-    };
-    let user = identity::create_user(&state.services.db, &ctx, input).await?;
+    let user = identity::create_user(&state.services.db, &ctx, body).await?;
     Ok(Created(UserView::one(&state, &ctx, user).await?))
 }
 
@@ -401,7 +384,7 @@ pub async fn get_user(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
-    let user = identity::get_user(&state.services.db, &ctx, path.id).await?;
+    let user = identity::get_user(&state.services.db, &ctx, path.id.into()).await?;
     Ok(Data(UserView::one(&state, &ctx, user).await?))
 }
 
@@ -425,7 +408,7 @@ pub async fn deactivate_user(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
-    let user = identity::set_user_active(&state.services.db, &ctx, path.id, false).await?;
+    let user = identity::set_user_active(&state.services.db, &ctx, path.id.into(), false).await?;
     Ok(Data(UserView::one(&state, &ctx, user).await?))
 }
 
@@ -448,7 +431,7 @@ pub async fn reactivate_user(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
-    let user = identity::set_user_active(&state.services.db, &ctx, path.id, true).await?;
+    let user = identity::set_user_active(&state.services.db, &ctx, path.id.into(), true).await?;
     Ok(Data(UserView::one(&state, &ctx, user).await?))
 }
 

@@ -11,11 +11,10 @@ use axum::Extension;
 use axum::extract::State;
 use kernel::{RequestContext, TenantId};
 use schema::module_registry::service::{self as modules, TenantModule};
-use schema::tenants::service::{self as tenants, Tenant, TenantStatus};
-use schema::text::{Key, Reason};
+use schema::tenants::service::{self as tenants, Tenant, TenantReason, TenantStatus};
+use schema::text::Key;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -30,13 +29,6 @@ pub struct TenantListParams {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ReasonBody {
-    /// Shown to the business.
-    pub reason: Reason,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct ModuleToggleBody {
     pub enabled: bool,
 }
@@ -44,7 +36,7 @@ pub struct ModuleToggleBody {
 /// `/{id}/modules/{key}`.
 #[derive(Debug, Deserialize)]
 pub struct TenantModulePath {
-    pub id: Uuid,
+    pub id: TenantId,
     pub key: Key,
 }
 
@@ -116,7 +108,7 @@ pub async fn get(
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
-        tenants::get(&state.services.db, &ctx, TenantId(path.id)).await?,
+        tenants::get(&state.services.db, &ctx, path.id.into()).await?,
     ))
 }
 
@@ -141,7 +133,7 @@ pub async fn approve(
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
-        tenants::approve(&state.services.db, &ctx, TenantId(path.id)).await?,
+        tenants::approve(&state.services.db, &ctx, path.id.into()).await?,
     ))
 }
 
@@ -151,7 +143,7 @@ pub async fn approve(
     path = "/v1/tenants/{id}/reject",
     tag = "tenants",
     params(("id" = Uuid, Path, description = "Tenant id")),
-    request_body = ReasonBody,
+    request_body = TenantReason,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The business, now rejected", body = DataDoc<Tenant>),
@@ -165,16 +157,10 @@ pub async fn reject(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
-    JsonBody(body): JsonBody<ReasonBody>,
+    JsonBody(body): JsonBody<TenantReason>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
-        tenants::reject(
-            &state.services.db,
-            &ctx,
-            TenantId(path.id),
-            body.reason.into(),
-        )
-        .await?,
+        tenants::reject(&state.services.db, &ctx, path.id.into(), body).await?,
     ))
 }
 
@@ -184,7 +170,7 @@ pub async fn reject(
     path = "/v1/tenants/{id}/suspend",
     tag = "tenants",
     params(("id" = Uuid, Path, description = "Tenant id")),
-    request_body = ReasonBody,
+    request_body = TenantReason,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The business, now suspended", body = DataDoc<Tenant>),
@@ -198,16 +184,10 @@ pub async fn suspend(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
-    JsonBody(body): JsonBody<ReasonBody>,
+    JsonBody(body): JsonBody<TenantReason>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
-        tenants::suspend(
-            &state.services.db,
-            &ctx,
-            TenantId(path.id),
-            body.reason.into(),
-        )
-        .await?,
+        tenants::suspend(&state.services.db, &ctx, path.id.into(), body).await?,
     ))
 }
 
@@ -231,7 +211,7 @@ pub async fn reactivate(
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
-        tenants::reactivate(&state.services.db, &ctx, TenantId(path.id)).await?,
+        tenants::reactivate(&state.services.db, &ctx, path.id.into()).await?,
     ))
 }
 
@@ -254,7 +234,7 @@ pub async fn modules(
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Vec<TenantModule>>, ApiError> {
     Ok(Data(
-        modules::modules_of_tenant(&state.services.db, &ctx, TenantId(path.id)).await?,
+        modules::modules_of_tenant(&state.services.db, &ctx, path.id.into()).await?,
     ))
 }
 
@@ -284,14 +264,8 @@ pub async fn set_module(
     JsonBody(body): JsonBody<ModuleToggleBody>,
 ) -> Result<Data<TenantModule>, ApiError> {
     Ok(Data(
-        modules::set_tenant_module(
-            &state.services.db,
-            &ctx,
-            TenantId(path.id),
-            &path.key,
-            body.enabled,
-        )
-        .await?,
+        modules::set_tenant_module(&state.services.db, &ctx, path.id, &path.key, body.enabled)
+            .await?,
     ))
 }
 
