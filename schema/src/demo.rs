@@ -5,14 +5,16 @@
 use crate::identity::service::{NewUser, create_user};
 use crate::inventory::items::{self, NewStockItem};
 use crate::inventory::ledger::{self, Adjustment};
-use crate::inventory::recipes::{self, NewComponent, RecipeOf};
+use crate::inventory::levels::ReorderPoint;
+use crate::inventory::recipes::{self, NewComponent, RecipeComponents, RecipeOf};
 use crate::inventory::{MovementKind, StockUnit};
 use crate::menu::service::{self as menu, NewItem, NewModifier, NewVariant};
 use crate::quantity::Quantity;
 use crate::rbac::service::{list_roles, load_user_access};
 use crate::tenants::service::{self as tenants, SignupInput};
+use crate::text::{LongName, Reason, Sku};
 use kernel::context::Actor;
-use kernel::{AppError, AppResult, Db, RequestContext, TenantId, UserId};
+use kernel::{AppError, AppResult, Db, MenuItemId, RequestContext, StockItemId, TenantId, UserId};
 use uuid::Uuid;
 
 pub const SLUG: &str = "demo-cafe";
@@ -280,16 +282,21 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
     )
     .await?;
 
-    let stock = |sku: &str, name: &str, unit, menu_item: Option<Uuid>| NewStockItem {
-        sku: sku.into(),
-        name: name.into(),
-        unit,
-        menu_item_id: menu_item,
+    let stock = |sku: &str, name: &str, unit, menu_item: Option<MenuItemId>| {
+        Ok::<_, AppError>(NewStockItem {
+            sku: Sku::parse(sku).map_err(AppError::internal)?,
+            name: LongName::parse(name).map_err(AppError::internal)?,
+            unit,
+            menu_item_id: menu_item,
+        })
     };
-    let beans = items::create(db, o, stock("BEANS", "Espresso beans", StockUnit::G, None)).await?;
-    let whole_milk = items::create(db, o, stock("MILK", "Whole milk", StockUnit::Ml, None)).await?;
-    let oat_milk = items::create(db, o, stock("OAT-MILK", "Oat milk", StockUnit::Ml, None)).await?;
-    let soy_milk = items::create(db, o, stock("SOY-MILK", "Soy milk", StockUnit::Ml, None)).await?;
+    let beans = items::create(db, o, stock("BEANS", "Espresso beans", StockUnit::G, None)?).await?;
+    let whole_milk =
+        items::create(db, o, stock("MILK", "Whole milk", StockUnit::Ml, None)?).await?;
+    let oat_milk =
+        items::create(db, o, stock("OAT-MILK", "Oat milk", StockUnit::Ml, None)?).await?;
+    let soy_milk =
+        items::create(db, o, stock("SOY-MILK", "Soy milk", StockUnit::Ml, None)?).await?;
     let croissants = items::create(
         db,
         o,
@@ -297,8 +304,8 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "CROISSANT",
             "Croissants",
             StockUnit::Each,
-            Some(croissant.id),
-        ),
+            Some(croissant.id.into()),
+        )?,
     )
     .await?;
     let pains = items::create(
@@ -308,8 +315,8 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "PAIN-CHOC",
             "Pains au chocolat",
             StockUnit::Each,
-            Some(pain.id),
-        ),
+            Some(pain.id.into()),
+        )?,
     )
     .await?;
     let bottles = items::create(
@@ -319,12 +326,12 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "WATER",
             "Sparkling water bottles",
             StockUnit::Each,
-            Some(water.id),
-        ),
+            Some(water.id.into()),
+        )?,
     )
     .await?;
 
-    let recipe = |of, parts: &[(Uuid, i64)]| {
+    let recipe = |of, parts: &[(StockItemId, i64)]| {
         let components = parts
             .iter()
             .map(|(stock_item_id, units)| NewComponent {
@@ -332,21 +339,21 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
                 quantity: qty(*units),
             })
             .collect();
-        recipes::set(db, o, of, components)
+        recipes::set(db, o, of, RecipeComponents { components })
     };
-    recipe(RecipeOf::MenuItem(espresso.id), &[(beans.id, 9)]).await?;
+    recipe(RecipeOf::MenuItem(espresso.id.into()), &[(beans.id, 9)]).await?;
     recipe(
-        RecipeOf::MenuItem(flat_white.id),
+        RecipeOf::MenuItem(flat_white.id.into()),
         &[(beans.id, 18), (whole_milk.id, 120)],
     )
     .await?;
     recipe(
-        RecipeOf::MenuItem(latte.id),
+        RecipeOf::MenuItem(latte.id.into()),
         &[(beans.id, 18), (whole_milk.id, 200)],
     )
     .await?;
     recipe(
-        RecipeOf::MenuItem(cappuccino.id),
+        RecipeOf::MenuItem(cappuccino.id.into()),
         &[(beans.id, 18), (whole_milk.id, 150)],
     )
     .await?;
@@ -358,8 +365,8 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
         .modifiers
         .get(1)
         .ok_or_else(|| AppError::internal("no soy modifier"))?;
-    recipe(RecipeOf::Modifier(oat.id), &[(oat_milk.id, 150)]).await?;
-    recipe(RecipeOf::Modifier(soy.id), &[(soy_milk.id, 150)]).await?;
+    recipe(RecipeOf::Modifier(oat.id.into()), &[(oat_milk.id, 150)]).await?;
+    recipe(RecipeOf::Modifier(soy.id.into()), &[(soy_milk.id, 150)]).await?;
 
     for (stock_item, units, reorder) in [
         (&beans, 5000, 1000),
@@ -375,17 +382,19 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             o,
             Adjustment {
                 stock_item_id: stock_item.id,
-                location_id: location.id.into(),
+                location_id: location.id,
                 kind: MovementKind::Received,
                 quantity: qty(units),
                 occurred_at: None,
-                reason: Some("opening stock".into()),
+                reason: Some(Reason::parse("opening stock").map_err(AppError::internal)?),
             },
             None,
         )
         .await?;
-        items::set_reorder_point(db, o, stock_item.id, location.id.into(), Some(qty(reorder)))
-            .await?;
+        let point = ReorderPoint {
+            reorder_point: Some(qty(reorder)),
+        };
+        items::set_reorder_point(db, o, stock_item.id, location.id, point).await?;
     }
     crate::pos::shifts::open(db, o, location.id.into(), 15_000, "EUR").await?;
 
