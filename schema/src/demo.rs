@@ -5,7 +5,8 @@
 use crate::identity::service::{NewUser, create_user};
 use crate::inventory::items::{self, NewStockItem};
 use crate::inventory::ledger::{self, Adjustment};
-use crate::inventory::recipes::{self, NewComponent, RecipeOf};
+use crate::inventory::levels::ReorderPoint;
+use crate::inventory::recipes::{self, NewComponent, RecipeComponents, RecipeOf};
 use crate::inventory::{MovementKind, StockUnit};
 use crate::menu::categories::{self, NewCategory};
 use crate::menu::items::{self as menu_items, NewItem, NewVariant};
@@ -13,10 +14,10 @@ use crate::menu::modifiers::{self, NewModifier, NewModifierGroup};
 use crate::quantity::Quantity;
 use crate::rbac::service::{list_roles, load_user_access};
 use crate::tenants::service::{self as tenants, SignupInput};
-use crate::text::{CurrencyCode, EmailAddress, LongName, Name, Password, Sku, Slug};
+use crate::text::{CurrencyCode, EmailAddress, LongName, Name, Password, Reason, Sku, Slug};
 use kernel::context::Actor;
 use kernel::{
-    AppError, AppResult, CategoryId, Db, ModifierGroupId, RequestContext, TenantId, UserId,
+    AppError, AppResult, CategoryId, Db, MenuItemId, ModifierGroupId, RequestContext, StockItemId,
 };
 use uuid::Uuid;
 
@@ -286,16 +287,21 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
     )
     .await?;
 
-    let stock = |sku: &str, name: &str, unit, menu_item: Option<Uuid>| NewStockItem {
-        sku: sku.into(),
-        name: name.into(),
-        unit,
-        menu_item_id: menu_item,
+    let stock = |sku: &str, name: &str, unit, menu_item: Option<MenuItemId>| {
+        Ok::<_, AppError>(NewStockItem {
+            sku: Sku::parse(sku).map_err(AppError::internal)?,
+            name: LongName::parse(name).map_err(AppError::internal)?,
+            unit,
+            menu_item_id: menu_item,
+        })
     };
-    let beans = items::create(db, o, stock("BEANS", "Espresso beans", StockUnit::G, None)).await?;
-    let whole_milk = items::create(db, o, stock("MILK", "Whole milk", StockUnit::Ml, None)).await?;
-    let oat_milk = items::create(db, o, stock("OAT-MILK", "Oat milk", StockUnit::Ml, None)).await?;
-    let soy_milk = items::create(db, o, stock("SOY-MILK", "Soy milk", StockUnit::Ml, None)).await?;
+    let beans = items::create(db, o, stock("BEANS", "Espresso beans", StockUnit::G, None)?).await?;
+    let whole_milk =
+        items::create(db, o, stock("MILK", "Whole milk", StockUnit::Ml, None)?).await?;
+    let oat_milk =
+        items::create(db, o, stock("OAT-MILK", "Oat milk", StockUnit::Ml, None)?).await?;
+    let soy_milk =
+        items::create(db, o, stock("SOY-MILK", "Soy milk", StockUnit::Ml, None)?).await?;
     let croissants = items::create(
         db,
         o,
@@ -304,7 +310,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "Croissants",
             StockUnit::Each,
             Some(croissant.id.into()),
-        ),
+        )?,
     )
     .await?;
     let pains = items::create(
@@ -315,7 +321,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "Pains au chocolat",
             StockUnit::Each,
             Some(pain.id.into()),
-        ),
+        )?,
     )
     .await?;
     let bottles = items::create(
@@ -326,11 +332,11 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "Sparkling water bottles",
             StockUnit::Each,
             Some(water.id.into()),
-        ),
+        )?,
     )
     .await?;
 
-    let recipe = |of, parts: &[(Uuid, i64)]| {
+    let recipe = |of, parts: &[(StockItemId, i64)]| {
         let components = parts
             .iter()
             .map(|(stock_item_id, units)| NewComponent {
@@ -338,7 +344,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
                 quantity: qty(*units),
             })
             .collect();
-        recipes::set(db, o, of, components)
+        recipes::set(db, o, of, RecipeComponents { components })
     };
     recipe(RecipeOf::MenuItem(espresso.id.into()), &[(beans.id, 9)]).await?;
     recipe(
@@ -381,17 +387,19 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             o,
             Adjustment {
                 stock_item_id: stock_item.id,
-                location_id: location.id.into(),
+                location_id: location.id,
                 kind: MovementKind::Received,
                 quantity: qty(units),
                 occurred_at: None,
-                reason: Some("opening stock".into()),
+                reason: Some(Reason::parse("opening stock").map_err(AppError::internal)?),
             },
             None,
         )
         .await?;
-        items::set_reorder_point(db, o, stock_item.id, location.id.into(), Some(qty(reorder)))
-            .await?;
+        let point = ReorderPoint {
+            reorder_point: Some(qty(reorder)),
+        };
+        items::set_reorder_point(db, o, stock_item.id, location.id, point).await?;
     }
     crate::pos::shifts::open(
         db,

@@ -7,11 +7,12 @@
 use super::MovementKind;
 use super::ledger::{self, NewMovement};
 use super::recipes::{self, Sold};
+use crate::command::Unit;
 use crate::services::Services;
 use chrono::{DateTime, Utc};
 use jobs::consumer::{Consumer, ConsumerFuture, first_application};
 use jobs::envelope::Envelope;
-use kernel::{AppError, AppResult, TenantId};
+use kernel::{AppError, AppResult, LocationId, MenuItemId, ModifierId, RequestContext, TenantId};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -22,17 +23,17 @@ pub struct StockDeduction {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SoldLine {
-    menu_item_id: Uuid,
+    menu_item_id: MenuItemId,
     quantity: i64,
     #[serde(default)]
-    modifier_ids: Vec<Uuid>,
+    modifier_ids: Vec<ModifierId>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct TicketEvent {
     ticket_id: Uuid,
-    location_id: Uuid,
+    location_id: LocationId,
     #[serde(default)]
     lines: Vec<SoldLine>,
     settled_at: Option<DateTime<Utc>>,
@@ -67,10 +68,11 @@ impl StockDeduction {
                 )
             }
         };
-        let tx = self.services.db.tenant_tx(tenant).await?;
-        if !first_application(&tx, tenant, self.name(), event).await? {
-            tx.commit().await?;
-            return Ok(());
+        // The movements and the `consumed_events` row commit together.
+        let ctx = RequestContext::system(event.event_id.to_string());
+        let unit = Unit::open(&self.services.db, &ctx, tenant).await?;
+        if !first_application(&unit, tenant, self.name(), event).await? {
+            return unit.commit(()).await;
         }
         let sold: Vec<Sold> = data
             .lines
@@ -81,12 +83,13 @@ impl StockDeduction {
                 quantity: l.quantity,
             })
             .collect();
-        let used = recipes::consumption(&tx, tenant, &sold).await?;
+        let used = recipes::consumption(&*unit, tenant, &sold).await?;
         for (stock_item, quantity) in used {
             ledger::append(
-                &tx,
+                &unit,
                 tenant,
                 None,
+                unit.now(),
                 NewMovement {
                     stock_item_id: stock_item,
                     location_id: data.location_id,
@@ -99,8 +102,7 @@ impl StockDeduction {
             )
             .await?;
         }
-        tx.commit().await?;
-        Ok(())
+        unit.commit(()).await
     }
 
     async fn record_only(&self, tenant: TenantId, event: &Envelope) -> AppResult<()> {

@@ -1,120 +1,83 @@
-use super::counts::{self, CountStatus, StockCount};
+//! Thin GraphQL objects over the inventory commands. The inputs are the
+//! commands' own; the types here only add what GraphQL carries besides
+//! (ids the REST shim takes from its path, the idempotency key it reads
+//! from a header).
+
+use super::counts::{self, CountStatus, CountedLine, NewCount, StockCount};
 use super::items::{self, NewStockItem, StockItem, StockItemPatch, StockLevel};
 use super::ledger::{self, Adjustment, Movement, StockAdjustment};
-use super::recipes::{self, NewComponent, Recipe, RecipeOf};
-use super::transfers::{self, NewTransferLine, StockTransfer, TransferStatus};
+use super::levels::ReorderPoint;
+use super::recipes::{self, Recipe, RecipeComponents, RecipeOf};
+use super::transfers::{self, NewTransfer, StockTransfer, TransferStatus};
 use super::{MovementKind, READ, StockUnit};
 use crate::events::graphql::watch;
 use crate::gql::{connection, page, rc, svc};
 use crate::quantity::Quantity;
-use crate::text::{IdempotencyKey, LongName, Note, Reason, Sku};
+use crate::text::IdempotencyKey;
 use async_graphql::connection::Connection;
-use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, Subscription};
+use async_graphql::{Context, InputObject, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
-use kernel::AppError;
+use kernel::{
+    AppError, CountId, LocationId, MenuItemId, ModifierId, MovementId, StockItemId, TransferId,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
 #[derive(InputObject)]
-pub struct CreateStockItemInput {
-    pub sku: Sku,
-    pub name: LongName,
-    pub unit: StockUnit,
-    /// For retail goods: the menu item that sells one of this.
-    pub menu_item_id: Option<Uuid>,
-}
-
-#[derive(InputObject)]
 pub struct UpdateStockItemInput {
-    pub stock_item_id: Uuid,
-    /// The version you read; a stale one is `CONFLICT`.
-    pub expected_version: Option<i64>,
-    pub name: Option<LongName>,
-    /// `null` unlinks the menu item.
-    pub menu_item_id: MaybeUndefined<Uuid>,
-    pub active: Option<bool>,
+    pub stock_item_id: StockItemId,
+    #[graphql(flatten)]
+    pub patch: StockItemPatch,
 }
 
 #[derive(InputObject)]
 pub struct SetReorderPointInput {
-    pub stock_item_id: Uuid,
-    pub location_id: Uuid,
-    /// `null` clears it.
-    pub reorder_point: Option<Quantity>,
+    pub stock_item_id: StockItemId,
+    pub location_id: LocationId,
+    #[graphql(flatten)]
+    pub point: ReorderPoint,
 }
 
 #[derive(InputObject)]
 pub struct AdjustStockInput {
-    pub stock_item_id: Uuid,
-    pub location_id: Uuid,
-    /// RECEIVED, WASTE, SALE or REFUND_RETURN.
-    pub kind: MovementKind,
-    /// How much, more than zero; the kind gives the direction.
-    pub quantity: Quantity,
-    /// When it happened on the terminal; now when left out.
-    pub occurred_at: Option<DateTime<Utc>>,
-    pub reason: Option<Reason>,
+    #[graphql(flatten)]
+    pub adjustment: Adjustment,
     /// Retries with the same key and input return the first result.
     pub idempotency_key: Option<IdempotencyKey>,
 }
 
 #[derive(InputObject)]
-pub struct StartStockCountInput {
-    pub location_id: Uuid,
-    pub note: Option<Note>,
-}
-
-#[derive(InputObject)]
 pub struct RecordStockCountInput {
-    pub count_id: Uuid,
-    pub stock_item_id: Uuid,
-    pub counted: Quantity,
-    /// When it was counted; now when left out.
-    pub counted_at: Option<DateTime<Utc>>,
+    pub count_id: CountId,
+    pub stock_item_id: StockItemId,
+    #[graphql(flatten)]
+    pub line: CountedLine,
 }
 
 #[derive(InputObject)]
 pub struct StockCountIdInput {
-    pub count_id: Uuid,
-}
-
-#[derive(InputObject)]
-pub struct TransferLineInput {
-    pub stock_item_id: Uuid,
-    pub quantity: Quantity,
-}
-
-#[derive(InputObject)]
-pub struct SendStockTransferInput {
-    pub from_location_id: Uuid,
-    pub to_location_id: Uuid,
-    pub lines: Vec<TransferLineInput>,
-    pub note: Option<Note>,
+    pub count_id: CountId,
 }
 
 #[derive(InputObject)]
 pub struct StockTransferIdInput {
-    pub transfer_id: Uuid,
-}
-
-#[derive(InputObject)]
-pub struct RecipeComponentInput {
-    pub stock_item_id: Uuid,
-    /// Consumed per one sold.
-    pub quantity: Quantity,
+    pub transfer_id: TransferId,
 }
 
 #[derive(InputObject)]
 pub struct SetRecipeInput {
     /// The menu item the recipe is for (or give `modifierId`).
-    pub menu_item_id: Option<Uuid>,
-    pub modifier_id: Option<Uuid>,
-    /// Replaces the recipe; an empty list clears it.
-    pub components: Vec<RecipeComponentInput>,
+    pub menu_item_id: Option<MenuItemId>,
+    pub modifier_id: Option<ModifierId>,
+    #[graphql(flatten)]
+    pub recipe: RecipeComponents,
 }
 
-fn recipe_of(menu_item: Option<Uuid>, modifier: Option<Uuid>) -> Result<RecipeOf, AppError> {
+fn recipe_of(
+    menu_item: Option<MenuItemId>,
+    modifier: Option<ModifierId>,
+) -> Result<RecipeOf, AppError> {
     match (menu_item, modifier) {
         (Some(item), None) => Ok(RecipeOf::MenuItem(item)),
         (None, Some(modifier)) => Ok(RecipeOf::Modifier(modifier)),
@@ -136,10 +99,14 @@ impl InventoryQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, StockItem>> {
         let result = items::list(&svc(ctx)?.db, rc(ctx)?, page(first, after)?).await?;
-        Ok(connection(result, |i| i.id))
+        Ok(connection(result, |i| i.id.as_uuid()))
     }
 
-    async fn stock_item(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<StockItem> {
+    async fn stock_item(
+        &self,
+        ctx: &Context<'_>,
+        id: StockItemId,
+    ) -> async_graphql::Result<StockItem> {
         Ok(items::get(&svc(ctx)?.db, rc(ctx)?, id).await?)
     }
 
@@ -148,8 +115,8 @@ impl InventoryQuery {
     async fn stock_levels(
         &self,
         ctx: &Context<'_>,
-        location_id: Option<Uuid>,
-        stock_item_id: Option<Uuid>,
+        location_id: Option<LocationId>,
+        stock_item_id: Option<StockItemId>,
         #[graphql(default)] low_only: bool,
     ) -> async_graphql::Result<Vec<StockLevel>> {
         Ok(items::levels(
@@ -166,8 +133,8 @@ impl InventoryQuery {
     async fn stock_movements(
         &self,
         ctx: &Context<'_>,
-        stock_item_id: Option<Uuid>,
-        location_id: Option<Uuid>,
+        stock_item_id: Option<StockItemId>,
+        location_id: Option<LocationId>,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Movement>> {
@@ -179,20 +146,24 @@ impl InventoryQuery {
             page(first, after)?,
         )
         .await?;
-        Ok(connection(result, |m| m.id))
+        Ok(connection(result, |m| m.id.as_uuid()))
     }
 
     /// The 100 newest counts.
     async fn stock_counts(
         &self,
         ctx: &Context<'_>,
-        location_id: Option<Uuid>,
+        location_id: Option<LocationId>,
         status: Option<CountStatus>,
     ) -> async_graphql::Result<Vec<StockCount>> {
         Ok(counts::list(&svc(ctx)?.db, rc(ctx)?, location_id, status).await?)
     }
 
-    async fn stock_count(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<StockCount> {
+    async fn stock_count(
+        &self,
+        ctx: &Context<'_>,
+        id: CountId,
+    ) -> async_graphql::Result<StockCount> {
         Ok(counts::get(&svc(ctx)?.db, rc(ctx)?, id).await?)
     }
 
@@ -201,7 +172,7 @@ impl InventoryQuery {
         &self,
         ctx: &Context<'_>,
         status: Option<TransferStatus>,
-        location_id: Option<Uuid>,
+        location_id: Option<LocationId>,
     ) -> async_graphql::Result<Vec<StockTransfer>> {
         Ok(transfers::list(&svc(ctx)?.db, rc(ctx)?, status, location_id).await?)
     }
@@ -209,7 +180,7 @@ impl InventoryQuery {
     async fn stock_transfer(
         &self,
         ctx: &Context<'_>,
-        id: Uuid,
+        id: TransferId,
     ) -> async_graphql::Result<StockTransfer> {
         Ok(transfers::get(&svc(ctx)?.db, rc(ctx)?, id).await?)
     }
@@ -218,8 +189,8 @@ impl InventoryQuery {
     async fn recipe(
         &self,
         ctx: &Context<'_>,
-        menu_item_id: Option<Uuid>,
-        modifier_id: Option<Uuid>,
+        menu_item_id: Option<MenuItemId>,
+        modifier_id: Option<ModifierId>,
     ) -> async_graphql::Result<Recipe> {
         let of = recipe_of(menu_item_id, modifier_id)?;
         Ok(recipes::get(&svc(ctx)?.db, rc(ctx)?, of).await?)
@@ -234,14 +205,8 @@ impl InventoryMutation {
     async fn create_stock_item(
         &self,
         ctx: &Context<'_>,
-        input: CreateStockItemInput,
+        input: NewStockItem,
     ) -> async_graphql::Result<StockItem> {
-        let input = NewStockItem {
-            sku: input.sku.into(),
-            name: input.name.into(),
-            unit: input.unit,
-            menu_item_id: input.menu_item_id,
-        };
         Ok(items::create(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
@@ -250,17 +215,7 @@ impl InventoryMutation {
         ctx: &Context<'_>,
         input: UpdateStockItemInput,
     ) -> async_graphql::Result<StockItem> {
-        let patch = StockItemPatch {
-            expected_version: input.expected_version,
-            name: input.name.map(Into::into),
-            menu_item_id: match input.menu_item_id {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(id) => Some(Some(id)),
-            },
-            active: input.active,
-        };
-        Ok(items::update(&svc(ctx)?.db, rc(ctx)?, input.stock_item_id, patch).await?)
+        Ok(items::update(&svc(ctx)?.db, rc(ctx)?, input.stock_item_id, input.patch).await?)
     }
 
     async fn set_reorder_point(
@@ -268,14 +223,8 @@ impl InventoryMutation {
         ctx: &Context<'_>,
         input: SetReorderPointInput,
     ) -> async_graphql::Result<StockLevel> {
-        Ok(items::set_reorder_point(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            input.stock_item_id,
-            input.location_id,
-            input.reorder_point,
-        )
-        .await?)
+        let (item, location) = (input.stock_item_id, input.location_id);
+        Ok(items::set_reorder_point(&svc(ctx)?.db, rc(ctx)?, item, location, input.point).await?)
     }
 
     /// Records stock received, wasted, sold or returned. Takes an idempotency key.
@@ -284,35 +233,16 @@ impl InventoryMutation {
         ctx: &Context<'_>,
         input: AdjustStockInput,
     ) -> async_graphql::Result<StockAdjustment> {
-        let adjustment = Adjustment {
-            stock_item_id: input.stock_item_id,
-            location_id: input.location_id,
-            kind: input.kind,
-            quantity: input.quantity,
-            occurred_at: input.occurred_at,
-            reason: input.reason.map(Into::into),
-        };
-        Ok(ledger::adjust(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            adjustment,
-            input.idempotency_key.as_deref(),
-        )
-        .await?)
+        let key = input.idempotency_key.as_deref();
+        Ok(ledger::adjust(&svc(ctx)?.db, rc(ctx)?, input.adjustment, key).await?)
     }
 
     async fn start_stock_count(
         &self,
         ctx: &Context<'_>,
-        input: StartStockCountInput,
+        input: NewCount,
     ) -> async_graphql::Result<StockCount> {
-        Ok(counts::start(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            input.location_id,
-            input.note.as_deref(),
-        )
-        .await?)
+        Ok(counts::start(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
     async fn record_stock_count(
@@ -320,15 +250,8 @@ impl InventoryMutation {
         ctx: &Context<'_>,
         input: RecordStockCountInput,
     ) -> async_graphql::Result<StockCount> {
-        Ok(counts::record_line(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            input.count_id,
-            input.stock_item_id,
-            input.counted,
-            input.counted_at,
-        )
-        .await?)
+        let (count, item) = (input.count_id, input.stock_item_id);
+        Ok(counts::record_line(&svc(ctx)?.db, rc(ctx)?, count, item, input.line).await?)
     }
 
     /// Posts the count: on-hand restarts from what was counted.
@@ -352,25 +275,9 @@ impl InventoryMutation {
     async fn send_stock_transfer(
         &self,
         ctx: &Context<'_>,
-        input: SendStockTransferInput,
+        input: NewTransfer,
     ) -> async_graphql::Result<StockTransfer> {
-        let lines = input
-            .lines
-            .into_iter()
-            .map(|l| NewTransferLine {
-                stock_item_id: l.stock_item_id,
-                quantity: l.quantity,
-            })
-            .collect();
-        Ok(transfers::send(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            input.from_location_id,
-            input.to_location_id,
-            lines,
-            input.note.as_deref(),
-        )
-        .await?)
+        Ok(transfers::send(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
     async fn receive_stock_transfer(
@@ -396,15 +303,7 @@ impl InventoryMutation {
         input: SetRecipeInput,
     ) -> async_graphql::Result<Recipe> {
         let of = recipe_of(input.menu_item_id, input.modifier_id)?;
-        let components = input
-            .components
-            .into_iter()
-            .map(|c| NewComponent {
-                stock_item_id: c.stock_item_id,
-                quantity: c.quantity,
-            })
-            .collect();
-        Ok(recipes::set(&svc(ctx)?.db, rc(ctx)?, of, components).await?)
+        Ok(recipes::set(&svc(ctx)?.db, rc(ctx)?, of, input.recipe).await?)
     }
 }
 
@@ -415,12 +314,12 @@ pub struct StockLevelChange {
     /// Position in the business's event stream, for `after` on reconnect.
     #[serde(default)]
     pub sequence: i64,
-    pub movement_id: Uuid,
-    pub stock_item_id: Uuid,
+    pub movement_id: MovementId,
+    pub stock_item_id: StockItemId,
     pub sku: String,
     pub name: String,
     pub unit: StockUnit,
-    pub location_id: Uuid,
+    pub location_id: LocationId,
     pub kind: MovementKind,
     pub quantity: Quantity,
     pub previous_on_hand: Quantity,
@@ -442,8 +341,8 @@ impl InventorySubscription {
     async fn stock_level_changed(
         &self,
         ctx: &Context<'_>,
-        location_id: Option<Uuid>,
-        stock_item_id: Option<Uuid>,
+        location_id: Option<LocationId>,
+        stock_item_id: Option<StockItemId>,
         after: Option<i64>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<StockLevelChange>>> {
         rc(ctx)?.require(READ)?;

@@ -6,15 +6,22 @@
 //! order the terminals saw them (`occurred_at`), so a sale recorded late
 //! still lands where it happened. `stock_levels` caches that figure and is
 //! updated under a row lock in the transaction that appends the movement.
+//!
+//! One folder per aggregate: `mod.rs` holds its types (and the inputs both
+//! transports take), `store.rs` every statement on its tables, and the
+//! command files what clients ask of it.
 
 pub mod consumer;
 pub mod counts;
 pub mod graphql;
 pub mod items;
 pub mod ledger;
+pub mod levels;
 pub mod recipes;
 pub mod transfers;
 
+use entities::stock_items::StockUnit as UnitColumn;
+use entities::stock_movements::MovementKind as KindColumn;
 use serde::{Deserialize, Serialize};
 
 pub(crate) const READ: &str = "inventory.stock.read";
@@ -37,26 +44,27 @@ pub enum StockUnit {
     L,
 }
 
-impl StockUnit {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Each => "each",
-            Self::G => "g",
-            Self::Kg => "kg",
-            Self::Ml => "ml",
-            Self::L => "l",
+impl From<UnitColumn> for StockUnit {
+    fn from(unit: UnitColumn) -> Self {
+        match unit {
+            UnitColumn::Each => Self::Each,
+            UnitColumn::G => Self::G,
+            UnitColumn::Kg => Self::Kg,
+            UnitColumn::Ml => Self::Ml,
+            UnitColumn::L => Self::L,
         }
     }
+}
 
-    pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw {
-            "each" => Self::Each,
-            "g" => Self::G,
-            "kg" => Self::Kg,
-            "ml" => Self::Ml,
-            "l" => Self::L,
-            _ => return None,
-        })
+impl From<StockUnit> for UnitColumn {
+    fn from(unit: StockUnit) -> Self {
+        match unit {
+            StockUnit::Each => Self::Each,
+            StockUnit::G => Self::G,
+            StockUnit::Kg => Self::Kg,
+            StockUnit::Ml => Self::Ml,
+            StockUnit::L => Self::L,
+        }
     }
 }
 
@@ -76,33 +84,36 @@ pub enum MovementKind {
 }
 
 impl MovementKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::Sale => "sale",
-            Self::Waste => "waste",
-            Self::CountCorrection => "count_correction",
-            Self::TransferOut => "transfer_out",
-            Self::TransferIn => "transfer_in",
-            Self::RefundReturn => "refund_return",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw {
-            "received" => Self::Received,
-            "sale" => Self::Sale,
-            "waste" => Self::Waste,
-            "count_correction" => Self::CountCorrection,
-            "transfer_out" => Self::TransferOut,
-            "transfer_in" => Self::TransferIn,
-            "refund_return" => Self::RefundReturn,
-            _ => return None,
-        })
-    }
-
     /// Whether the movement takes stock away.
     pub fn decreases(self) -> bool {
         matches!(self, Self::Sale | Self::Waste | Self::TransferOut)
+    }
+}
+
+impl From<KindColumn> for MovementKind {
+    fn from(kind: KindColumn) -> Self {
+        match kind {
+            KindColumn::Received => Self::Received,
+            KindColumn::Sale => Self::Sale,
+            KindColumn::Waste => Self::Waste,
+            KindColumn::CountCorrection => Self::CountCorrection,
+            KindColumn::TransferOut => Self::TransferOut,
+            KindColumn::TransferIn => Self::TransferIn,
+            KindColumn::RefundReturn => Self::RefundReturn,
+        }
+    }
+}
+
+impl From<MovementKind> for KindColumn {
+    fn from(kind: MovementKind) -> Self {
+        match kind {
+            MovementKind::Received => Self::Received,
+            MovementKind::Sale => Self::Sale,
+            MovementKind::Waste => Self::Waste,
+            MovementKind::CountCorrection => Self::CountCorrection,
+            MovementKind::TransferOut => Self::TransferOut,
+            MovementKind::TransferIn => Self::TransferIn,
+            MovementKind::RefundReturn => Self::RefundReturn,
+        }
     }
 }

@@ -322,16 +322,6 @@ where
     }
 }
 
-/// A field that may be left out (`None`), `null` (`Some(None)`) or set:
-/// `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>`.
-pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    T::deserialize(d).map(Some)
-}
-
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// The `Idempotency-Key` header, when sent; the service checks its shape.
