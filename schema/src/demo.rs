@@ -92,7 +92,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
                 email: email.clone(),
                 display_name: name.into(),
                 password: Some(password.into()),
-                role_ids: vec![role.id],
+                role_ids: vec![role.id.into()],
             },
         )
         .await?;

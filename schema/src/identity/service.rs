@@ -835,7 +835,17 @@ pub async fn create_user(db: &Db, ctx: &RequestContext, input: NewUser) -> AppRe
     };
     let id = Uuid::now_v7();
     let tx = db.tenant_tx(tenant).await?;
-    let roles = grantable_roles(&tx, ctx, tenant, &input.role_ids).await?;
+    let roles = grantable_roles(
+        &tx,
+        ctx,
+        tenant,
+        &input
+            .role_ids
+            .iter()
+            .map(|r| (*r).into())
+            .collect::<Vec<_>>(),
+    )
+    .await?;
     let status = if hash.is_some() { "active" } else { "invited" };
     tx.execute_raw(sql(
         "INSERT INTO users (tenant_id, id, email, display_name, password_hash, status, password_changed_at)
@@ -852,7 +862,7 @@ pub async fn create_user(db: &Db, ctx: &RequestContext, input: NewUser) -> AppRe
         }
     })?;
     for role in &roles {
-        assign_in(&tx, tenant, id, role.id).await?;
+        assign_in(&tx, tenant, id.into(), role.id).await?;
     }
     let user = find_user(&tx, tenant, id).await?;
     audit::record(
@@ -908,10 +918,10 @@ pub async fn set_user_active(
     let tx = db.tenant_tx(tenant).await?;
     let before = find_user(&tx, tenant, id).await?;
     // Nobody switches off (or on) someone who can do more than they can.
-    let held = permissions_of(&tx, tenant, id).await?;
+    let held = permissions_of(&tx, tenant, id.into()).await?;
     check_grantable(ctx, &held)?;
     if !active {
-        let (other_owners, is_owner) = owner_standing(&tx, tenant, id).await?;
+        let (other_owners, is_owner) = owner_standing(&tx, tenant, id.into()).await?;
         if is_owner && other_owners == 0 {
             return Err(AppError::conflict(
                 "a business keeps at least one active owner",
