@@ -4,7 +4,7 @@
 use crate::rbac::service::{Role, roles_of_users};
 use crate::services::Services;
 use async_graphql::dataloader::{DataLoader, Loader};
-use kernel::{AppError, LocationId, MenuItemId, RequestContext, TenantId, TicketId};
+use kernel::{AppError, LocationId, MenuItemId, RequestContext, TenantId, TicketId, UserId};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -21,9 +21,11 @@ impl Loader<Uuid> for RolesByUser {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Role>>, Self::Error> {
         let tenant = tenant_of(self.tenant)?;
-        let pairs = roles_of_users(&self.services.db, tenant, keys)
+        let users: Vec<UserId> = keys.iter().map(|k| (*k).into()).collect();
+        let pairs = roles_of_users(&self.services.db, tenant, &users)
             .await
             .map_err(Arc::new)?;
+        let pairs = pairs.into_iter().map(|(u, r)| (u.as_uuid(), r)).collect();
         Ok(group_pairs(keys, pairs))
     }
 }

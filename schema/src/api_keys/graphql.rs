@@ -1,21 +1,11 @@
-use super::service::{self, ApiKey, CreatedApiKey};
+use super::service::{self, ApiKey, CreatedApiKey, NewApiKey};
 use crate::gql::{rc, svc};
-use crate::text::{Key, Name};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
-use uuid::Uuid;
-
-#[derive(InputObject)]
-pub struct CreateApiKeyInput {
-    pub name: Name,
-    /// What the key may do; each must be a permission you hold.
-    pub permissions: Vec<Key>,
-    pub expires_at: Option<DateTime<Utc>>,
-}
+use kernel::ApiKeyId;
 
 #[derive(InputObject)]
 pub struct ApiKeyIdInput {
-    pub api_key_id: Uuid,
+    pub api_key_id: ApiKeyId,
 }
 
 #[derive(SimpleObject)]
@@ -42,16 +32,9 @@ impl ApiKeysMutation {
     async fn create_api_key(
         &self,
         ctx: &Context<'_>,
-        input: CreateApiKeyInput,
+        input: NewApiKey,
     ) -> async_graphql::Result<CreatedApiKey> {
-        Ok(service::create(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            &input.name,
-            input.permissions.into_iter().map(Into::into).collect(),
-            input.expires_at,
-        )
-        .await?)
+        Ok(service::create(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
     async fn revoke_api_key(

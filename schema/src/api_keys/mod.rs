@@ -1,5 +1,7 @@
-//! Tenant-scoped API keys for integrations: scoped to chosen permissions,
-//! shown once, stored as a digest, usable as a bearer credential.
+//! Tenant-scoped API keys: integrators' credentials, each with its own
+//! permissions (within its creator's), stored only as a digest.
 
 pub mod graphql;
 pub mod service;
+mod store;
+pub mod types;

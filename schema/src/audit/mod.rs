@@ -2,3 +2,5 @@
 
 pub mod graphql;
 pub mod service;
+mod store;
+pub mod types;

@@ -1,10 +1,14 @@
+//! Recording changes (the audit row, and with [`Change`] the outbox event
+//! beside it, in the caller's transaction) and reading the trail.
+
+use super::store::{self, Scope};
+pub use super::types::{AuditEvent, AuditFilter};
+use crate::command::Unit;
 use crate::pagination::{Page, PageRequest};
-use chrono::{DateTime, Utc};
-use entities::audit_events::ActorType;
+use entities::audit_events::{ActiveModel, ActorType};
 use jobs::outbox::{self, NewEvent};
-use kernel::db::sql;
-use kernel::{Actor, AppResult, Db, RequestContext, TenantId};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, FromQueryResult};
+use kernel::{Actor, AppResult, AuditId, Db, RequestContext, TenantId};
+use sea_orm::{ActiveValue::Set, ConnectionTrait};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -30,30 +34,32 @@ fn actor_columns(actor: &Actor) -> (ActorType, Option<Uuid>) {
     }
 }
 
+/// Writes the audit row of `entry` (time from the request's clock).
 pub async fn record(
     conn: &impl ConnectionTrait,
     ctx: &RequestContext,
     entry: AuditEntry<'_>,
 ) -> AppResult<Uuid> {
-    use entities::audit_events::{ActiveModel, Entity};
     let (actor_type, actor_id) = actor_columns(&ctx.actor);
-    let id = Uuid::now_v7();
-    Entity::insert(ActiveModel {
-        id: Set(id),
-        created_at: Set(Utc::now()),
-        tenant_id: Set(entry.tenant_id.map(|t| t.as_uuid())),
-        actor_type: Set(actor_type),
-        actor_id: Set(actor_id),
-        action: Set(entry.action.to_owned()),
-        entity_type: Set(entry.entity_type.to_owned()),
-        entity_id: Set(entry.entity_id),
-        before: Set(entry.before),
-        after: Set(entry.after),
-        request_id: Set(Some(ctx.request_id.clone())),
-    })
-    .exec_without_returning(conn)
+    let id = AuditId::new();
+    store::insert(
+        conn,
+        ActiveModel {
+            id: Set(id.as_uuid()),
+            created_at: Set(ctx.now()),
+            tenant_id: Set(entry.tenant_id.map(|t| t.as_uuid())),
+            actor_type: Set(actor_type),
+            actor_id: Set(actor_id),
+            action: Set(entry.action.to_owned()),
+            entity_type: Set(entry.entity_type.to_owned()),
+            entity_id: Set(entry.entity_id),
+            before: Set(entry.before),
+            after: Set(entry.after),
+            request_id: Set(Some(ctx.request_id.clone())),
+        },
+    )
     .await?;
-    Ok(id)
+    Ok(id.as_uuid())
 }
 
 /// A change of an entity that is both audited and published as an event,
@@ -161,80 +167,6 @@ pub async fn record_change(
     Ok(())
 }
 
-/// One audited change.
-#[derive(
-    Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject, utoipa::ToSchema,
-)]
-#[serde(rename_all = "camelCase")]
-pub struct AuditEvent {
-    pub id: Uuid,
-    pub tenant_id: Option<Uuid>,
-    pub actor_type: String,
-    pub actor_id: Option<Uuid>,
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: Option<String>,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-    pub request_id: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    /// Exact action, or a prefix ending in `.` (`identity.`).
-    pub action: Option<String>,
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
-    pub actor_id: Option<Uuid>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
-
-/// Newest first. The time bounds also prune partitions.
-async fn query(
-    conn: &impl ConnectionTrait,
-    tenant: Option<Uuid>,
-    all_tenants: bool,
-    filter: &AuditFilter,
-    page: PageRequest,
-) -> AppResult<Vec<AuditEvent>> {
-    let (action_exact, action_prefix) = match &filter.action {
-        Some(a) if a.ends_with('.') => (
-            None,
-            Some(format!("{}%", a.replace('%', "\\%").replace('_', "\\_"))),
-        ),
-        Some(a) => (Some(a.clone()), None),
-        None => (None, None),
-    };
-    Ok(AuditEvent::find_by_statement(sql(
-        "SELECT id, tenant_id, actor_type, actor_id, action, entity_type, entity_id, before, after, request_id, created_at
-         FROM audit_events
-         WHERE ($1::boolean OR tenant_id IS NOT DISTINCT FROM $2)
-           AND ($3::text IS NULL OR action = $3) AND ($4::text IS NULL OR action LIKE $4)
-           AND ($5::text IS NULL OR entity_type = $5) AND ($6::text IS NULL OR entity_id = $6)
-           AND ($7::uuid IS NULL OR actor_id = $7)
-           AND ($8::timestamptz IS NULL OR created_at >= $8) AND ($9::timestamptz IS NULL OR created_at < $9)
-           AND ($10::uuid IS NULL OR id < $10)
-         ORDER BY id DESC LIMIT $11",
-        [
-            all_tenants.into(),
-            tenant.into(),
-            action_exact.into(),
-            action_prefix.into(),
-            filter.entity_type.clone().into(),
-            filter.entity_id.clone().into(),
-            filter.actor_id.into(),
-            filter.from.into(),
-            filter.to.into(),
-            page.after.into(),
-            page.fetch_limit().into(),
-        ],
-    ))
-    .all(conn)
-    .await?)
-}
-
 /// The caller's tenant's audit trail.
 pub async fn list(
     db: &Db,
@@ -242,15 +174,14 @@ pub async fn list(
     filter: AuditFilter,
     page: PageRequest,
 ) -> AppResult<Page<AuditEvent>> {
-    let tenant = ctx.require("admin.audit.read")?;
-    let tx = db.tenant_tx(tenant).await?;
-    let rows = query(&tx, Some(tenant.as_uuid()), false, &filter, page).await?;
-    tx.commit().await?;
-    Ok(page.finish(rows, |e| e.id))
+    let unit = Unit::begin(db, ctx, "admin.audit.read").await?;
+    let rows = store::page(&*unit, Scope::Tenant(unit.tenant), &filter, page).await?;
+    let rows = unit.commit(rows).await?;
+    Ok(page.finish(rows, |e| e.id.as_uuid()))
 }
 
-/// Across tenants (superadmins): one tenant's, the platform's own
-/// (`tenant: None, all: false`), or everything (`all: true`).
+/// Across tenants (superadmins): one tenant's, or everything when `tenant`
+/// is `None`.
 pub async fn list_platform(
     db: &Db,
     ctx: &RequestContext,
@@ -259,15 +190,9 @@ pub async fn list_platform(
     page: PageRequest,
 ) -> AppResult<Page<AuditEvent>> {
     ctx.require_superadmin()?;
+    let scope = tenant.map_or(Scope::All, Scope::Tenant);
     let tx = db.system_tx().await?;
-    let rows = query(
-        &tx,
-        tenant.map(|t| t.as_uuid()),
-        tenant.is_none(),
-        &filter,
-        page,
-    )
-    .await?;
+    let rows = store::page(&tx, scope, &filter, page).await?;
     tx.commit().await?;
-    Ok(page.finish(rows, |e| e.id))
+    Ok(page.finish(rows, |e| e.id.as_uuid()))
 }

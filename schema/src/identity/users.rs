@@ -13,7 +13,7 @@ use crate::rbac::service::{
 };
 use chrono::Duration as ChronoDuration;
 use entities::users::UserStatus;
-use kernel::{AppError, AppResult, Db, ErrorCode, RequestContext, RoleId, TenantId, UserId};
+use kernel::{AppError, AppResult, Db, ErrorCode, RequestContext, TenantId, UserId};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
@@ -79,7 +79,7 @@ pub async fn create_user(db: &Db, ctx: &RequestContext, input: NewUser) -> AppRe
     };
     let id = UserId::new();
     let unit = Unit::open(db, ctx, tenant).await?;
-    let roles = grantable_roles(&unit, ctx, tenant, &RoleId::uuids(&input.role_ids)).await?;
+    let roles = grantable_roles(&*unit, ctx, tenant, &input.role_ids).await?;
     let row = store::Insert {
         tenant,
         id,
@@ -90,7 +90,7 @@ pub async fn create_user(db: &Db, ctx: &RequestContext, input: NewUser) -> AppRe
     };
     let user = store::insert(&*unit, row).await.map_err(email_taken)?;
     for role in &roles {
-        assign_in(&unit, tenant, id.into(), role.id).await?;
+        assign_in(&*unit, tenant, id, role.id).await?;
     }
     let audited = json!({ "user": &user, "roleIds": input.role_ids });
     let change = if user.status == "invited" {
@@ -122,10 +122,10 @@ pub async fn set_user_active(
     let tenant = unit.tenant;
     let before = find(&*unit, tenant, id).await?;
     // Nobody switches off (or on) someone who can do more than they can.
-    let held = permissions_of(&*unit, tenant, id.into()).await?;
+    let held = permissions_of(&*unit, tenant, id).await?;
     check_grantable(ctx, &held)?;
     if !active {
-        let (other_owners, is_owner) = owner_standing(&*unit, tenant, id.into()).await?;
+        let (other_owners, is_owner) = owner_standing(&*unit, tenant, id).await?;
         if is_owner && other_owners == 0 {
             return Err(AppError::conflict(
                 "a business keeps at least one active owner",

@@ -1,21 +1,19 @@
 use super::service::{self, EntryPatch, RegistryEntry, TenantModule};
 use crate::gql::{rc, svc};
-use crate::text::{Description, Key, Name};
+use crate::text::Key;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use kernel::TenantId;
-use uuid::Uuid;
 
 #[derive(InputObject)]
 pub struct UpdateModuleRegistryEntryInput {
     pub key: Key,
-    pub name: Option<Name>,
-    pub description: Option<Description>,
-    pub default_enabled: Option<bool>,
+    #[graphql(flatten)]
+    pub patch: EntryPatch,
 }
 
 #[derive(InputObject)]
 pub struct SetTenantModuleInput {
-    pub tenant_id: Uuid,
+    pub tenant_id: TenantId,
     /// A module (`pos`) or feature (`pos.tips`) key.
     pub module_key: Key,
     pub enabled: bool,
@@ -53,9 +51,9 @@ impl ModuleRegistryQuery {
     async fn tenant_modules(
         &self,
         ctx: &Context<'_>,
-        tenant_id: Uuid,
+        tenant_id: TenantId,
     ) -> async_graphql::Result<Vec<TenantModule>> {
-        Ok(service::modules_of_tenant(&svc(ctx)?.db, rc(ctx)?, TenantId(tenant_id)).await?)
+        Ok(service::modules_of_tenant(&svc(ctx)?.db, rc(ctx)?, tenant_id).await?)
     }
 }
 
@@ -70,12 +68,7 @@ impl ModuleRegistryMutation {
         ctx: &Context<'_>,
         input: UpdateModuleRegistryEntryInput,
     ) -> async_graphql::Result<ModuleRegistryEntryPayload> {
-        let patch = EntryPatch {
-            name: input.name.map(Into::into),
-            description: input.description.map(Into::into),
-            default_enabled: input.default_enabled,
-        };
-        let entry = service::update_entry(&svc(ctx)?.db, rc(ctx)?, &input.key, patch).await?;
+        let entry = service::update_entry(&svc(ctx)?.db, rc(ctx)?, &input.key, input.patch).await?;
         Ok(ModuleRegistryEntryPayload { entry })
     }
 
@@ -88,7 +81,7 @@ impl ModuleRegistryMutation {
         let module = service::set_tenant_module(
             &svc(ctx)?.db,
             rc(ctx)?,
-            TenantId(input.tenant_id),
+            input.tenant_id,
             &input.module_key,
             input.enabled,
         )

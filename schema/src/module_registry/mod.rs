@@ -5,3 +5,5 @@
 pub mod catalog;
 pub mod graphql;
 pub mod service;
+mod store;
+pub mod types;

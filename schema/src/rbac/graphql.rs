@@ -1,46 +1,23 @@
-use super::service::{self, Role};
+use super::service::{self, NewRole, Permission, Role, RoleAssignment, RolePatch};
 use crate::gql::{rc, svc};
-use crate::text::{Description, Key, Name};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
-use uuid::Uuid;
-
-#[derive(InputObject)]
-pub struct CreateRoleInput {
-    pub name: Name,
-    pub description: Option<Description>,
-    /// Permission keys from the module registry, e.g. `pos.ticket.write`.
-    pub permissions: Vec<Key>,
-}
+use kernel::RoleId;
 
 #[derive(InputObject)]
 pub struct UpdateRoleInput {
-    pub role_id: Uuid,
-    pub name: Option<Name>,
-    pub description: Option<Description>,
-    /// Replaces the role's permissions when given.
-    pub permissions: Option<Vec<Key>>,
+    pub role_id: RoleId,
+    #[graphql(flatten)]
+    pub patch: RolePatch,
 }
 
 #[derive(InputObject)]
 pub struct RoleIdInput {
-    pub role_id: Uuid,
-}
-
-#[derive(InputObject)]
-pub struct RoleAssignmentInput {
-    pub user_id: Uuid,
-    pub role_id: Uuid,
+    pub role_id: RoleId,
 }
 
 #[derive(SimpleObject)]
 pub struct RolePayload {
     pub role: Role,
-}
-
-#[derive(SimpleObject)]
-pub struct Permission {
-    pub key: String,
-    pub module: String,
 }
 
 /// Whether the caller may use a permission right now, and if not, why
@@ -65,16 +42,13 @@ impl RbacQuery {
         Ok(service::list_roles(&svc(ctx)?.db, rc(ctx)?).await?)
     }
 
-    async fn role(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Role> {
+    async fn role(&self, ctx: &Context<'_>, id: RoleId) -> async_graphql::Result<Role> {
         Ok(service::get_role(&svc(ctx)?.db, rc(ctx)?, id).await?)
     }
 
     /// Every permission the module registry defines.
     async fn permissions(&self) -> async_graphql::Result<Vec<Permission>> {
-        Ok(service::permission_catalog()?
-            .into_iter()
-            .map(|(key, module)| Permission { key, module })
-            .collect())
+        Ok(service::permission_catalog()?)
     }
 
     /// Runs the permission guard for each permission without doing anything.
@@ -129,16 +103,9 @@ impl RbacMutation {
     async fn create_role(
         &self,
         ctx: &Context<'_>,
-        input: CreateRoleInput,
+        input: NewRole,
     ) -> async_graphql::Result<RolePayload> {
-        let role = service::create_role(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            &input.name,
-            input.description.map(Into::into),
-            input.permissions.into_iter().map(Into::into).collect(),
-        )
-        .await?;
+        let role = service::create_role(&svc(ctx)?.db, rc(ctx)?, input).await?;
         Ok(RolePayload { role })
     }
 
@@ -147,17 +114,8 @@ impl RbacMutation {
         ctx: &Context<'_>,
         input: UpdateRoleInput,
     ) -> async_graphql::Result<RolePayload> {
-        let role = service::update_role(
-            &svc(ctx)?.db,
-            rc(ctx)?,
-            input.role_id,
-            input.name.map(Into::into),
-            input.description.map(Into::into),
-            input
-                .permissions
-                .map(|p| p.into_iter().map(Into::into).collect()),
-        )
-        .await?;
+        let role =
+            service::update_role(&svc(ctx)?.db, rc(ctx)?, input.role_id, input.patch).await?;
         Ok(RolePayload { role })
     }
 
@@ -174,7 +132,7 @@ impl RbacMutation {
     async fn assign_role(
         &self,
         ctx: &Context<'_>,
-        input: RoleAssignmentInput,
+        input: RoleAssignment,
     ) -> async_graphql::Result<RolePayload> {
         let role =
             service::assign_role(&svc(ctx)?.db, rc(ctx)?, input.user_id, input.role_id).await?;
@@ -184,7 +142,7 @@ impl RbacMutation {
     async fn unassign_role(
         &self,
         ctx: &Context<'_>,
-        input: RoleAssignmentInput,
+        input: RoleAssignment,
     ) -> async_graphql::Result<RolePayload> {
         let role =
             service::unassign_role(&svc(ctx)?.db, rc(ctx)?, input.user_id, input.role_id).await?;

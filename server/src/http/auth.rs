@@ -33,7 +33,8 @@ pub async fn resolve(services: &Services, value: &str) -> AppResult<Resolved> {
         .filter(|t| !t.is_empty())
         .ok_or_else(|| AppError::authn("expected `Authorization: Bearer <token>`"))?;
     if api_keys::looks_like_key(token) {
-        let (actor, access) = api_keys::authenticate(&services.db, token).await?;
+        let (actor, access) =
+            api_keys::authenticate(&services.db, kernel::Clock::System, token).await?;
         return Ok(Resolved {
             actor,
             access: Some(access),

@@ -9,24 +9,13 @@ use axum::Extension;
 use axum::extract::State;
 use kernel::RequestContext;
 use schema::module_registry::service::{self as registry, EntryPatch, RegistryEntry, TenantModule};
-use schema::text::{Description, Key, Name};
+use schema::text::Key;
 use serde::Deserialize;
-use utoipa::ToSchema;
 
 /// `/{key}` of a registry entry.
 #[derive(Debug, Deserialize)]
 pub struct KeyPath {
     pub key: Key,
-}
-
-/// Leave a field out to keep it.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EntryPatchBody {
-    pub name: Option<Name>,
-    pub description: Option<Description>,
-    /// Whether newly approved businesses get it switched on.
-    pub default_enabled: Option<bool>,
 }
 
 /// Superadmins: the whole catalogue, in display order.
@@ -55,7 +44,7 @@ pub async fn registry(
     path = "/v1/module-registry/{key}",
     tag = "module-registry",
     params(("key" = String, Path, description = "Module or feature key")),
-    request_body = EntryPatchBody,
+    request_body = EntryPatch,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The edited entry", body = DataDoc<RegistryEntry>),
@@ -68,15 +57,10 @@ pub async fn update_entry(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<KeyPath>,
-    JsonBody(body): JsonBody<EntryPatchBody>,
+    JsonBody(body): JsonBody<EntryPatch>,
 ) -> Result<Data<RegistryEntry>, ApiError> {
-    let patch = EntryPatch {
-        name: body.name.map(Into::into),
-        description: body.description.map(Into::into),
-        default_enabled: body.default_enabled,
-    };
     Ok(Data(
-        registry::update_entry(&state.services.db, &ctx, &path.key, patch).await?,
+        registry::update_entry(&state.services.db, &ctx, &path.key, body).await?,
     ))
 }
 
