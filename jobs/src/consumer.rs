@@ -6,10 +6,10 @@
 use crate::envelope::Envelope;
 use crate::queue::Job;
 use crate::relay::ConsumerDirectory;
+use crate::store;
 use crate::worker::{Handler, HandlerFuture};
-use kernel::db::sql;
 use kernel::{AppError, AppResult, TenantId};
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::DatabaseTransaction;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -32,13 +32,7 @@ pub async fn first_application(
     consumer: &str,
     event: &Envelope,
 ) -> AppResult<bool> {
-    let inserted = tx
-        .execute_raw(sql(
-            "INSERT INTO consumed_events (tenant_id, consumer, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            [tenant.as_uuid().into(), consumer.into(), event.event_id.into()],
-        ))
-        .await?;
-    Ok(inserted.rows_affected() == 1)
+    store::consume(tx, tenant, consumer, event.event_id).await
 }
 
 /// All consumers, by name; the relay asks it who wants what, the worker runs them.

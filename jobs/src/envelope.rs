@@ -21,34 +21,4 @@ pub struct Envelope {
     pub data: Value,
 }
 
-/// The `event_outbox` columns [`OutboxRow`] reads.
-pub const OUTBOX_COLUMNS: &str = "id, tenant_id, event_type, entity_id, entity_version, payload, occurred_at, attempts, sequence";
-
-/// An `event_outbox` row, as the relay claims it and subscribers replay it.
-#[derive(Debug, Clone, sea_orm::FromQueryResult)]
-pub struct OutboxRow {
-    pub id: Uuid,
-    pub tenant_id: Option<Uuid>,
-    pub event_type: String,
-    pub entity_id: Option<String>,
-    pub entity_version: i64,
-    pub payload: Value,
-    pub occurred_at: DateTime<Utc>,
-    pub attempts: i32,
-    pub sequence: Option<i64>,
-}
-
-impl OutboxRow {
-    pub fn envelope(&self) -> Envelope {
-        Envelope {
-            event_id: self.id,
-            tenant_id: self.tenant_id,
-            event_type: self.event_type.clone(),
-            entity_id: self.entity_id.clone(),
-            version: self.entity_version,
-            occurred_at: self.occurred_at,
-            sequence: self.sequence,
-            data: self.payload.clone(),
-        }
-    }
-}
+pub use crate::store::OutboxRow;

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod queue;
 pub mod relay;
 pub mod runner;
+pub mod store;
 pub mod worker;
 
 pub use runner::{Runner, RunnerConfig};

@@ -1,9 +1,9 @@
 //! Writing domain events to the transactional outbox. Callers pass their
 //! open transaction, so the event commits (or not) with the change itself.
 
-use chrono::Utc;
-use kernel::{AppResult, TenantId};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use crate::store;
+use kernel::{AppResult, Clock, EventId, TenantId};
+use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -35,27 +35,7 @@ pub async fn record(
     tenant: Option<TenantId>,
     event: NewEvent,
 ) -> AppResult<Uuid> {
-    use entities::event_outbox::{ActiveModel, Entity, OutboxStatus};
-    let id = Uuid::now_v7();
-    let now = Utc::now();
-    Entity::insert(ActiveModel {
-        id: Set(id),
-        tenant_id: Set(tenant.map(|t| t.as_uuid())),
-        event_type: Set(event.event_type.to_owned()),
-        entity_id: Set(Some(event.entity_id)),
-        entity_version: Set(event.version),
-        payload: Set(event.data),
-        occurred_at: Set(now),
-        status: Set(OutboxStatus::Pending),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        last_error: Set(None),
-        dispatched_at: Set(None),
-        created_at: Set(now),
-        sequence: Set(None),
-        published_at: Set(None),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(id)
+    let id = EventId::new();
+    store::insert_event(conn, id, tenant, event, Clock::System.now()).await?;
+    Ok(id.as_uuid())
 }

@@ -15,11 +15,9 @@
 //! drop positions they have seen, so clients see neither gaps nor duplicates.
 //! Woken by NOTIFY; polls with backoff in case a notification is missed.
 
-use crate::envelope::{OUTBOX_COLUMNS, OutboxRow};
 use crate::queue::{Category, Job, Queue};
-use kernel::db::sql;
+use crate::store::{self, OutboxRow};
 use kernel::{AppError, AppResult, Db};
-use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde_json::json;
 use sqlx::postgres::PgListener;
 use std::sync::Arc;
@@ -189,26 +187,9 @@ impl Relay {
     async fn export_lag(&self) {
         let lag = async {
             let tx = self.db.system_tx().await?;
-            let row = tx
-                .query_one_raw(sql(
-                    "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS lag,
-                            count(*) FILTER (WHERE status = 'failed') AS failed
-                     FROM event_outbox WHERE status IN ('pending', 'failed')",
-                    [],
-                ))
-                .await?;
+            let lag = store::lag(&tx).await?;
             tx.commit().await?;
-            let lag: f64 = row
-                .as_ref()
-                .map(|r| r.try_get("", "lag"))
-                .transpose()?
-                .unwrap_or(0.0);
-            let failed: i64 = row
-                .as_ref()
-                .map(|r| r.try_get("", "failed"))
-                .transpose()?
-                .unwrap_or(0);
-            Ok::<_, AppError>((lag, failed))
+            Ok::<_, AppError>((lag.lag, lag.failed))
         };
         if let Ok((lag, failed)) = lag.await {
             metrics::gauge!("outbox_lag_seconds").set(lag);
@@ -227,13 +208,7 @@ impl Relay {
         match self.publish(&rows).await {
             Ok(()) => {
                 let tx = self.db.system_tx().await?;
-                tx.execute_raw(sql(
-                    "UPDATE event_outbox SET status = 'dispatched', dispatched_at = now(), published_at = now(),
-                       attempts = attempts + 1, last_error = NULL
-                     WHERE id = ANY($1)",
-                    [ids.into()],
-                ))
-                .await?;
+                store::mark_dispatched(&tx, ids).await?;
                 tx.commit().await?;
                 metrics::counter!("outbox_dispatched_total").increment(rows.len() as u64);
             }
@@ -246,18 +221,13 @@ impl Relay {
                     .backoff(u32::try_from(attempts).unwrap_or(0))
                     .min(Duration::from_secs(5));
                 let tx = self.db.system_tx().await?;
-                tx.execute_raw(sql(
-                    "UPDATE event_outbox SET attempts = attempts + 1, last_error = $2,
-                       next_attempt_at = now() + make_interval(secs => $3),
-                       status = CASE WHEN attempts + 1 >= $4 THEN 'failed' ELSE 'pending' END
-                     WHERE id = ANY($1)",
-                    [
-                        ids.into(),
-                        err.to_string().into(),
-                        delay.as_secs_f64().into(),
-                        self.config.max_attempts.into(),
-                    ],
-                ))
+                store::mark_retry(
+                    &tx,
+                    ids,
+                    err.to_string(),
+                    delay.as_secs_f64(),
+                    self.config.max_attempts,
+                )
                 .await?;
                 tx.commit().await?;
                 metrics::counter!("outbox_publish_failures_total").increment(1);
@@ -270,18 +240,7 @@ impl Relay {
     /// Step 1: claim and sequence, committed before anything is published.
     async fn claim(&self) -> AppResult<Vec<OutboxRow>> {
         let tx = self.db.system_tx().await?;
-        let mut rows = OutboxRow::find_by_statement(sql(
-            &format!(
-                "SELECT {OUTBOX_COLUMNS} FROM event_outbox
-             WHERE status = 'pending' AND next_attempt_at <= now()
-             ORDER BY created_at, id
-             LIMIT $1
-             FOR UPDATE SKIP LOCKED"
-            ),
-            [self.config.batch_size.into()],
-        ))
-        .all(&tx)
-        .await?;
+        let mut rows = store::claim_pending(&tx, self.config.batch_size).await?;
         // Give positions to the events that have none, tenant by tenant, in claim order.
         let mut tenants: Vec<Uuid> = rows
             .iter()
@@ -296,17 +255,7 @@ impl Relay {
                 .iter()
                 .filter(|r| r.sequence.is_none() && r.tenant_id == Some(tenant))
                 .count() as i64;
-            let last: i64 = tx
-                .query_one_raw(sql(
-                    "INSERT INTO tenant_event_streams (tenant_id, last_sequence) VALUES ($1, $2)
-                     ON CONFLICT (tenant_id) DO UPDATE
-                       SET last_sequence = tenant_event_streams.last_sequence + EXCLUDED.last_sequence, updated_at = now()
-                     RETURNING last_sequence",
-                    [tenant.into(), count.into()],
-                ))
-                .await?
-                .ok_or_else(|| AppError::internal("sequence upsert returned nothing"))?
-                .try_get("", "last_sequence")?;
+            let last = store::advance_stream(&tx, tenant, count).await?;
             let first = last - count + 1;
             for (row, sequence) in rows
                 .iter_mut()
@@ -319,11 +268,7 @@ impl Relay {
         }
         if !assigned.is_empty() {
             let (ids, seqs): (Vec<Uuid>, Vec<i64>) = assigned.into_iter().unzip();
-            tx.execute_raw(sql(
-                "UPDATE event_outbox o SET sequence = s.seq FROM unnest($1::uuid[], $2::bigint[]) AS s(id, seq) WHERE o.id = s.id",
-                [ids.into(), seqs.into()],
-            ))
-            .await?;
+            store::set_sequences(&tx, ids, seqs).await?;
         }
         tx.commit().await?;
         Ok(rows)

@@ -1,10 +1,9 @@
 use crate::rbac::service::load_user_access;
 use crate::services::Services;
 use jobs::bus::BusItem;
-use jobs::envelope::{Envelope, OUTBOX_COLUMNS, OutboxRow};
-use kernel::db::sql;
+use jobs::envelope::{Envelope, OutboxRow};
+use jobs::store;
 use kernel::{Actor, AppError, AppResult, Db, RequestContext, TenantId};
-use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
@@ -53,12 +52,7 @@ fn changes_access(event_type: &str) -> bool {
 /// Committed events of a tenant after position `after`, in order.
 pub async fn replay(db: &Db, tenant: TenantId, after: i64, limit: i64) -> AppResult<Vec<Envelope>> {
     let tx = db.tenant_tx(tenant).await?;
-    let rows = OutboxRow::find_by_statement(sql(
-        &format!("SELECT {OUTBOX_COLUMNS} FROM event_outbox WHERE tenant_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3"),
-        [tenant.as_uuid().into(), after.into(), limit.into()],
-    ))
-    .all(&tx)
-    .await?;
+    let rows = store::events_after(&tx, tenant, after, limit).await?;
     tx.commit().await?;
     Ok(rows.iter().map(OutboxRow::envelope).collect())
 }
@@ -66,17 +60,9 @@ pub async fn replay(db: &Db, tenant: TenantId, after: i64, limit: i64) -> AppRes
 /// The tenant's latest stream position.
 pub async fn position(db: &Db, tenant: TenantId) -> AppResult<i64> {
     let tx = db.tenant_tx(tenant).await?;
-    let row = tx
-        .query_one_raw(sql(
-            "SELECT last_sequence FROM tenant_event_streams WHERE tenant_id = $1",
-            [tenant.as_uuid().into()],
-        ))
-        .await?;
+    let position = store::stream_position(&tx, tenant).await?;
     tx.commit().await?;
-    Ok(row
-        .map(|r| r.try_get::<i64>("", "last_sequence"))
-        .transpose()?
-        .unwrap_or(0))
+    Ok(position)
 }
 
 const REPLAY_PAGE: i64 = 500;

@@ -1,17 +1,11 @@
-use super::exports::{self, Export, ExportKind};
+use super::exports::{self, Export, ExportRequest};
 use crate::gql::{rc, svc};
 use async_graphql::{Context, InputObject, Object};
 use kernel::TenantId;
-use uuid::Uuid;
-
-#[derive(InputObject)]
-pub struct RequestExportInput {
-    pub kind: ExportKind,
-}
 
 #[derive(InputObject)]
 pub struct RunTenantBackupInput {
-    pub tenant_id: Uuid,
+    pub tenant_id: TenantId,
 }
 
 #[derive(Default)]
@@ -35,7 +29,7 @@ impl ReportingMutation {
     async fn request_export(
         &self,
         ctx: &Context<'_>,
-        input: RequestExportInput,
+        input: ExportRequest,
     ) -> async_graphql::Result<Export> {
         Ok(exports::request(svc(ctx)?, rc(ctx)?, input.kind).await?)
     }
@@ -46,6 +40,6 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         input: RunTenantBackupInput,
     ) -> async_graphql::Result<Export> {
-        Ok(exports::run_backup(svc(ctx)?, rc(ctx)?, TenantId(input.tenant_id)).await?)
+        Ok(exports::run_backup(svc(ctx)?, rc(ctx)?, input.tenant_id).await?)
     }
 }

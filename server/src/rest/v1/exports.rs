@@ -11,15 +11,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::header;
 use kernel::{AppError, RequestContext};
-use schema::reporting::exports::{self, Export, ExportKind};
-use serde::Deserialize;
-use utoipa::ToSchema;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportRequest {
-    pub kind: ExportKind,
-}
+use schema::reporting::exports::{self, Export, ExportRequest};
 
 /// The business's recent exports the caller may download.
 #[utoipa::path(get, path = "/v1/exports", tag = "exports", security(("bearer" = [])),
@@ -57,7 +49,7 @@ pub async fn download(
     Extension(ctx): Extension<RequestContext>,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Response, ApiError> {
-    let (file, export) = exports::download(&state.services, &ctx, path.id).await?;
+    let (file, export) = exports::download(&state.services, &ctx, path.id.into()).await?;
     let handle = tokio::fs::File::open(&file)
         .await
         .map_err(|e| AppError::internal(format!("opening export {}: {e}", file.display())))?;
