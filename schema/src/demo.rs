@@ -98,7 +98,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
                 email: EmailAddress::parse_field("email", &email)?,
                 display_name: LongName::parse_field("displayName", name)?,
                 password: Some(Password::parse_field("password", password)?),
-                role_ids: vec![role.id.into()],
+                role_ids: vec![role.id],
             },
         )
         .await?;
@@ -309,7 +309,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "CROISSANT",
             "Croissants",
             StockUnit::Each,
-            Some(croissant.id.into()),
+            Some(croissant.id),
         )?,
     )
     .await?;
@@ -320,7 +320,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "PAIN-CHOC",
             "Pains au chocolat",
             StockUnit::Each,
-            Some(pain.id.into()),
+            Some(pain.id),
         )?,
     )
     .await?;
@@ -331,7 +331,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             "WATER",
             "Sparkling water bottles",
             StockUnit::Each,
-            Some(water.id.into()),
+            Some(water.id),
         )?,
     )
     .await?;
@@ -346,19 +346,19 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             .collect();
         recipes::set(db, o, of, RecipeComponents { components })
     };
-    recipe(RecipeOf::MenuItem(espresso.id.into()), &[(beans.id, 9)]).await?;
+    recipe(RecipeOf::MenuItem(espresso.id), &[(beans.id, 9)]).await?;
     recipe(
-        RecipeOf::MenuItem(flat_white.id.into()),
+        RecipeOf::MenuItem(flat_white.id),
         &[(beans.id, 18), (whole_milk.id, 120)],
     )
     .await?;
     recipe(
-        RecipeOf::MenuItem(latte.id.into()),
+        RecipeOf::MenuItem(latte.id),
         &[(beans.id, 18), (whole_milk.id, 200)],
     )
     .await?;
     recipe(
-        RecipeOf::MenuItem(cappuccino.id.into()),
+        RecipeOf::MenuItem(cappuccino.id),
         &[(beans.id, 18), (whole_milk.id, 150)],
     )
     .await?;
@@ -370,8 +370,8 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
         .modifiers
         .get(1)
         .ok_or_else(|| AppError::internal("no soy modifier"))?;
-    recipe(RecipeOf::Modifier(oat.id.into()), &[(oat_milk.id, 150)]).await?;
-    recipe(RecipeOf::Modifier(soy.id.into()), &[(soy_milk.id, 150)]).await?;
+    recipe(RecipeOf::Modifier(oat.id), &[(oat_milk.id, 150)]).await?;
+    recipe(RecipeOf::Modifier(soy.id), &[(soy_milk.id, 150)]).await?;
 
     for (stock_item, units, reorder) in [
         (&beans, 5000, 1000),

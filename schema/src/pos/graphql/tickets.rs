@@ -48,7 +48,7 @@ impl TicketLine {
     /// The menu item as it is now (the line keeps the name and price it was sold at).
     async fn menu_item(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Item>> {
         Ok(cached::<MenuItemById>(ctx)?
-            .load_one(self.menu_item_id.into())
+            .load_one(self.menu_item_id)
             .await
             .map_err(unshare)?)
     }
@@ -88,8 +88,7 @@ async fn prefetch(ctx: &Context<'_>, ids: &[TicketId]) -> async_graphql::Result<
             .collect();
         item_ids.sort_unstable();
         item_ids.dedup();
-        let items =
-            crate::menu::items::items_by_ids(db, tenant, &item_ids).await?;
+        let items = crate::menu::items::items_by_ids(db, tenant, &item_ids).await?;
         cached::<MenuItemById>(ctx)?
             .feed_many(items.into_iter().map(|i| (i.id, i)))
             .await;

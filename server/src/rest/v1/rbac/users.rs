@@ -46,7 +46,7 @@ impl UserView {
             return Ok(Vec::new());
         }
         let tenant = ctx.require_tenant()?;
-        let ids: Vec<UserId> = users.iter().map(|u| u.id.into()).collect();
+        let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
         let mut by_user: HashMap<UserId, Vec<RoleRef>> = HashMap::new();
         for (user, role) in rbac::roles_of_users(&state.services.db, tenant, &ids).await? {
             by_user.entry(user).or_default().push(RoleRef {
@@ -58,7 +58,7 @@ impl UserView {
         Ok(users
             .into_iter()
             .map(|user| Self {
-                roles: by_user.remove(&user.id.into()).unwrap_or_default(),
+                roles: by_user.remove(&user.id).unwrap_or_default(),
                 user,
             })
             .collect())
