@@ -1,11 +1,8 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "event_outbox")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "event_outbox",
+    key { id: Uuid },
     pub tenant_id: Option<Uuid>,
     pub event_type: String,
     pub entity_id: Option<String>,
@@ -22,22 +19,11 @@ pub struct Model {
     pub published_at: Option<DateTimeUtc>,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
-
-/// Where an outbox event is in its delivery (`event_outbox.status`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxStatus {
-    #[sea_orm(string_value = "pending")]
-    Pending,
-    #[sea_orm(string_value = "dispatched")]
-    Dispatched,
-    #[sea_orm(string_value = "failed")]
-    Failed,
+text_enum! {
+    /// Where an outbox event is in its delivery (`event_outbox.status`).
+    OutboxStatus {
+        Pending = "pending",
+        Dispatched = "dispatched",
+        Failed = "failed",
+    }
 }

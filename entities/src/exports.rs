@@ -1,13 +1,8 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "exports")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "exports",
+    key { tenant_id: Uuid, id: Uuid },
     pub kind: ExportKind,
     pub status: ExportStatus,
     pub progress: i32,
@@ -19,39 +14,21 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
-
-/// What an export produces (`exports.kind`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum ExportKind {
-    #[sea_orm(string_value = "users_csv")]
-    UsersCsv,
-    #[sea_orm(string_value = "audit_csv")]
-    AuditCsv,
-    #[sea_orm(string_value = "tenant_backup")]
-    TenantBackup,
+text_enum! {
+    /// What an export produces (`exports.kind`).
+    ExportKind {
+        UsersCsv = "users_csv",
+        AuditCsv = "audit_csv",
+        TenantBackup = "tenant_backup",
+    }
 }
 
-/// Where an export job is (`exports.status`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum ExportStatus {
-    #[sea_orm(string_value = "queued")]
-    Queued,
-    #[sea_orm(string_value = "running")]
-    Running,
-    #[sea_orm(string_value = "completed")]
-    Completed,
-    #[sea_orm(string_value = "failed")]
-    Failed,
+text_enum! {
+    /// Where an export job is (`exports.status`).
+    ExportStatus {
+        Queued = "queued",
+        Running = "running",
+        Completed = "completed",
+        Failed = "failed",
+    }
 }

@@ -87,6 +87,63 @@ impl EnumColumn {
     }
 }
 
+/// The frame every entity shares, so that an entity file states only its
+/// table: SeaORM's `Model` derive with the table's name, the primary key's
+/// columns first (never auto-incremented: ids are UUIDv7 made by the
+/// services, or natural keys), then the other columns; and no relations,
+/// because joins are written where they are used, in the stores.
+macro_rules! table {
+    ($name:literal, key { $($key:ident: $key_type:tt),+ $(,)? }, $($columns:tt)*) => {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+        #[sea_orm(table_name = $name)]
+        pub struct Model {
+            $(
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub $key: $key_type,
+            )+
+            $($columns)*
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+/// A text column whose values a CHECK constraint fixes, as a string-backed
+/// `ActiveEnum`: an unknown value read from the database is an error, and
+/// serde writes each variant as its database text (snake_case).
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $value:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            PartialEq,
+            Eq,
+            Hash,
+            EnumIter,
+            DeriveActiveEnum,
+            serde::Serialize,
+            serde::Deserialize,
+        )]
+        #[sea_orm(rs_type = "String", db_type = "Text")]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $(
+                $(#[$variant_meta])*
+                #[sea_orm(string_value = $value)]
+                $variant,
+            )+
+        }
+    };
+}
+
 /// Declares each entity module and lists it in [`tables`], with the fields
 /// that are enums (`field` for a required one, `field: Option` for a
 /// nullable one).

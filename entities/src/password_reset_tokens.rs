@@ -1,10 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "password_reset_tokens")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "password_reset_tokens",
+    key { id: Uuid },
     pub tenant_id: Uuid,
     pub user_id: Uuid,
     pub token_hash: Vec<u8>,
@@ -12,8 +10,3 @@ pub struct Model {
     pub used_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

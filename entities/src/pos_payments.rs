@@ -1,13 +1,8 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "pos_payments")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "pos_payments",
+    key { tenant_id: Uuid, id: Uuid },
     pub ticket_id: Uuid,
     pub shift_id: Option<Uuid>,
     pub method: PaymentMethod,
@@ -24,20 +19,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
-
-/// How a payment was made (`pos_payments.method`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentMethod {
-    #[sea_orm(string_value = "cash")]
-    Cash,
-    #[sea_orm(string_value = "card")]
-    Card,
+text_enum! {
+    /// How a payment was made (`pos_payments.method`).
+    PaymentMethod {
+        Cash = "cash",
+        Card = "card",
+    }
 }

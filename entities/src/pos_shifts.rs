@@ -1,13 +1,8 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "pos_shifts")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "pos_shifts",
+    key { tenant_id: Uuid, id: Uuid },
     pub location_id: Uuid,
     pub currency: String,
     pub status: ShiftStatus,
@@ -23,20 +18,10 @@ pub struct Model {
     pub z_report: Option<Json>,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
-
-/// Whether a shift's cash drawer is open (`pos_shifts.status`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum ShiftStatus {
-    #[sea_orm(string_value = "open")]
-    Open,
-    #[sea_orm(string_value = "closed")]
-    Closed,
+text_enum! {
+    /// Whether a shift's cash drawer is open (`pos_shifts.status`).
+    ShiftStatus {
+        Open = "open",
+        Closed = "closed",
+    }
 }

@@ -1,13 +1,8 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "pos_tickets")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "pos_tickets",
+    key { tenant_id: Uuid, id: Uuid },
     pub location_id: Uuid,
     pub business_day: Date,
     pub number: i32,
@@ -36,35 +31,19 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
-
-/// A ticket's state (`pos_tickets.status`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum TicketStatus {
-    #[sea_orm(string_value = "open")]
-    Open,
-    #[sea_orm(string_value = "settled")]
-    Settled,
-    #[sea_orm(string_value = "voided")]
-    Voided,
+text_enum! {
+    /// A ticket's state (`pos_tickets.status`).
+    TicketStatus {
+        Open = "open",
+        Settled = "settled",
+        Voided = "voided",
+    }
 }
 
-/// How a discount is expressed (`pos_tickets.discount_kind`, `pos_ticket_lines.discount_kind`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum DiscountKind {
-    #[sea_orm(string_value = "percent")]
-    Percent,
-    #[sea_orm(string_value = "amount")]
-    Amount,
+text_enum! {
+    /// How a discount is expressed (`pos_tickets.discount_kind`, `pos_ticket_lines.discount_kind`).
+    DiscountKind {
+        Percent = "percent",
+        Amount = "amount",
+    }
 }

@@ -1,19 +1,10 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "recipe_components")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "recipe_components",
+    key { tenant_id: Uuid, id: Uuid },
     pub menu_item_id: Option<Uuid>,
     pub modifier_id: Option<Uuid>,
     pub stock_item_id: Uuid,
     pub quantity_milli: i64,
 }
-
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -1,13 +1,8 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "stock_items")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "stock_items",
+    key { tenant_id: Uuid, id: Uuid },
     pub sku: String,
     pub name: String,
     pub unit: StockUnit,
@@ -18,26 +13,13 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
-
-/// The unit a stock item is counted in (`stock_items.unit`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum StockUnit {
-    #[sea_orm(string_value = "each")]
-    Each,
-    #[sea_orm(string_value = "g")]
-    G,
-    #[sea_orm(string_value = "kg")]
-    Kg,
-    #[sea_orm(string_value = "ml")]
-    Ml,
-    #[sea_orm(string_value = "l")]
-    L,
+text_enum! {
+    /// The unit a stock item is counted in (`stock_items.unit`).
+    StockUnit {
+        Each = "each",
+        G = "g",
+        Kg = "kg",
+        Ml = "ml",
+        L = "l",
+    }
 }

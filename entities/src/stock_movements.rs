@@ -1,13 +1,8 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "stock_movements")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "stock_movements",
+    key { tenant_id: Uuid, id: Uuid },
     pub stock_item_id: Uuid,
     pub location_id: Uuid,
     pub kind: MovementKind,
@@ -21,30 +16,15 @@ pub struct Model {
     pub actor_id: Option<Uuid>,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
-
-/// Why stock moved (`stock_movements.kind`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum MovementKind {
-    #[sea_orm(string_value = "received")]
-    Received,
-    #[sea_orm(string_value = "sale")]
-    Sale,
-    #[sea_orm(string_value = "waste")]
-    Waste,
-    #[sea_orm(string_value = "count_correction")]
-    CountCorrection,
-    #[sea_orm(string_value = "transfer_out")]
-    TransferOut,
-    #[sea_orm(string_value = "transfer_in")]
-    TransferIn,
-    #[sea_orm(string_value = "refund_return")]
-    RefundReturn,
+text_enum! {
+    /// Why stock moved (`stock_movements.kind`).
+    MovementKind {
+        Received = "received",
+        Sale = "sale",
+        Waste = "waste",
+        CountCorrection = "count_correction",
+        TransferOut = "transfer_out",
+        TransferIn = "transfer_in",
+        RefundReturn = "refund_return",
+    }
 }

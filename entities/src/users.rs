@@ -1,13 +1,8 @@
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "users")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub tenant_id: Uuid,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+table! {
+    "users",
+    key { tenant_id: Uuid, id: Uuid },
     pub email: String,
     pub display_name: String,
     pub password_hash: Option<String>,
@@ -24,22 +19,11 @@ pub struct Model {
     pub password_changed_at: Option<DateTimeUtc>,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
-
-impl ActiveModelBehavior for ActiveModel {}
-
-/// A tenant user's account state (`users.status`).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-#[serde(rename_all = "snake_case")]
-pub enum UserStatus {
-    #[sea_orm(string_value = "invited")]
-    Invited,
-    #[sea_orm(string_value = "active")]
-    Active,
-    #[sea_orm(string_value = "deactivated")]
-    Deactivated,
+text_enum! {
+    /// A tenant user's account state (`users.status`).
+    UserStatus {
+        Invited = "invited",
+        Active = "active",
+        Deactivated = "deactivated",
+    }
 }
