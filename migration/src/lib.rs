@@ -16,27 +16,74 @@ mod m20261125_000010_access_in_one_statement;
 
 pub struct Migrator;
 
+/// Every migration, in the order they run.
+const ALL: &[Sql] = &[
+    m20261124_000001_roles_and_tenancy::MIGRATION,
+    m20261124_000002_platform_tables::MIGRATION,
+    m20261124_000003_audit_and_outbox::MIGRATION,
+    m20261124_000004_identity::MIGRATION,
+    m20261124_000005_event_streams::MIGRATION,
+    m20261124_000006_exports::MIGRATION,
+    m20261124_000007_menu::MIGRATION,
+    m20261125_000008_locations_inventory::MIGRATION,
+    m20261125_000009_pos::MIGRATION,
+    m20261125_000010_access_in_one_statement::MIGRATION,
+];
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m20261124_000001_roles_and_tenancy::Migration),
-            Box::new(m20261124_000002_platform_tables::Migration),
-            Box::new(m20261124_000003_audit_and_outbox::Migration),
-            Box::new(m20261124_000004_identity::Migration),
-            Box::new(m20261124_000005_event_streams::Migration),
-            Box::new(m20261124_000006_exports::Migration),
-            Box::new(m20261124_000007_menu::Migration),
-            Box::new(m20261125_000008_locations_inventory::Migration),
-            Box::new(m20261125_000009_pos::Migration),
-            Box::new(m20261125_000010_access_in_one_statement::Migration),
-        ]
+        ALL.iter()
+            .map(|m| Box::new(*m) as Box<dyn MigrationTrait>)
+            .collect()
     }
 }
 
-/// Runs each statement of a script in order (sea-orm's unprepared execution
-/// takes one script; keeping them separate gives clearer errors).
-pub(crate) async fn run(manager: &SchemaManager<'_>, sql: &str) -> Result<(), DbErr> {
+/// The tables keyed by `tenant_id` under the standard isolation policy, as
+/// the migrations create them (the `tenants` table itself has a policy of
+/// its own, on `id`). Checks that every tenant table is isolated read this
+/// list rather than keep their own.
+pub fn tenant_tables() -> Vec<&'static str> {
+    ALL.iter()
+        .flat_map(|m| m.tenant_tables.iter().copied())
+        .collect()
+}
+
+/// A migration written as SQL: a script up, the tenant tables that script
+/// creates (each put under the isolation policy after it), a script down.
+#[derive(Clone, Copy)]
+pub(crate) struct Sql {
+    /// As recorded in `seaql_migrations`; never change a released one.
+    pub name: &'static str,
+    pub up: &'static str,
+    pub tenant_tables: &'static [&'static str],
+    pub down: &'static str,
+}
+
+impl MigrationName for Sql {
+    fn name(&self) -> &str {
+        self.name
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Sql {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        run(manager, self.up).await?;
+        for table in self.tenant_tables {
+            run(manager, &tenant_rls(table)).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        run(manager, self.down).await
+    }
+}
+
+/// Runs a script (sea-orm's unprepared execution, so a script may hold
+/// several statements).
+async fn run(manager: &SchemaManager<'_>, sql: &str) -> Result<(), DbErr> {
     manager
         .get_connection()
         .execute_unprepared(sql)
@@ -45,7 +92,7 @@ pub(crate) async fn run(manager: &SchemaManager<'_>, sql: &str) -> Result<(), Db
 }
 
 /// Enables forced row-level security on a tenant table, keyed on `tenant_id`.
-pub(crate) fn tenant_rls(table: &str) -> String {
+fn tenant_rls(table: &str) -> String {
     format!(
         "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
          ALTER TABLE {table} FORCE ROW LEVEL SECURITY;

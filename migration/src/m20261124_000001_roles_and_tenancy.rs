@@ -1,16 +1,7 @@
 //! The database roles the server runs as, and the tenant setting that
 //! row-level security keys on.
 
-use crate::run;
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261124_000001_roles_and_tenancy"
-    }
-}
+use crate::Sql;
 
 // Roles are cluster-wide and may already exist (another database of the same
 // cluster, a test template); creating them tolerates that and a concurrent creator.
@@ -51,13 +42,9 @@ END
 $$;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, DOWN).await
-    }
-}
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261124_000001_roles_and_tenancy",
+    up: UP,
+    tenant_tables: &[],
+    down: DOWN,
+};

@@ -1,16 +1,7 @@
 //! The base tables of the platform: tenants, users, roles and permissions,
 //! the module registry and what each tenant has switched on.
 
-use crate::{run, tenant_rls};
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261124_000002_platform_tables"
-    }
-}
+use crate::Sql;
 
 const TABLES: &str = r#"
 CREATE TABLE tenants (
@@ -168,17 +159,9 @@ DROP TABLE IF EXISTS tenant_connection_profiles, tenant_feature_flags, tenant_mo
   module_registry_entries, user_roles, role_permissions, roles, users, superadmins, tenants;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, TABLES).await?;
-        for table in TENANT_TABLES {
-            run(manager, &tenant_rls(table)).await?;
-        }
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, DOWN).await
-    }
-}
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261124_000002_platform_tables",
+    up: TABLES,
+    tenant_tables: TENANT_TABLES,
+    down: DOWN,
+};

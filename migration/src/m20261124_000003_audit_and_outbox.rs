@@ -1,15 +1,6 @@
 //! The audit trail (append-only, partitioned by month) and the transactional outbox.
 
-use crate::{run, tenant_rls};
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261124_000003_audit_and_outbox"
-    }
-}
+use crate::Sql;
 
 const UP: &str = r#"
 -- tenant_id is NULL for platform-level actions (a superadmin editing the
@@ -117,15 +108,9 @@ DROP FUNCTION IF EXISTS ensure_audit_partitions(integer);
 DROP FUNCTION IF EXISTS audit_events_append_only();
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await?;
-        run(manager, &tenant_rls("audit_events")).await?;
-        run(manager, &tenant_rls("event_outbox")).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, DOWN).await
-    }
-}
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261124_000003_audit_and_outbox",
+    up: UP,
+    tenant_tables: &["audit_events", "event_outbox"],
+    down: DOWN,
+};

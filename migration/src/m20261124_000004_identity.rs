@@ -1,16 +1,7 @@
 //! Sessions, password resets, MFA, API keys, and the module registry's
 //! flags: what identity, RBAC and the module registry need.
 
-use crate::{run, tenant_rls};
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261124_000004_identity"
-    }
-}
+use crate::Sql;
 
 const UP: &str = r#"
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
@@ -105,17 +96,9 @@ ALTER TABLE users
   DROP COLUMN IF EXISTS password_changed_at;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await?;
-        for table in ["sessions", "password_reset_tokens", "api_keys"] {
-            run(manager, &tenant_rls(table)).await?;
-        }
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, DOWN).await
-    }
-}
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261124_000004_identity",
+    up: UP,
+    tenant_tables: &["sessions", "password_reset_tokens", "api_keys"],
+    down: DOWN,
+};

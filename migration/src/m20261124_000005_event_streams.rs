@@ -5,16 +5,7 @@
 //! publishes. Positions follow publication order, not insert order, so a
 //! client resuming "after N" can never skip an event that committed late.
 
-use crate::{run, tenant_rls};
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261124_000005_event_streams"
-    }
-}
+use crate::Sql;
 
 const UP: &str = r#"
 ALTER TABLE event_outbox
@@ -49,15 +40,9 @@ DROP INDEX IF EXISTS event_outbox_tenant_sequence_key;
 ALTER TABLE event_outbox DROP COLUMN IF EXISTS sequence, DROP COLUMN IF EXISTS published_at;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await?;
-        run(manager, &tenant_rls("tenant_event_streams")).await?;
-        run(manager, &tenant_rls("consumed_events")).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, DOWN).await
-    }
-}
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261124_000005_event_streams",
+    up: UP,
+    tenant_tables: &["tenant_event_streams", "consumed_events"],
+    down: DOWN,
+};

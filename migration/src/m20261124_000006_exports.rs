@@ -1,16 +1,7 @@
 //! Files made by background jobs (report exports, tenant backups), which
 //! only their tenant may download.
 
-use crate::{run, tenant_rls};
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261124_000006_exports"
-    }
-}
+use crate::Sql;
 
 const UP: &str = r#"
 CREATE TABLE exports (
@@ -32,14 +23,9 @@ GRANT SELECT, INSERT, UPDATE ON exports TO platform_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON exports TO platform_system;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await?;
-        run(manager, &tenant_rls("exports")).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, "DROP TABLE IF EXISTS exports;").await
-    }
-}
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261124_000006_exports",
+    up: UP,
+    tenant_tables: &["exports"],
+    down: "DROP TABLE IF EXISTS exports;",
+};

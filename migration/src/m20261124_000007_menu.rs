@@ -1,15 +1,6 @@
 //! The menu: categories, items with variants, modifier groups and modifiers.
 
-use crate::{run, tenant_rls};
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261124_000007_menu"
-    }
-}
+use crate::Sql;
 
 const UP: &str = r#"
 CREATE TABLE menu_categories (
@@ -106,21 +97,9 @@ const TABLES: &[&str] = &[
     "menu_item_modifier_groups",
 ];
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await?;
-        for table in TABLES {
-            run(manager, &tenant_rls(table)).await?;
-        }
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(
-            manager,
-            "DROP TABLE IF EXISTS menu_item_modifier_groups, modifiers, modifier_groups, menu_item_variants, menu_items, menu_categories;",
-        )
-        .await
-    }
-}
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261124_000007_menu",
+    up: UP,
+    tenant_tables: TABLES,
+    down: "DROP TABLE IF EXISTS menu_item_modifier_groups, modifiers, modifier_groups, menu_item_variants, menu_items, menu_categories;",
+};

@@ -2,16 +2,7 @@
 //! inventory (stock items, an append-only movement ledger, levels, counts,
 //! transfers, recipes) and idempotency keys for writes a terminal retries.
 
-use crate::{run, tenant_rls};
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261125_000008_locations_inventory"
-    }
-}
+use crate::Sql;
 
 const UP: &str = r#"
 CREATE TABLE locations (
@@ -207,23 +198,11 @@ const TABLES: &[&str] = &[
     "idempotency_keys",
 ];
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await?;
-        for table in TABLES {
-            run(manager, &tenant_rls(table)).await?;
-        }
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(
-            manager,
-            "DROP TABLE IF EXISTS idempotency_keys, recipe_components, stock_transfer_lines, stock_transfers,
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261125_000008_locations_inventory",
+    up: UP,
+    tenant_tables: TABLES,
+    down: "DROP TABLE IF EXISTS idempotency_keys, recipe_components, stock_transfer_lines, stock_transfers,
                stock_count_lines, stock_counts, stock_movements, stock_levels, stock_items,
                menu_item_locations, locations;",
-        )
-        .await
-    }
-}
+};

@@ -1,16 +1,7 @@
 //! The point of sale: shifts with their cash drawer, tickets and their lines,
 //! payments, refunds, and the per-day ticket numbers.
 
-use crate::{run, tenant_rls};
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261125_000009_pos"
-    }
-}
+use crate::Sql;
 
 const UP: &str = r#"
 CREATE TABLE pos_shifts (
@@ -193,22 +184,10 @@ const TABLES: &[&str] = &[
     "pos_refunds",
 ];
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await?;
-        for table in TABLES {
-            run(manager, &tenant_rls(table)).await?;
-        }
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(
-            manager,
-            "DROP TABLE IF EXISTS pos_refunds, pos_payments, pos_ticket_lines, pos_tickets,
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261125_000009_pos",
+    up: UP,
+    tenant_tables: TABLES,
+    down: "DROP TABLE IF EXISTS pos_refunds, pos_payments, pos_ticket_lines, pos_tickets,
                pos_ticket_counters, pos_cash_movements, pos_shifts;",
-        )
-        .await
-    }
-}
+};

@@ -6,16 +6,7 @@
 //! tenant, read, commit). It must not be called inside a transaction, where
 //! the tenant setting would outlive it; the server never does.
 
-use crate::run;
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261125_000010_access_in_one_statement"
-    }
-}
+use crate::Sql;
 
 const UP: &str = r#"
 CREATE FUNCTION app_user_access(p_tenant uuid, p_user uuid)
@@ -37,17 +28,9 @@ REVOKE ALL ON FUNCTION app_user_access(uuid, uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_user_access(uuid, uuid) TO platform_app, platform_system;
 "#;
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(
-            manager,
-            "DROP FUNCTION IF EXISTS app_user_access(uuid, uuid);",
-        )
-        .await
-    }
-}
+pub(crate) const MIGRATION: Sql = Sql {
+    name: "m20261125_000010_access_in_one_statement",
+    up: UP,
+    tenant_tables: &[],
+    down: "DROP FUNCTION IF EXISTS app_user_access(uuid, uuid);",
+};

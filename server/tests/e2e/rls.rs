@@ -8,48 +8,13 @@ use kernel::{ErrorCode, TenantId};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 use sqlx::Executor;
 
-const TENANT_TABLES: &[&str] = &[
-    "tenants",
-    "users",
-    "roles",
-    "role_permissions",
-    "user_roles",
-    "tenant_modules",
-    "tenant_feature_flags",
-    "tenant_connection_profiles",
-    "audit_events",
-    "event_outbox",
-    "sessions",
-    "password_reset_tokens",
-    "api_keys",
-    "tenant_event_streams",
-    "consumed_events",
-    "exports",
-    "menu_categories",
-    "menu_items",
-    "menu_item_variants",
-    "modifier_groups",
-    "modifiers",
-    "menu_item_modifier_groups",
-    "locations",
-    "menu_item_locations",
-    "stock_items",
-    "stock_levels",
-    "stock_movements",
-    "stock_counts",
-    "stock_count_lines",
-    "stock_transfers",
-    "stock_transfer_lines",
-    "recipe_components",
-    "idempotency_keys",
-    "pos_shifts",
-    "pos_cash_movements",
-    "pos_ticket_counters",
-    "pos_tickets",
-    "pos_ticket_lines",
-    "pos_payments",
-    "pos_refunds",
-];
+/// Every tenant table: `tenants` itself, and those the migrations put under
+/// the `tenant_id` policy (their list, not one kept here).
+fn tenant_tables() -> Vec<&'static str> {
+    let mut tables = vec!["tenants"];
+    tables.extend(migration::tenant_tables());
+    tables
+}
 
 /// Two tenants with a row in every tenant table, written as the owner.
 async fn seed(db: &TestDb) -> (TenantId, TenantId) {
@@ -149,7 +114,7 @@ async fn without_a_tenant_every_tenant_table_reads_empty() {
         "platform_app",
         "the server's queries run as the app role"
     );
-    for table in TENANT_TABLES {
+    for table in tenant_tables() {
         assert_eq!(
             count(&tx, table).await,
             0,
@@ -217,9 +182,9 @@ async fn a_tenant_sees_and_writes_only_its_own_rows() {
     let (a, b) = seed(&db).await;
     let app = app_db(&db);
     let tx = app.tenant_tx(a).await.unwrap();
-    for table in TENANT_TABLES {
+    for table in tenant_tables() {
         // Each tenant has two locations (a transfer needs both ends).
-        let seeded = if *table == "locations" { 2 } else { 1 };
+        let seeded = if table == "locations" { 2 } else { 1 };
         assert_eq!(count(&tx, table).await, seeded, "{table} as tenant A");
     }
     drop(tx);
@@ -381,4 +346,42 @@ async fn idempotency_keys_past_their_seven_days_are_purged() {
             .await
             .unwrap();
     assert_eq!(left, vec!["recent".to_owned()]);
+}
+
+#[tokio::test]
+async fn every_table_with_a_tenant_column_is_listed_and_forced_under_rls() {
+    let db = TestDb::create().await;
+    let mut owner = db.owner().await;
+    let with_tenant_column: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT c.table_name::text FROM information_schema.columns c
+         JOIN information_schema.tables t USING (table_schema, table_name)
+         WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id'
+           AND t.table_type = 'BASE TABLE'
+           AND NOT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid
+                           WHERE k.relname = c.table_name)",
+    )
+    .fetch_all(&mut owner)
+    .await
+    .unwrap();
+    let listed = migration::tenant_tables();
+    for table in &with_tenant_column {
+        assert!(
+            listed.contains(&table.as_str()),
+            "{table} has a tenant_id column but no migration lists it as a tenant table"
+        );
+    }
+    for table in tenant_tables() {
+        let (enabled, forced): (bool, bool) = sqlx::query_as(
+            "SELECT relrowsecurity, relforcerowsecurity FROM pg_class
+             WHERE relname = $1 AND relnamespace = 'public'::regnamespace",
+        )
+        .bind(table)
+        .fetch_one(&mut owner)
+        .await
+        .unwrap();
+        assert!(
+            enabled && forced,
+            "{table}: row-level security enabled and forced"
+        );
+    }
 }
