@@ -1,10 +1,10 @@
 //! Every statement on `pos_payments` and `pos_refunds`.
 
-use super::{Payment, PaymentMethod, Refund, RefundLine};
+use super::{Payment, Refund, RefundLine};
 use chrono::{DateTime, Utc};
 use entities::{pos_payments as payments, pos_refunds as refunds};
 use kernel::{AppResult, PaymentId, RefundId, ShiftId, TenantId, TicketId, UserId};
-use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -54,40 +54,29 @@ pub(crate) async fn refunds_of(
         .collect()
 }
 
-pub(crate) struct NewPaymentRow {
-    pub tenant: TenantId,
-    pub ticket: TicketId,
-    pub shift: Option<ShiftId>,
-    pub method: PaymentMethod,
-    pub amount_minor: i64,
-    pub tip_minor: i64,
-    pub tendered_minor: Option<i64>,
-    pub change_minor: i64,
-    pub currency: String,
-    pub card: Option<crate::pos::card::Charge>,
-    pub created_by: Option<UserId>,
-    pub at: DateTime<Utc>,
-}
-
-pub(crate) async fn insert(conn: &impl ConnectionTrait, row: NewPaymentRow) -> AppResult<Payment> {
-    let card = row.card;
+/// Writes a new payment, as the service made it, and reads it back.
+pub(crate) async fn insert(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    payment: Payment,
+) -> AppResult<Payment> {
     Ok(payments::Entity::insert(payments::ActiveModel {
-        tenant_id: Set(row.tenant.as_uuid()),
-        id: Set(PaymentId::new().as_uuid()),
-        ticket_id: Set(row.ticket.as_uuid()),
-        shift_id: Set(row.shift.map(|s| s.as_uuid())),
-        method: Set(row.method.into()),
-        amount_minor: Set(row.amount_minor),
-        tip_minor: Set(row.tip_minor),
-        tendered_minor: Set(row.tendered_minor),
-        change_minor: Set(row.change_minor),
-        currency: Set(row.currency),
-        card_brand: Set(card.as_ref().map(|c| c.brand.to_owned())),
-        card_last4: Set(card.as_ref().map(|c| c.last4.to_owned())),
-        provider_ref: Set(card.map(|c| c.reference)),
-        refunded_minor: NotSet,
-        created_by: Set(row.created_by.map(|u| u.as_uuid())),
-        created_at: Set(row.at),
+        tenant_id: Set(tenant.as_uuid()),
+        id: Set(payment.id.as_uuid()),
+        ticket_id: Set(payment.ticket_id.as_uuid()),
+        shift_id: Set(payment.shift_id.map(|s| s.as_uuid())),
+        method: Set(payment.method.into()),
+        amount_minor: Set(payment.amount_minor),
+        tip_minor: Set(payment.tip_minor),
+        tendered_minor: Set(payment.tendered_minor),
+        change_minor: Set(payment.change_minor),
+        currency: Set(payment.currency),
+        card_brand: Set(payment.card_brand),
+        card_last4: Set(payment.card_last4),
+        provider_ref: Set(payment.provider_ref),
+        refunded_minor: Set(payment.refunded_minor),
+        created_by: Set(payment.created_by.map(|u| u.as_uuid())),
+        created_at: Set(payment.created_at),
     })
     .exec_with_returning(conn)
     .await?

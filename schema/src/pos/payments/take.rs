@@ -1,14 +1,14 @@
 //! Taking a payment: cash (with change, into the open shift's drawer) or a
 //! sandbox card, in full or in part.
 
-use super::store::{self, NewPaymentRow};
-use super::{NewPayment, PaymentMethod, PaymentResult};
+use super::store;
+use super::{NewPayment, Payment, PaymentMethod, PaymentResult};
 use crate::command::Unit;
 use crate::idempotency::{self, Key};
 use crate::pos::tickets::store::{self as tickets, TicketUpdate};
 use crate::pos::tickets::{TicketStatus, lock, ticket_event};
 use crate::pos::{PAY, card, check_amount, shifts};
-use kernel::{AppError, AppResult, Db, RequestContext, TicketId};
+use kernel::{AppError, AppResult, Db, PaymentId, RequestContext, TicketId};
 use serde::Serialize;
 use serde_json::json;
 
@@ -119,19 +119,23 @@ pub async fn take(
         };
         let payment = store::insert(
             &*unit,
-            NewPaymentRow {
-                tenant,
-                ticket: ticket.id,
-                shift,
+            tenant,
+            Payment {
+                id: PaymentId::new(),
+                ticket_id: ticket.id,
+                shift_id: shift,
                 method: request.method,
                 amount_minor: amount,
                 tip_minor: request.tip_minor,
                 tendered_minor: tendered,
                 change_minor: change,
                 currency,
-                card: charge,
+                card_brand: charge.as_ref().map(|c| c.brand.to_owned()),
+                card_last4: charge.as_ref().map(|c| c.last4.to_owned()),
+                provider_ref: charge.map(|c| c.reference),
+                refunded_minor: 0,
                 created_by: ctx.user_id(),
-                at: unit.now(),
+                created_at: unit.now(),
             },
         )
         .await?;
