@@ -10,7 +10,7 @@
 //! unit.commit(location).await
 //! ```
 
-use crate::audit::service::{Change, record_change};
+use crate::audit::service::{self as audit, AuditEntry, Change, record_change};
 use chrono::{DateTime, Utc};
 use kernel::{AppResult, Db, RequestContext, TenantId};
 use sea_orm::DatabaseTransaction;
@@ -60,6 +60,12 @@ impl<'c> Unit<'c> {
     /// Writes the audit row and the outbox event of `change`, in this unit.
     pub async fn record(&self, change: Change) -> AppResult<()> {
         record_change(&self.tx, self.ctx, self.tenant, change).await
+    }
+
+    /// Writes an audit row alone, for what is recorded but announces no
+    /// event (sign-ins, password and MFA changes).
+    pub async fn audit(&self, entry: AuditEntry<'_>) -> AppResult<()> {
+        audit::record(&self.tx, self.ctx, entry).await.map(|_| ())
     }
 
     /// Commits and hands back what the command returns.

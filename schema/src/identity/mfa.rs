@@ -4,7 +4,7 @@
 use super::secrets;
 use super::store::{mfa as store, users as user_store};
 use super::types::{MfaCodeInput, MfaEnrolment, RecoveryCodes};
-use crate::audit::service::{self as audit, AuditEntry};
+use crate::audit::service::AuditEntry;
 use crate::command::Unit;
 use crate::services::Services;
 use entities::users::Model as Account;
@@ -133,7 +133,7 @@ pub async fn enrol_mfa(svc: &Services, ctx: &RequestContext) -> AppResult<MfaEnr
         None,
         None,
     );
-    audit::record(&*unit, ctx, entry).await?;
+    unit.audit(entry).await?;
     unit.commit(MfaEnrolment {
         secret,
         otpauth_url: url,
@@ -170,7 +170,7 @@ pub async fn confirm_mfa(
         Some(json!({ "mfaEnabled": false })),
         Some(json!({ "mfaEnabled": true })),
     );
-    audit::record(&*unit, ctx, entry).await?;
+    unit.audit(entry).await?;
     unit.commit(RecoveryCodes {
         recovery_codes: codes,
     })
@@ -204,6 +204,6 @@ pub async fn disable_mfa(
         Some(json!({ "mfaEnabled": true })),
         Some(json!({ "mfaEnabled": false })),
     );
-    audit::record(&*unit, ctx, entry).await?;
+    unit.audit(entry).await?;
     unit.commit(()).await
 }

@@ -63,7 +63,7 @@ pub async fn change_password(
     user_store::update(&*unit, tenant, user, change, unit.now()).await?;
     sessions::revoke_user(&*unit, tenant, user, unit.now()).await?;
     let entry = password_entry(tenant, user, "identity.password.changed");
-    audit::record(&*unit, ctx, entry).await?;
+    unit.audit(entry).await?;
     unit.commit(()).await
 }
 
@@ -118,7 +118,7 @@ pub async fn request_password_reset(
     let action = "identity.password_reset.requested";
     let mut entry = password_entry(tenant.id, id, action);
     entry.after = Some(json!({ "expiresAt": expires_at }));
-    audit::record(&*unit, ctx, entry).await?;
+    unit.audit(entry).await?;
     let data = json!({ "userId": id, "email": user.email, "displayName": user.display_name,
                        "tenantSlug": tenant.slug, "token": token, "expiresAt": expires_at });
     outbox::record(&*unit, Some(tenant.id), NewEvent::new(action, id, data)).await?;
