@@ -8,9 +8,11 @@
 //! duplicate goes ahead as the first. Keys are kept for [`KEEP_DAYS`] days,
 //! then the maintenance loop deletes them.
 
+use entities::idempotency_keys as keys;
 use kernel::db::sql;
 use kernel::{AppError, AppResult, TenantId};
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -89,22 +91,20 @@ pub async fn claim<T: DeserializeOwned>(
     if inserted.rows_affected() == 1 {
         return Ok(None);
     }
-    let row = tx
-        .query_one_raw(sql(
-            "SELECT request_hash, response FROM idempotency_keys WHERE tenant_id = $1 AND operation = $2 AND key = $3",
-            [tenant.as_uuid().into(), key.operation.into(), key.key.clone().into()],
-        ))
-        .await?
-        .ok_or_else(|| AppError::internal("idempotency key vanished"))?;
-    let hash: String = row.try_get("", "request_hash")?;
-    if hash != key.request_hash {
+    let row =
+        keys::Entity::find_by_id((tenant.as_uuid(), key.operation.to_owned(), key.key.clone()))
+            .one(tx)
+            .await?
+            .ok_or_else(|| AppError::internal("idempotency key vanished"))?;
+    if row.request_hash != key.request_hash {
         return Err(AppError::conflict(
             "this idempotency key was already used with a different request",
         )
         .with_details(serde_json::json!({ "idempotencyKey": key.key })));
     }
-    let response: Option<serde_json::Value> = row.try_get("", "response")?;
-    let response = response.ok_or_else(|| AppError::internal("idempotency key without result"))?;
+    let response = row
+        .response
+        .ok_or_else(|| AppError::internal("idempotency key without result"))?;
     Ok(Some(serde_json::from_value(response)?))
 }
 
@@ -115,16 +115,16 @@ pub async fn finish<T: Serialize>(
     key: &Key,
     result: &T,
 ) -> AppResult<()> {
-    tx.execute_raw(sql(
-        "UPDATE idempotency_keys SET response = $4 WHERE tenant_id = $1 AND operation = $2 AND key = $3",
-        [
-            tenant.as_uuid().into(),
-            key.operation.into(),
-            key.key.clone().into(),
-            serde_json::to_value(result)?.into(),
-        ],
-    ))
-    .await?;
+    keys::Entity::update_many()
+        .filter(keys::Column::TenantId.eq(tenant))
+        .filter(keys::Column::Operation.eq(key.operation))
+        .filter(keys::Column::Key.eq(key.key.as_str()))
+        .col_expr(
+            keys::Column::Response,
+            Expr::value(serde_json::to_value(result)?),
+        )
+        .exec(tx)
+        .await?;
     Ok(())
 }
 
