@@ -3,12 +3,11 @@
 
 use crate::clock::Clock;
 use crate::error::{AppError, AppResult};
-use crate::ids::{TenantId, UserId};
+use crate::ids::{ApiKeyId, TenantId, UserId};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// Who is calling.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +20,10 @@ pub enum Actor {
         user_id: UserId,
     },
     /// An integration, authenticated by a tenant-scoped API key.
-    ApiKey { tenant_id: TenantId, key_id: Uuid },
+    ApiKey {
+        tenant_id: TenantId,
+        key_id: ApiKeyId,
+    },
     /// A platform operator, outside any tenant.
     Superadmin { user_id: UserId },
     /// The platform itself (jobs, the CLI, start-up tasks).

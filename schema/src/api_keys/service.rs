@@ -161,7 +161,7 @@ pub async fn authenticate(db: &Db, clock: Clock, presented: &str) -> AppResult<(
     Ok((
         Actor::ApiKey {
             tenant_id,
-            key_id: id.as_uuid(),
+            key_id: id,
         },
         Access {
             tenant_status: row.tenant_status.to_value(),

@@ -28,7 +28,7 @@ fn actor_columns(actor: &Actor) -> (ActorType, Option<Uuid>) {
     match actor {
         Actor::Anonymous => (ActorType::Anonymous, None),
         Actor::User { user_id, .. } => (ActorType::User, Some(user_id.as_uuid())),
-        Actor::ApiKey { key_id, .. } => (ActorType::ApiKey, Some(*key_id)),
+        Actor::ApiKey { key_id, .. } => (ActorType::ApiKey, Some(key_id.as_uuid())),
         Actor::Superadmin { user_id } => (ActorType::Superadmin, Some(user_id.as_uuid())),
         Actor::System => (ActorType::System, None),
     }
