@@ -2,9 +2,7 @@
 //! order, once, filtered by tenant and permission, and a client that was away
 //! resumes from its last position without a gap.
 
-use crate::harness::{
-    ServerBuilder, TenantFixture, TestServer, Ws, ws_connect, ws_next, ws_send, ws_subscribe,
-};
+use crate::harness::{ServerBuilder, TenantFixture, TestServer, Ws, ws_next, ws_subscribe};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -43,6 +41,18 @@ async fn quiet(ws: &mut Ws, wait: Duration) {
             Ok(other) => panic!("expected silence, got {other:?}"),
         }
     }
+}
+
+/// Asks for a password reset of `tenant`'s owner, as anyone may: an event
+/// that carries a secret, and an email.
+pub(crate) async fn request_password_reset(server: &TestServer, tenant: &TenantFixture) {
+    server
+        .gql_ok(
+            "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { ok } }",
+            json!({"i": {"tenantSlug": tenant.slug, "email": tenant.owner_email}}),
+            None,
+        )
+        .await;
 }
 
 pub(crate) async fn create_role(server: &TestServer, tenant: &TenantFixture, name: &str) -> String {
@@ -124,10 +134,13 @@ async fn a_client_resumes_after_its_last_position_without_gap_or_duplicate() {
     quiet(&mut ws, Duration::from_millis(500)).await;
 
     // A negative position is a client mistake.
-    let mut bad = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(&mut bad, json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {}", shop.owner_token)}})).await;
-    ws_next(&mut bad).await.unwrap();
-    ws_send(&mut bad, json!({"id": "x", "type": "subscribe", "payload": {"query": "subscription { events(after: -1) { sequence } }"}})).await;
+    let mut bad = ws_subscribe(
+        &server,
+        &shop.owner_token,
+        "subscription { events(after: -1) { sequence } }",
+        json!({}),
+    )
+    .await;
     let msg = ws_next(&mut bad).await.unwrap();
     let errors = if msg["type"] == "error" {
         msg["payload"].clone()
@@ -146,13 +159,7 @@ async fn events_are_filtered_by_permission_and_secrets_never_leave() {
     let mut till = subscribe(&server, &cashier, None).await;
 
     // The reset event carries a token: nobody may receive it.
-    server
-        .gql_ok(
-            "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { ok } }",
-            json!({"i": {"tenantSlug": shop.slug, "email": shop.owner_email}}),
-            None,
-        )
-        .await;
+    request_password_reset(&server, &shop).await;
     // A role event needs admin.users.read, which cashiers lack.
     create_role(&server, &shop, "Visible to owners").await;
     let event = next_event(&mut owner).await;

@@ -55,6 +55,15 @@ async fn download(server: &TestServer, token: &str, url: &str) -> (u16, String, 
     (status, kind, resp.text().await.unwrap())
 }
 
+/// Waits for export `id` to complete and downloads it as the holder of
+/// `token`, which must succeed: the export, the content type and the file.
+async fn download_completed(server: &TestServer, token: &str, id: &str) -> (Value, String, String) {
+    let done = wait_completed(server, token, id).await;
+    let (status, kind, body) = download(server, token, done["downloadUrl"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    (done, kind, body)
+}
+
 #[tokio::test]
 async fn a_users_report_is_written_reported_and_downloadable_by_its_tenant_only() {
     let (server, dir) = server().await;
@@ -94,14 +103,7 @@ async fn a_users_report_is_written_reported_and_downloadable_by_its_tenant_only(
         "{types:?}"
     );
 
-    let done = wait_completed(&server, &shop.owner_token, &id).await;
-    let (status, kind, body) = download(
-        &server,
-        &shop.owner_token,
-        done["downloadUrl"].as_str().unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let (done, kind, body) = download_completed(&server, &shop.owner_token, &id).await;
     assert!(kind.starts_with("text/csv"), "{kind}");
     let mut lines = body.lines();
     assert_eq!(
@@ -164,14 +166,7 @@ async fn a_superadmin_backup_is_the_tenants_to_download_and_keeps_secrets_out() 
         .clone();
     assert_eq!(export["kind"], "TENANT_BACKUP");
     let id = export["id"].as_str().unwrap().to_owned();
-    let done = wait_completed(&server, &shop.owner_token, &id).await;
-    let (status, kind, body) = download(
-        &server,
-        &shop.owner_token,
-        done["downloadUrl"].as_str().unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let (_, kind, body) = download_completed(&server, &shop.owner_token, &id).await;
     assert_eq!(kind, "application/json");
     let backup: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(backup["format"], "platform-backup/1");

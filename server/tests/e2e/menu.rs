@@ -1,7 +1,8 @@
 //! The menu: categories, items, variants, modifier groups, sold-out switches.
 
 use crate::events::{next_event, subscribe};
-use crate::harness::{TenantFixture, TestServer};
+use crate::harness::{TenantFixture, TestServer, assert_invalid};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 async fn category(server: &TestServer, t: &TenantFixture, name: &str) -> String {
@@ -24,6 +25,14 @@ fn item_input(category: &str, sku: &str) -> Value {
 const CREATE_ITEM: &str =
     "mutation($i: CreateMenuItemInput!) { createMenuItem(input: $i) { id version soldOut } }";
 
+/// Creates the menu item `input` as the holder of `token`: the new item.
+async fn create_item(server: &TestServer, token: &str, input: Value) -> Value {
+    server
+        .gql_ok(CREATE_ITEM, json!({"i": input}), Some(token))
+        .await["createMenuItem"]
+        .clone()
+}
+
 #[tokio::test]
 async fn a_menu_with_variants_and_modifiers_reads_back_whole() {
     let server = TestServer::start().await;
@@ -42,17 +51,14 @@ async fn a_menu_with_variants_and_modifiers_reads_back_whole() {
     let mut input = item_input(&drinks, "FW-1");
     input["variants"] = json!([{"name": "Regular"}, {"name": "Large", "priceDeltaMinor": 60}]);
     input["modifierGroupIds"] = json!([milk["id"]]);
-    server
-        .gql_ok(CREATE_ITEM, json!({"i": input}), Some(&shop.owner_token))
-        .await;
+    create_item(&server, &shop.owner_token, input).await;
     for n in 2..=4 {
-        server
-            .gql_ok(
-                CREATE_ITEM,
-                json!({"i": item_input(&drinks, &format!("FW-{n}"))}),
-                Some(&shop.owner_token),
-            )
-            .await;
+        create_item(
+            &server,
+            &shop.owner_token,
+            item_input(&drinks, &format!("FW-{n}")),
+        )
+        .await;
     }
     let (_, cashier) = server.staff(&shop, "cashier").await;
     let menu = server
@@ -148,13 +154,7 @@ async fn bad_menu_input_is_refused_and_writes_nothing() {
     assert_eq!(count["modifierGroups"], json!([]));
 
     // Duplicates are conflicts, with the field named.
-    server
-        .gql_ok(
-            CREATE_ITEM,
-            json!({"i": item_input(&drinks, "DUP")}),
-            Some(&shop.owner_token),
-        )
-        .await;
+    create_item(&server, &shop.owner_token, item_input(&drinks, "DUP")).await;
     let (got, body) = server
         .gql_err(
             CREATE_ITEM,
@@ -168,13 +168,7 @@ async fn bad_menu_input_is_refused_and_writes_nothing() {
         "is taken"
     );
     // The same SKU in another tenant is fine.
-    server
-        .gql_ok(
-            CREATE_ITEM,
-            json!({"i": item_input(&theirs, "DUP")}),
-            Some(&other.owner_token),
-        )
-        .await;
+    create_item(&server, &other.owner_token, item_input(&theirs, "DUP")).await;
 }
 
 #[tokio::test]
@@ -182,14 +176,7 @@ async fn stale_versions_conflict_and_permissions_hold() {
     let server = TestServer::start().await;
     let shop = server.tenant("menu-rules").await;
     let drinks = category(&server, &shop, "Drinks").await;
-    let item = server
-        .gql_ok(
-            CREATE_ITEM,
-            json!({"i": item_input(&drinks, "V-1")}),
-            Some(&shop.owner_token),
-        )
-        .await["createMenuItem"]
-        .clone();
+    let item = create_item(&server, &shop.owner_token, item_input(&drinks, "V-1")).await;
     let update =
         "mutation($i: UpdateMenuItemInput!) { updateMenuItem(input: $i) { version priceMinor } }";
     let first = server
@@ -261,14 +248,7 @@ async fn sold_out_reaches_the_kitchen_and_the_tills_live() {
     let server = TestServer::start().await;
     let shop = server.tenant("sold-out").await;
     let drinks = category(&server, &shop, "Drinks").await;
-    let item = server
-        .gql_ok(
-            CREATE_ITEM,
-            json!({"i": item_input(&drinks, "S-1")}),
-            Some(&shop.owner_token),
-        )
-        .await["createMenuItem"]
-        .clone();
+    let item = create_item(&server, &shop.owner_token, item_input(&drinks, "S-1")).await;
     let (_, kitchen) = server.staff(&shop, "kitchen").await;
     let (_, cashier) = server.staff(&shop, "cashier").await;
     let mut till = subscribe(&server, &cashier, None).await;
@@ -302,42 +282,34 @@ async fn the_rest_menu_api_serves_integrators_and_keeps_tenants_apart() {
     let server = TestServer::start().await;
     let shop = server.tenant("rest-menu").await;
     let other = server.tenant("rest-menu-other").await;
-    let post = |path: &str, token: &str, body: Value| {
-        server
-            .http
-            .post(server.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-    };
-    let resp = post(
-        "/v1/menu/categories",
-        &shop.owner_token,
-        json!({"name": "Bakery"}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(resp.status().as_u16(), 201);
-    let category = resp.json::<Value>().await.unwrap()["data"]["id"].clone();
-    let resp = post(
-        "/v1/menu/modifier-groups",
-        &shop.owner_token,
-        json!({"name": "Warm?", "minSelect": 1, "maxSelect": 1, "modifiers": [{"name": "Warm"}, {"name": "Cold"}]}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(resp.status().as_u16(), 201);
-    let group = resp.json::<Value>().await.unwrap()["data"]["id"].clone();
-    let resp = post(
-        "/v1/menu/items",
-        &shop.owner_token,
-        json!({"categoryId": category, "sku": "CROISSANT", "name": "Croissant", "priceMinor": 275, "currency": "EUR",
-               "taxRateBp": 550, "variants": [{"name": "Almond", "priceDeltaMinor": 50}], "modifierGroupIds": [group]}),
-    )
-    .await
-    .unwrap();
-    assert_eq!(resp.status().as_u16(), 201);
-    let item = resp.json::<Value>().await.unwrap()["data"].clone();
+    let api = server.rest(&shop.owner_token);
+    let category = api
+        .ok(
+            Method::POST,
+            "/v1/menu/categories",
+            Some(json!({"name": "Bakery"})),
+            201,
+        )
+        .await["id"]
+        .clone();
+    let group = api
+        .ok(
+            Method::POST,
+            "/v1/menu/modifier-groups",
+            Some(json!({"name": "Warm?", "minSelect": 1, "maxSelect": 1, "modifiers": [{"name": "Warm"}, {"name": "Cold"}]})),
+            201,
+        )
+        .await["id"]
+        .clone();
+    let item = api
+        .ok(
+            Method::POST,
+            "/v1/menu/items",
+            Some(json!({"categoryId": category, "sku": "CROISSANT", "name": "Croissant", "priceMinor": 275, "currency": "EUR",
+                        "taxRateBp": 550, "variants": [{"name": "Almond", "priceDeltaMinor": 50}], "modifierGroupIds": [group]})),
+            201,
+        )
+        .await;
     assert_eq!(item["variants"][0]["name"], "Almond");
     assert_eq!(
         item["modifierGroups"][0]["modifiers"]
@@ -348,75 +320,38 @@ async fn the_rest_menu_api_serves_integrators_and_keeps_tenants_apart() {
     );
     let id = item["id"].as_str().unwrap();
 
-    let list: Value = server
-        .http
-        .get(server.url("/v1/menu/items?first=10"))
-        .bearer_auth(&shop.owner_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, list) = api.get("/v1/menu/items?first=10").await;
     assert_eq!(list["data"][0]["sku"], "CROISSANT");
     assert_eq!(list["pagination"]["hasNextPage"], false);
 
-    let resp = server
-        .http
-        .put(server.url(&format!("/v1/menu/items/{id}/availability")))
-        .bearer_auth(&shop.owner_token)
-        .json(&json!({"soldOut": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    assert_eq!(resp.json::<Value>().await.unwrap()["data"]["soldOut"], true);
+    let availability = api
+        .ok(
+            Method::PUT,
+            &format!("/v1/menu/items/{id}/availability"),
+            Some(json!({"soldOut": true})),
+            200,
+        )
+        .await;
+    assert_eq!(availability["soldOut"], true);
 
     // Bad input is a taxonomy error naming the field.
-    let resp = post("/v1/menu/items", &shop.owner_token, json!({"categoryId": category, "sku": "X", "name": "X", "priceMinor": -5, "currency": "EUR", "taxRateBp": 0})).await.unwrap();
-    assert_eq!(resp.status().as_u16(), 400);
-    let body: Value = resp.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "VALIDATION");
-    assert!(
-        body["error"]["details"]["fields"]
-            .get("priceMinor")
-            .is_some(),
-        "{body}"
-    );
+    let (status, body) = api.post("/v1/menu/items", json!({"categoryId": category, "sku": "X", "name": "X", "priceMinor": -5, "currency": "EUR", "taxRateBp": 0})).await;
+    assert_invalid(status, &body, "priceMinor");
 
     // Another tenant: the item does not exist for them, and nothing changes.
+    let them = server.rest(&other.owner_token);
     for (method, path) in [
-        ("GET", format!("/v1/menu/items/{id}")),
-        ("DELETE", format!("/v1/menu/items/{id}")),
+        (Method::GET, format!("/v1/menu/items/{id}")),
+        (Method::DELETE, format!("/v1/menu/items/{id}")),
     ] {
-        let resp = server
-            .http
-            .request(method.parse().unwrap(), server.url(&path))
-            .bearer_auth(&other.owner_token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status().as_u16(), 404, "{method} {path}");
+        let (status, _) = them.send(method.clone(), &path, None, &[]).await;
+        assert_eq!(status, 404, "{method} {path}");
     }
-    let resp = server
-        .http
-        .patch(server.url(&format!("/v1/menu/items/{id}")))
-        .bearer_auth(&other.owner_token)
-        .json(&json!({"priceMinor": 1}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 404);
-    let still: Value = server
-        .http
-        .get(server.url(&format!("/v1/menu/items/{id}")))
-        .bearer_auth(&shop.owner_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (status, _) = them
+        .patch(&format!("/v1/menu/items/{id}"), json!({"priceMinor": 1}))
+        .await;
+    assert_eq!(status, 404);
+    let (_, still) = api.get(&format!("/v1/menu/items/{id}")).await;
     assert_eq!(still["data"]["priceMinor"], 275);
     assert_eq!(still["data"]["soldOut"], true);
 }

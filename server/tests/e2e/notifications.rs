@@ -1,5 +1,6 @@
 //! Emails go out over real SMTP: a listener on loopback reads what arrives.
 
+use crate::events::request_password_reset;
 use crate::harness::{PASSWORD, ServerBuilder, TestServer};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
@@ -117,17 +118,20 @@ async fn server_with_inbox() -> (TestServer, Inbox) {
     (server, inbox)
 }
 
+/// How many times a consumer applied the event `event_id`.
+async fn times_applied(conn: &mut sqlx::PgConnection, event_id: uuid::Uuid) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM consumed_events WHERE event_id = $1")
+        .bind(event_id)
+        .fetch_one(conn)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_password_reset_email_carries_a_working_link() {
     let (server, inbox) = server_with_inbox().await;
     let shop = server.tenant("mail").await;
-    server
-        .gql_ok(
-            "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { ok } }",
-            json!({"i": {"tenantSlug": shop.slug, "email": shop.owner_email}}),
-            None,
-        )
-        .await;
+    request_password_reset(&server, &shop).await;
     let mail = inbox.wait_for("Reset your password").await;
     assert!(
         mail.contains(&format!("To: {}", shop.owner_email)),
@@ -179,13 +183,7 @@ async fn approval_emails_the_owner_once_even_when_the_event_is_redelivered() {
     .fetch_one(&mut owner)
     .await
     .unwrap();
-    let applied: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM consumed_events WHERE event_id = $1")
-            .bind(event_id)
-            .fetch_one(&mut owner)
-            .await
-            .unwrap();
-    assert_eq!(applied, 1);
+    assert_eq!(times_applied(&mut owner, event_id).await, 1);
     sqlx::query(
         "UPDATE event_outbox SET status = 'pending', next_attempt_at = now() WHERE id = $1",
     )
@@ -206,13 +204,7 @@ async fn approval_emails_the_owner_once_even_when_the_event_is_redelivered() {
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(inbox.count("is approved"), 1, "the owner got one email");
-    let applied: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM consumed_events WHERE event_id = $1")
-            .bind(event_id)
-            .fetch_one(&mut owner)
-            .await
-            .unwrap();
-    assert_eq!(applied, 1);
+    assert_eq!(times_applied(&mut owner, event_id).await, 1);
     let _ = PASSWORD;
 }
 

@@ -2,7 +2,7 @@
 //! SIGKILL mid-batch, and Redis restarted under a live subscription.
 
 use crate::events::{create_role, next_event, subscribe};
-use crate::harness::{ServerBuilder, TestDb, base_command};
+use crate::harness::{ServerBuilder, TestDb, TestServer, base_command};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -12,6 +12,24 @@ async fn scalar(db: &TestDb, sql: &str) -> i64 {
         .fetch_one(&mut owner)
         .await
         .unwrap()
+}
+
+const DEAD_JOBS: &str = "{ deadJobs { id kind attempts lastError } }";
+
+/// The dead jobs a superadmin lists, once there are any (polled for ten seconds).
+async fn dead_jobs(server: &TestServer, admin: &str) -> serde_json::Value {
+    let mut dead = serde_json::Value::Null;
+    for _ in 0..100 {
+        dead = server
+            .gql_ok(DEAD_JOBS, serde_json::json!({}), Some(admin))
+            .await["deadJobs"]
+            .clone();
+        if dead.as_array().is_some_and(|d| !d.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    dead
 }
 
 fn runner(db: &TestDb, prefix: &str) -> tokio::process::Child {
@@ -231,7 +249,7 @@ async fn a_subscriber_resumes_without_gap_when_redis_restarts() {
 /// list, retry and discard (and nobody else can).
 #[tokio::test]
 async fn dead_letters_can_be_listed_retried_and_discarded_by_superadmins() {
-    let server = crate::harness::TestServer::start().await;
+    let server = TestServer::start().await;
     let id = uuid::Uuid::now_v7();
     let job = serde_json::json!({
         "id": id, "category": "email-send", "kind": "no-such-handler", "tenantId": null, "payload": {"x": 1},
@@ -248,18 +266,7 @@ async fn dead_letters_can_be_listed_retried_and_discarded_by_superadmins() {
         .await
         .unwrap();
     let admin = server.superadmin_token().await;
-    let list = "{ deadJobs { id kind attempts lastError } }";
-    let mut dead = serde_json::Value::Null;
-    for _ in 0..100 {
-        dead = server
-            .gql_ok(list, serde_json::json!({}), Some(&admin))
-            .await["deadJobs"]
-            .clone();
-        if dead.as_array().is_some_and(|d| !d.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let dead = dead_jobs(&server, &admin).await;
     assert_eq!(dead[0]["id"], id.to_string(), "{dead}");
     assert!(
         dead[0]["lastError"]
@@ -271,7 +278,7 @@ async fn dead_letters_can_be_listed_retried_and_discarded_by_superadmins() {
 
     let shop = server.tenant("dead").await;
     let (code, _) = server
-        .gql_err(list, serde_json::json!({}), Some(&shop.owner_token))
+        .gql_err(DEAD_JOBS, serde_json::json!({}), Some(&shop.owner_token))
         .await;
     assert_eq!(code, "AUTHZ");
 
@@ -280,16 +287,7 @@ async fn dead_letters_can_be_listed_retried_and_discarded_by_superadmins() {
         .gql_ok(retry, serde_json::json!({"i": {"jobId": id}}), Some(&admin))
         .await;
     // Still unrunnable: it dies again and comes back to the list.
-    for _ in 0..100 {
-        dead = server
-            .gql_ok(list, serde_json::json!({}), Some(&admin))
-            .await["deadJobs"]
-            .clone();
-        if dead.as_array().is_some_and(|d| !d.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let dead = dead_jobs(&server, &admin).await;
     assert_eq!(dead[0]["id"], id.to_string());
     let discard = "mutation($i: JobIdInput!) { discardDeadJob(input: $i) { id } }";
     server
@@ -301,7 +299,7 @@ async fn dead_letters_can_be_listed_retried_and_discarded_by_superadmins() {
         .await;
     assert_eq!(
         server
-            .gql_ok(list, serde_json::json!({}), Some(&admin))
+            .gql_ok(DEAD_JOBS, serde_json::json!({}), Some(&admin))
             .await["deadJobs"],
         serde_json::json!([])
     );

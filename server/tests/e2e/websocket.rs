@@ -4,9 +4,12 @@ use serde_json::json;
 #[tokio::test]
 async fn server_time_ticks_over_graphql_transport_ws() {
     let server = TestServer::start().await;
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(&mut ws, json!({"type": "connection_init", "payload": {}})).await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    let mut ws = server
+        .ws_acked(
+            "graphql-transport-ws",
+            json!({"type": "connection_init", "payload": {}}),
+        )
+        .await;
     ws_send(&mut ws, json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { serverTime(intervalMs: 100) }"}})).await;
     let mut times = Vec::new();
     while times.len() < 3 {
@@ -29,9 +32,12 @@ async fn server_time_ticks_over_graphql_transport_ws() {
 #[tokio::test]
 async fn legacy_graphql_ws_protocol_works_too() {
     let server = TestServer::start().await;
-    let mut ws = ws_connect(&server.ws_url, "graphql-ws").await;
-    ws_send(&mut ws, json!({"type": "connection_init", "payload": {}})).await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    let mut ws = server
+        .ws_acked(
+            "graphql-ws",
+            json!({"type": "connection_init", "payload": {}}),
+        )
+        .await;
     ws_send(&mut ws, json!({"id": "a", "type": "start", "payload": {"query": "subscription { serverTime(intervalMs: 100) }"}})).await;
     let msg = ws_next(&mut ws).await.unwrap();
     assert_eq!(msg["type"], "data", "{msg}");
@@ -41,9 +47,9 @@ async fn legacy_graphql_ws_protocol_works_too() {
 #[tokio::test]
 async fn subscription_input_errors_carry_codes() {
     let server = TestServer::start().await;
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(&mut ws, json!({"type": "connection_init"})).await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    let mut ws = server
+        .ws_acked("graphql-transport-ws", json!({"type": "connection_init"}))
+        .await;
     ws_send(&mut ws, json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { serverTime(intervalMs: 5) }"}})).await;
     let msg = ws_next(&mut ws).await.unwrap();
     let errors = if msg["type"] == "error" {
@@ -62,13 +68,7 @@ async fn subscription_input_errors_carry_codes() {
 async fn connection_init_credentials_are_checked() {
     let server = TestServer::start().await;
     let good = server.tenant("ws").await.owner_token;
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(
-        &mut ws,
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {good}")}}),
-    )
-    .await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    let _acked = server.ws_as(&good).await;
 
     let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
     ws_send(
@@ -114,9 +114,9 @@ async fn idle_connections_get_pings_and_stay_open() {
         .env("WEBSOCKET_KEEPALIVE_SECS", 1)
         .start()
         .await;
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(&mut ws, json!({"type": "connection_init"})).await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    let mut ws = server
+        .ws_acked("graphql-transport-ws", json!({"type": "connection_init"}))
+        .await;
     let mut pings = 0;
     let until = tokio::time::Instant::now() + std::time::Duration::from_millis(4500);
     while let Ok(Some(frame)) = tokio::time::timeout_at(until, ws.next()).await {
@@ -149,13 +149,7 @@ async fn a_connection_is_closed_when_its_token_expires() {
         &jsonwebtoken::EncodingKey::from_secret(crate::harness::JWT_SECRET.as_bytes()),
     )
     .unwrap();
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(
-        &mut ws,
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}),
-    )
-    .await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    let mut ws = server.ws_as(&token).await;
     ws_send(&mut ws, json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { events { sequence } }"}})).await;
     let closed = loop {
         match ws_next(&mut ws).await {

@@ -30,16 +30,30 @@ pub async fn ws_connect(url: &str, protocol: &str) -> Ws {
     ws
 }
 
+impl TestServer {
+    /// Opens a GraphQL websocket with `protocol`, sends `init` (a
+    /// `connection_init` message) and waits for the ack.
+    pub async fn ws_acked(&self, protocol: &str, init: Value) -> Ws {
+        let mut ws = ws_connect(&self.ws_url, protocol).await;
+        ws_send(&mut ws, init).await;
+        assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+        ws
+    }
+
+    /// Opens a `graphql-transport-ws` socket signed in as `token`, acknowledged.
+    pub async fn ws_as(&self, token: &str) -> Ws {
+        self.ws_acked(
+            "graphql-transport-ws",
+            json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}),
+        )
+        .await
+    }
+}
+
 /// Opens a `graphql-transport-ws` socket as `token`, waits for the ack and
 /// starts `query` (subscription id `s`).
 pub async fn ws_subscribe(server: &TestServer, token: &str, query: &str, variables: Value) -> Ws {
-    let mut ws = ws_connect(&server.ws_url, "graphql-transport-ws").await;
-    ws_send(
-        &mut ws,
-        json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}),
-    )
-    .await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    let mut ws = server.ws_as(token).await;
     ws_send(
         &mut ws,
         json!({"id": "s", "type": "subscribe", "payload": {"query": query, "variables": variables}}),

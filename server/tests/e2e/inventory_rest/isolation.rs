@@ -13,21 +13,12 @@ async fn rest_inventory_keeps_tenants_apart() {
     let annex = mine.location("Annex").await;
     let wine = mine.stock_item("WINE", "each").await;
     mine.receive(&wine, &cellar, json!(24)).await;
-    let count = id(&mine
-        .ok(
-            Method::POST,
-            "/v1/inventory/counts",
-            Some(json!({"locationId": cellar})),
-            201,
-        )
-        .await);
+    let count = id(&mine.start("counts", json!({"locationId": cellar})).await);
     let transfer = id(&mine
-        .ok(
-            Method::POST,
-            "/v1/inventory/transfers",
-            Some(json!({"fromLocationId": cellar, "toLocationId": annex,
-                        "lines": [{"stockItemId": wine, "quantity": 6}]})),
-            201,
+        .start(
+            "transfers",
+            json!({"fromLocationId": cellar, "toLocationId": annex,
+                   "lines": [{"stockItemId": wine, "quantity": 6}]}),
         )
         .await);
     let their_bar = theirs.location("Their bar").await;
@@ -53,12 +44,12 @@ async fn rest_inventory_keeps_tenants_apart() {
         let (status, _) = theirs.get(&path).await;
         assert_eq!(status, 404, "{path}");
     }
-    for path in [
-        format!("/v1/inventory/transfers/{transfer}/receive"),
-        format!("/v1/inventory/counts/{count}/cancel"),
+    for (doc, step) in [
+        (format!("transfers/{transfer}"), "receive"),
+        (format!("counts/{count}"), "cancel"),
     ] {
-        let (status, _) = theirs.send(Method::POST, &path, None, &[]).await;
-        assert_eq!(status, 404, "{path}");
+        let (status, _) = theirs.try_step(&doc, step).await;
+        assert_eq!(status, 404, "{doc}/{step}");
     }
     let (status, _) = theirs
         .patch(&format!("/v1/locations/{cellar}"), json!({"name": "Taken"}))
@@ -101,32 +92,11 @@ async fn rest_inventory_keeps_tenants_apart() {
     assert_eq!(locations.as_array().unwrap().len(), 1);
 
     // Nothing of ours moved.
-    let read = mine
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/items/{wine}"),
-            None,
-            200,
-        )
-        .await;
+    let read = mine.inventory(&format!("items/{wine}")).await;
     assert_eq!(read["name"], "WINE stock");
     assert_eq!(mine.on_hand(&wine, &cellar).await, "18");
-    let open = mine
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/counts/{count}"),
-            None,
-            200,
-        )
-        .await;
+    let open = mine.inventory(&format!("counts/{count}")).await;
     assert_eq!(open["status"], "OPEN");
-    let in_transit = mine
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/transfers/{transfer}"),
-            None,
-            200,
-        )
-        .await;
+    let in_transit = mine.inventory(&format!("transfers/{transfer}")).await;
     assert_eq!(in_transit["status"], "IN_TRANSIT");
 }

@@ -12,23 +12,9 @@ async fn rest_adjustments_honour_the_idempotency_key_header() {
     let body = json!({"stockItemId": limes, "locationId": bar, "kind": "RECEIVED", "quantity": 12, "reason": "delivery 118"});
     let key = [("Idempotency-Key", "3c4f1f9e-delivery-118")];
 
-    let (first_status, first) = api
-        .send(
-            Method::POST,
-            "/v1/inventory/adjustments",
-            Some(body.clone()),
-            &key,
-        )
-        .await;
+    let (first_status, first) = api.try_adjust(body.clone(), &key).await;
     assert_eq!(first_status, 201, "{first}");
-    let (again_status, again) = api
-        .send(
-            Method::POST,
-            "/v1/inventory/adjustments",
-            Some(body.clone()),
-            &key,
-        )
-        .await;
+    let (again_status, again) = api.try_adjust(body.clone(), &key).await;
     assert_eq!(again_status, 201, "{again}");
     assert_eq!(
         again["data"], first["data"],
@@ -36,12 +22,7 @@ async fn rest_adjustments_honour_the_idempotency_key_header() {
     );
     assert_eq!(api.on_hand(&limes, &bar).await, "12");
     let movements = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/movements?stockItemId={limes}"),
-            None,
-            200,
-        )
+        .inventory(&format!("movements?stockItemId={limes}"))
         .await;
     assert_eq!(movements.as_array().unwrap().len(), 1, "{movements}");
     assert_eq!(movements[0]["id"], first["data"]["movement"]["id"]);
@@ -49,36 +30,24 @@ async fn rest_adjustments_honour_the_idempotency_key_header() {
     // The same key with another body is a conflict, and moves nothing.
     let mut other = body.clone();
     other["quantity"] = json!(13);
-    let (status, answer) = api
-        .send(Method::POST, "/v1/inventory/adjustments", Some(other), &key)
-        .await;
+    let (status, answer) = api.try_adjust(other, &key).await;
     assert_eq!(status, 409, "{answer}");
     assert_eq!(answer["error"]["code"], "CONFLICT");
     assert_eq!(api.on_hand(&limes, &bar).await, "12");
 
     // Another key, or none, is another adjustment.
     let (status, _) = api
-        .send(
-            Method::POST,
-            "/v1/inventory/adjustments",
-            Some(body.clone()),
-            &[("Idempotency-Key", "delivery-119")],
-        )
+        .try_adjust(body.clone(), &[("Idempotency-Key", "delivery-119")])
         .await;
     assert_eq!(status, 201);
-    let (status, _) = api.post("/v1/inventory/adjustments", body.clone()).await;
+    let (status, _) = api.try_adjust(body.clone(), &[]).await;
     assert_eq!(status, 201);
     assert_eq!(api.on_hand(&limes, &bar).await, "36");
 
     // A key that is not a key is VALIDATION.
     let long = "k".repeat(300);
     let (status, answer) = api
-        .send(
-            Method::POST,
-            "/v1/inventory/adjustments",
-            Some(body),
-            &[("Idempotency-Key", long.as_str())],
-        )
+        .try_adjust(body, &[("Idempotency-Key", long.as_str())])
         .await;
     assert_eq!(status, 400, "{answer}");
     assert_eq!(answer["error"]["code"], "VALIDATION");
@@ -108,69 +77,35 @@ async fn rest_transfers_move_stock_between_locations() {
     let sent = &sent["data"];
     assert_eq!(sent["status"], "IN_TRANSIT");
     assert_eq!(sent["lines"].as_array().unwrap().len(), 2);
-    let transfer = id(sent);
+    let transfer = format!("transfers/{}", id(sent));
     assert_eq!(api.on_hand(&flour, &kitchen).await, "6");
     assert_eq!(api.on_hand(&flour, &cafe).await, "0");
     let in_transit = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/transfers?status=IN_TRANSIT&locationId={cafe}"),
-            None,
-            200,
-        )
+        .inventory(&format!("transfers?status=IN_TRANSIT&locationId={cafe}"))
         .await;
     assert_eq!(in_transit.as_array().unwrap().len(), 1);
-    assert_eq!(in_transit[0]["id"], transfer.as_str());
+    assert_eq!(in_transit[0]["id"], sent["id"]);
 
-    let received = api
-        .ok(
-            Method::POST,
-            &format!("/v1/inventory/transfers/{transfer}/receive"),
-            None,
-            200,
-        )
-        .await;
+    let received = api.step(&transfer, "receive").await;
     assert_eq!(received["status"], "RECEIVED");
     assert!(received["closedAt"].is_string());
     assert_eq!(api.on_hand(&flour, &cafe).await, "4");
     assert_eq!(api.on_hand(&sugar, &cafe).await, "1.5");
-    let (status, body) = api
-        .send(
-            Method::POST,
-            &format!("/v1/inventory/transfers/{transfer}/receive"),
-            None,
-            &[],
-        )
-        .await;
+    let (status, body) = api.try_step(&transfer, "receive").await;
     assert_eq!((status, &body["error"]["code"]), (409, &json!("CONFLICT")));
-    let read = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/transfers/{transfer}"),
-            None,
-            200,
-        )
-        .await;
-    assert_eq!(read["status"], "RECEIVED");
+    assert_eq!(api.inventory(&transfer).await["status"], "RECEIVED");
 
     // Cancelling one in transit returns the stock to the source.
     let back = api
-        .ok(
-            Method::POST,
-            "/v1/inventory/transfers",
-            Some(json!({"fromLocationId": kitchen, "toLocationId": cafe,
-                        "lines": [{"stockItemId": flour, "quantity": "1"}]})),
-            201,
+        .start(
+            "transfers",
+            json!({"fromLocationId": kitchen, "toLocationId": cafe,
+                   "lines": [{"stockItemId": flour, "quantity": "1"}]}),
         )
         .await;
     assert_eq!(api.on_hand(&flour, &kitchen).await, "5");
     let cancelled = api
-        .ok(
-            Method::POST,
-            &format!("/v1/inventory/transfers/{}/cancel", id(&back)),
-            None,
-            200,
-        )
+        .step(&format!("transfers/{}", id(&back)), "cancel")
         .await;
     assert_eq!(cancelled["status"], "CANCELLED");
     assert_eq!(api.on_hand(&flour, &kitchen).await, "6");
@@ -194,9 +129,7 @@ async fn rest_transfers_move_stock_between_locations() {
     assert_invalid(status, &body, "lines[0].quantity");
     let (status, body) = api.get("/v1/inventory/transfers?status=in_transit").await;
     assert_invalid(status, &body, "status");
-    let all = api
-        .ok(Method::GET, "/v1/inventory/transfers", None, 200)
-        .await;
+    let all = api.inventory("transfers").await;
     assert_eq!(all.as_array().unwrap().len(), 2);
 }
 
@@ -219,15 +152,9 @@ async fn rest_counts_post_with_their_variance() {
     assert_eq!(started["data"]["status"], "OPEN");
     assert_eq!(started["data"]["lines"], json!([]));
     let count = id(&started["data"]);
+    let doc = format!("counts/{count}");
 
-    let (status, body) = api
-        .send(
-            Method::POST,
-            &format!("/v1/inventory/counts/{count}/post"),
-            None,
-            &[],
-        )
-        .await;
+    let (status, body) = api.try_step(&doc, "post").await;
     assert_eq!(
         (status, &body["error"]["code"]),
         (400, &json!("VALIDATION"))
@@ -275,25 +202,11 @@ async fn rest_counts_post_with_their_variance() {
         "an unknown stock item in the path: {body}"
     );
 
-    let posted = api
-        .ok(
-            Method::POST,
-            &format!("/v1/inventory/counts/{count}/post"),
-            None,
-            200,
-        )
-        .await;
+    let posted = api.step(&doc, "post").await;
     assert_eq!(posted["status"], "POSTED");
     assert_eq!(posted["lines"][0]["variance"], "-2.5");
     assert_eq!(api.on_hand(&oil, &store).await, "7.5");
-    let movements = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/movements?stockItemId={oil}"),
-            None,
-            200,
-        )
-        .await;
+    let movements = api.inventory(&format!("movements?stockItemId={oil}")).await;
     let last = movements.as_array().unwrap().last().unwrap().clone();
     assert_eq!(
         (&last["kind"], &last["quantity"], &last["counted"]),
@@ -301,56 +214,21 @@ async fn rest_counts_post_with_their_variance() {
     );
     assert_eq!(last["sourceType"], "stock_count");
 
-    let (status, body) = api
-        .send(
-            Method::POST,
-            &format!("/v1/inventory/counts/{count}/cancel"),
-            None,
-            &[],
-        )
-        .await;
+    let (status, body) = api.try_step(&doc, "cancel").await;
     assert_eq!((status, &body["error"]["code"]), (409, &json!("CONFLICT")));
-    let read = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/counts/{count}"),
-            None,
-            200,
-        )
-        .await;
+    let read = api.inventory(&doc).await;
     assert_eq!(read["status"], "POSTED");
     assert_eq!(read["note"], "month end");
     let posted_list = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/counts?locationId={store}&status=POSTED"),
-            None,
-            200,
-        )
+        .inventory(&format!("counts?locationId={store}&status=POSTED"))
         .await;
     assert_eq!(posted_list.as_array().unwrap().len(), 1);
-    let open_list = api
-        .ok(Method::GET, "/v1/inventory/counts?status=OPEN", None, 200)
-        .await;
+    let open_list = api.inventory("counts?status=OPEN").await;
     assert_eq!(open_list, json!([]));
 
     // A second count, cancelled.
-    let second = api
-        .ok(
-            Method::POST,
-            "/v1/inventory/counts",
-            Some(json!({"locationId": store})),
-            201,
-        )
-        .await;
-    let cancelled = api
-        .ok(
-            Method::POST,
-            &format!("/v1/inventory/counts/{}/cancel", id(&second)),
-            None,
-            200,
-        )
-        .await;
+    let second = api.start("counts", json!({"locationId": store})).await;
+    let cancelled = api.step(&format!("counts/{}", id(&second)), "cancel").await;
     assert_eq!(cancelled["status"], "CANCELLED");
     let (status, body) = api.get("/v1/inventory/counts?status=DONE").await;
     assert_invalid(status, &body, "status");

@@ -38,33 +38,18 @@ async fn rest_recipes_of_menu_items_and_modifiers() {
         .await;
     let latte = id(&latte);
 
-    let empty = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/recipes/menu-items/{latte}"),
-            None,
-            200,
-        )
-        .await;
+    let recipe = format!("recipes/menu-items/{latte}");
+    let empty = api.inventory(&recipe).await;
     assert_eq!(empty["components"], json!([]));
     let set = api
-        .ok(
-            Method::PUT,
-            &format!("/v1/inventory/recipes/menu-items/{latte}"),
-            Some(json!({"components": [{"stockItemId": beans, "quantity": "0.018"}, {"stockItemId": milk, "quantity": 0.2}]})),
-            200,
+        .set_recipe(
+            &format!("menu-items/{latte}"),
+            json!([{"stockItemId": beans, "quantity": "0.018"}, {"stockItemId": milk, "quantity": 0.2}]),
         )
         .await;
     assert_eq!(set["menuItemId"], latte.as_str());
     assert_eq!(set["components"].as_array().unwrap().len(), 2);
-    let read = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/recipes/menu-items/{latte}"),
-            None,
-            200,
-        )
-        .await;
+    let read = api.inventory(&recipe).await;
     assert_eq!(read, set);
     let by_sku: Vec<(String, String)> = read["components"]
         .as_array()
@@ -87,22 +72,15 @@ async fn rest_recipes_of_menu_items_and_modifiers() {
     );
 
     let modifier = api
-        .ok(
-            Method::PUT,
-            &format!("/v1/inventory/recipes/modifiers/{oat_modifier}"),
-            Some(json!({"components": [{"stockItemId": oat, "quantity": "0.2"}]})),
-            200,
+        .set_recipe(
+            &format!("modifiers/{oat_modifier}"),
+            json!([{"stockItemId": oat, "quantity": "0.2"}]),
         )
         .await;
     assert_eq!(modifier["modifierId"], oat_modifier.as_str());
     assert_eq!(modifier["menuItemId"], Value::Null);
     let read = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/recipes/modifiers/{oat_modifier}"),
-            None,
-            200,
-        )
+        .inventory(&format!("recipes/modifiers/{oat_modifier}"))
         .await;
     assert_eq!(read["components"][0]["unit"], "l");
 
@@ -121,14 +99,7 @@ async fn rest_recipes_of_menu_items_and_modifiers() {
         )
         .await;
     assert_invalid(status, &body, "components");
-    let still = api
-        .ok(
-            Method::GET,
-            &format!("/v1/inventory/recipes/menu-items/{latte}"),
-            None,
-            200,
-        )
-        .await;
+    let still = api.inventory(&recipe).await;
     assert_eq!(still, set);
     // A menu item or modifier that does not exist is NOT_FOUND.
     let nothing = uuid::Uuid::now_v7();
@@ -145,12 +116,7 @@ async fn rest_recipes_of_menu_items_and_modifiers() {
     }
     // An empty list clears it.
     let cleared = api
-        .ok(
-            Method::PUT,
-            &format!("/v1/inventory/recipes/menu-items/{latte}"),
-            Some(json!({"components": []})),
-            200,
-        )
+        .set_recipe(&format!("menu-items/{latte}"), json!([]))
         .await;
     assert_eq!(cleared["components"], json!([]));
 }

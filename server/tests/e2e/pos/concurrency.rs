@@ -7,11 +7,12 @@ async fn fifty_retries_of_one_payment_make_one_payment() {
     let server = Arc::new(TestServer::start().await);
     let c = cafe(&server, "retry").await;
     let owner = c.shop.owner_token.clone();
-    let t = server.pos(&owner).open_ticket(&c.location, 0).await;
-    let id = s(&t["id"]);
-    server
+    let (id, _) = server
         .pos(&owner)
-        .add_line(json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 3}))
+        .open_with_line(
+            &c.location,
+            json!({"menuItemId": c.croissant, "quantity": 3}),
+        )
         .await;
     let input = json!({"ticketId": id, "method": "CARD", "amountMinor": 500, "cardToken": "tok_mastercard",
                        "idempotencyKey": "terminal-7-attempt-1"});
@@ -67,11 +68,9 @@ async fn the_last_unit_sold_twice_at_once_leaves_the_ledger_consistent() {
         .await;
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let t = server.pos(&owner).open_ticket(&c.location, 0).await;
-        let id = s(&t["id"]);
-        server
+        let (id, _) = server
             .pos(&owner)
-            .add_line(json!({"ticketId": id, "menuItemId": c.croissant}))
+            .open_with_line(&c.location, json!({"menuItemId": c.croissant}))
             .await;
         server.pos(&owner).pay(json!({"ticketId": id, "method": "CARD", "cardToken": "tok_visa", "idempotencyKey": format!("pay-{id}")}),
         )

@@ -7,11 +7,9 @@ async fn a_cashier_cannot_discount_refund_or_void() {
     let server = TestServer::start().await;
     let c = cafe(&server, "cashier").await;
     let (_, cashier) = server.staff(&c.shop, "cashier").await;
-    let t = server.pos(&cashier).open_ticket(&c.location, 0).await;
-    let id = s(&t["id"]);
-    let t = server
+    let (id, t) = server
         .pos(&cashier)
-        .add_line(json!({"ticketId": id, "menuItemId": c.croissant}))
+        .open_with_line(&c.location, json!({"menuItemId": c.croissant}))
         .await;
     let line = s(&t["lines"][0]["id"]);
     let before = server.pos(&cashier).ticket(&id).await;
@@ -68,11 +66,12 @@ async fn bad_sales_are_refused_and_change_nothing() {
     let c = cafe(&server, "pos-bad").await;
     let owner = c.shop.owner_token.clone();
     let o = Some(owner.as_str());
-    let t = server.pos(&owner).open_ticket(&c.location, 0).await;
-    let id = s(&t["id"]);
-    server
+    let (id, _) = server
         .pos(&owner)
-        .add_line(json!({"ticketId": id, "menuItemId": c.latte, "modifierIds": [c.soy]}))
+        .open_with_line(
+            &c.location,
+            json!({"menuItemId": c.latte, "modifierIds": [c.soy]}),
+        )
         .await;
     let snapshot = server.pos(&owner).ticket(&id).await;
     let version = snapshot["version"].clone();

@@ -26,11 +26,12 @@ async fn a_shift_closes_with_totals_that_match_its_payments() {
     assert_eq!(code, "CONFLICT", "one open shift per location");
     let mut totals = 0;
     for (method, tip) in [("CASH", 0), ("CARD", 150), ("CASH", 50)] {
-        let t = server.pos(&owner).open_ticket(&c.location, 0).await;
-        let id = s(&t["id"]);
-        let t = server
+        let (id, t) = server
             .pos(&owner)
-            .add_line(json!({"ticketId": id, "menuItemId": c.croissant, "quantity": 2}))
+            .open_with_line(
+                &c.location,
+                json!({"menuItemId": c.croissant, "quantity": 2}),
+            )
             .await;
         totals += t["totalMinor"].as_i64().unwrap();
         server
@@ -84,11 +85,9 @@ async fn a_shift_closes_with_totals_that_match_its_payments() {
     assert_eq!(again["varianceMinor"], -20);
     assert_eq!(again["totalSalesMinor"], totals);
     // Cash needs an open drawer.
-    let t = server.pos(&owner).open_ticket(&c.location, 0).await;
-    let id = s(&t["id"]);
-    server
+    let (id, _) = server
         .pos(&owner)
-        .add_line(json!({"ticketId": id, "menuItemId": c.croissant}))
+        .open_with_line(&c.location, json!({"menuItemId": c.croissant}))
         .await;
     let (code, _) = server
         .gql_err(

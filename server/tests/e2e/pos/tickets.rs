@@ -30,11 +30,9 @@ async fn ticket_numbers_count_per_business_day_and_lines_change_until_sent() {
         "per business"
     );
 
-    let t = server.pos(&owner).open_ticket(&c.location, 0).await;
-    let id = s(&t["id"]);
-    let t = server
+    let (id, t) = server
         .pos(&owner)
-        .add_line(json!({"ticketId": id, "menuItemId": c.croissant}))
+        .open_with_line(&c.location, json!({"menuItemId": c.croissant}))
         .await;
     let line = s(&t["lines"][0]["id"]);
     const UPDATE: &str = "mutation($i: UpdateTicketLineInput!) { updateTicketLine(input: $i) { totalMinor lines { quantity } } }";

@@ -7,23 +7,21 @@ async fn rest_payments_honour_the_idempotency_key_header() {
     let server = TestServer::start().await;
     let c = cafe(&server, "pos-rest-idem").await;
     let api = Rest::new(&server, &c.shop.owner_token);
-    let t = api.open_ticket(&c.location, "Terminal 7").await;
-    let id = s(&t["id"]);
-    let t = api
-        .add_line(&id, json!({"menuItemId": c.croissant, "quantity": 3}))
+    let (id, t) = api
+        .open_with_line(
+            &c.location,
+            "Terminal 7",
+            json!({"menuItemId": c.croissant, "quantity": 3}),
+        )
         .await;
     let total = n(&t["totalMinor"]);
     let path = format!("/v1/pos/tickets/{id}/payments");
     let body = json!({"method": "CARD", "amountMinor": 500, "cardToken": "tok_mastercard"});
-    let key = [("Idempotency-Key", "terminal-7-attempt-1")];
+    let key = "terminal-7-attempt-1";
 
-    let (first_status, first) = api
-        .send(Method::POST, &path, Some(body.clone()), &key)
-        .await;
+    let (first_status, first) = api.try_pay(&id, key, body.clone()).await;
     assert_eq!(first_status, 201, "{first}");
-    let (again_status, again) = api
-        .send(Method::POST, &path, Some(body.clone()), &key)
-        .await;
+    let (again_status, again) = api.try_pay(&id, key, body.clone()).await;
     assert_eq!(again_status, 201, "{again}");
     assert_eq!(
         again["data"]["payment"]["id"],
@@ -40,21 +38,14 @@ async fn rest_payments_honour_the_idempotency_key_header() {
     // The same key with another body is a conflict, and charges nothing.
     let mut other = body.clone();
     other["amountMinor"] = json!(400);
-    let (status, answer) = api.send(Method::POST, &path, Some(other), &key).await;
+    let (status, answer) = api.try_pay(&id, key, other).await;
     assert_code(status, &answer, 409, "CONFLICT");
 
     // No key is VALIDATION naming the header; so is a key that is not one.
     let (status, answer) = api.post(&path, body.clone()).await;
     assert_invalid(status, &answer, "Idempotency-Key");
     let long = "k".repeat(300);
-    let (status, answer) = api
-        .send(
-            Method::POST,
-            &path,
-            Some(body.clone()),
-            &[("Idempotency-Key", long.as_str())],
-        )
-        .await;
+    let (status, answer) = api.try_pay(&id, &long, body.clone()).await;
     assert_code(status, &answer, 400, "VALIDATION");
     assert_eq!(
         api.ticket(&id).await["payments"].as_array().unwrap().len(),
@@ -62,14 +53,7 @@ async fn rest_payments_honour_the_idempotency_key_header() {
     );
 
     // Not fully paid: settling is a conflict that says what is left.
-    let (status, answer) = api
-        .send(
-            Method::POST,
-            &format!("/v1/pos/tickets/{id}/settle"),
-            None,
-            &[],
-        )
-        .await;
+    let (status, answer) = api.try_settle(&id).await;
     assert_code(status, &answer, 409, "CONFLICT");
     assert_eq!(answer["error"]["details"]["balanceMinor"], total - 500);
 
@@ -83,26 +67,9 @@ async fn rest_payments_honour_the_idempotency_key_header() {
         .await;
     assert_eq!(rest["payment"]["amountMinor"], total - 500);
     assert_ne!(rest["payment"]["id"], first["data"]["payment"]["id"]);
-    let settle_key = [("Idempotency-Key", "settle-terminal-7")];
-    let settled = api
-        .ok_with(
-            Method::POST,
-            &format!("/v1/pos/tickets/{id}/settle"),
-            None,
-            &settle_key,
-            200,
-        )
-        .await;
+    let settled = api.settle_with_key(&id, "settle-terminal-7").await;
     assert_eq!(settled["status"], "SETTLED");
-    let again = api
-        .ok_with(
-            Method::POST,
-            &format!("/v1/pos/tickets/{id}/settle"),
-            None,
-            &settle_key,
-            200,
-        )
-        .await;
+    let again = api.settle_with_key(&id, "settle-terminal-7").await;
     assert_eq!(again["version"], settled["version"]);
     assert_eq!(again["payments"].as_array().unwrap().len(), 2);
 }
@@ -112,10 +79,12 @@ async fn rest_refund_with_restock_puts_the_goods_back() {
     let server = TestServer::start().await;
     let c = cafe(&server, "pos-rest-refund").await;
     let api = Rest::new(&server, &c.shop.owner_token);
-    let t = api.open_ticket(&c.location, "Window").await;
-    let id = s(&t["id"]);
-    let t = api
-        .add_line(&id, json!({"menuItemId": c.croissant, "quantity": 2}))
+    let (id, t) = api
+        .open_with_line(
+            &c.location,
+            "Window",
+            json!({"menuItemId": c.croissant, "quantity": 2}),
+        )
         .await;
     let line = s(&t["lines"][0]["id"]);
     let paid = api
@@ -169,11 +138,10 @@ async fn rest_refund_with_restock_puts_the_goods_back() {
 
     // More than is left is refused, naming the amount.
     let (status, answer) = api
-        .send(
-            Method::POST,
-            &path,
-            Some(json!({"amountMinor": 100_000, "reason": "again"})),
-            &[("Idempotency-Key", "refund-window-2")],
+        .try_refund(
+            &payment,
+            "refund-window-2",
+            json!({"amountMinor": 100_000, "reason": "again"}),
         )
         .await;
     assert_invalid(status, &answer, "amountMinor");

@@ -10,9 +10,9 @@ async fn rest_a_cashier_cannot_discount_or_refund() {
     let owner = Rest::new(&server, &c.shop.owner_token);
     let (_, cashier) = server.staff(&c.shop, "cashier").await;
     let till = Rest::new(&server, &cashier);
-    let t = till.open_ticket(&c.location, "Till 1").await;
-    let id = s(&t["id"]);
-    let t = till.add_line(&id, json!({"menuItemId": c.croissant})).await;
+    let (id, t) = till
+        .open_with_line(&c.location, "Till 1", json!({"menuItemId": c.croissant}))
+        .await;
     let line = s(&t["lines"][0]["id"]);
     let before = till.ticket(&id).await;
 
@@ -86,11 +86,10 @@ async fn rest_a_cashier_cannot_discount_or_refund() {
         .await;
     till.settle(&id).await;
     let (status, answer) = till
-        .send(
-            Method::POST,
-            &format!("/v1/pos/payments/{}/refunds", s(&paid["payment"]["id"])),
-            Some(json!({"reason": "asked"})),
-            &[("Idempotency-Key", "till-1-refund")],
+        .try_refund(
+            &s(&paid["payment"]["id"]),
+            "till-1-refund",
+            json!({"reason": "asked"}),
         )
         .await;
     assert_code(status, &answer, 403, "AUTHZ");
@@ -106,17 +105,10 @@ async fn rest_pos_keeps_tenants_apart() {
     let server = TestServer::start().await;
     let c = cafe(&server, "pos-rest-iso").await;
     let api = Rest::new(&server, &c.shop.owner_token);
-    let shift = s(&api
-        .ok(
-            Method::POST,
-            "/v1/pos/shifts",
-            Some(json!({"locationId": c.location, "openingFloatMinor": 0, "currency": "EUR"})),
-            201,
-        )
-        .await["id"]);
-    let t = api.open_ticket(&c.location, "Mine").await;
-    let id = s(&t["id"]);
-    let t = api.add_line(&id, json!({"menuItemId": c.croissant})).await;
+    let shift = s(&api.open_shift(&c.location, 0).await["id"]);
+    let (id, t) = api
+        .open_with_line(&c.location, "Mine", json!({"menuItemId": c.croissant}))
+        .await;
     let line = s(&t["lines"][0]["id"]);
     let paid = api
         .pay(
@@ -217,12 +209,14 @@ async fn rest_pos_bad_input_is_refused() {
     let server = TestServer::start().await;
     let c = cafe(&server, "pos-rest-bad").await;
     let api = Rest::new(&server, &c.shop.owner_token);
-    let t = api.open_ticket(&c.location, "Bad").await;
-    let id = s(&t["id"]);
-    let lines = format!("/v1/pos/tickets/{id}/lines");
-    let t = api
-        .add_line(&id, json!({"menuItemId": c.latte, "modifierIds": [c.soy]}))
+    let (id, t) = api
+        .open_with_line(
+            &c.location,
+            "Bad",
+            json!({"menuItemId": c.latte, "modifierIds": [c.soy]}),
+        )
         .await;
+    let lines = format!("/v1/pos/tickets/{id}/lines");
     let version = t["version"].clone();
 
     for (what, body, field) in [
@@ -255,12 +249,7 @@ async fn rest_pos_bad_input_is_refused() {
         .await;
     assert_code(status, &answer, 400, "VALIDATION");
     let (status, answer) = api
-        .send(
-            Method::POST,
-            &format!("/v1/pos/tickets/{id}/payments"),
-            Some(json!({"method": "CHEQUE"})),
-            &[("Idempotency-Key", "cheque")],
-        )
+        .try_pay(&id, "cheque", json!({"method": "CHEQUE"}))
         .await;
     assert_invalid(status, &answer, "method");
     let (status, answer) = api
@@ -308,24 +297,16 @@ async fn rest_pos_bad_input_is_refused() {
     assert_eq!(voided["status"], "VOIDED");
     assert_eq!(voided["voidReason"], "walked out");
     let (status, answer) = api
-        .send(
-            Method::POST,
-            &format!("/v1/pos/tickets/{id}/payments"),
-            Some(json!({"method": "CARD", "cardToken": "tok_visa"})),
-            &[("Idempotency-Key", "pay-voided")],
+        .try_pay(
+            &id,
+            "pay-voided",
+            json!({"method": "CARD", "cardToken": "tok_visa"}),
         )
         .await;
     assert_code(status, &answer, 409, "CONFLICT");
     let (status, answer) = api.post(&lines, json!({"menuItemId": c.croissant})).await;
     assert_code(status, &answer, 409, "CONFLICT");
-    let (status, answer) = api
-        .send(
-            Method::POST,
-            &format!("/v1/pos/tickets/{id}/settle"),
-            None,
-            &[],
-        )
-        .await;
+    let (status, answer) = api.try_settle(&id).await;
     assert_code(status, &answer, 409, "CONFLICT");
     let (status, answer) = api
         .post(

@@ -7,14 +7,7 @@ async fn rest_sale_with_modifiers_split_tender_and_receipt() {
     let server = TestServer::start().await;
     let c = cafe(&server, "pos-rest-sale").await;
     let api = Rest::new(&server, &c.shop.owner_token);
-    let shift = api
-        .ok(
-            Method::POST,
-            "/v1/pos/shifts",
-            Some(json!({"locationId": c.location, "openingFloatMinor": 10000, "currency": "EUR"})),
-            201,
-        )
-        .await;
+    let shift = api.open_shift(&c.location, 10000).await;
     assert_eq!(shift["status"], "OPEN");
 
     // Open, with a service charge, and the ticket comes back with its (no) lines.

@@ -8,14 +8,7 @@ async fn rest_shift_closes_with_a_z_report_and_its_variance() {
     let c = cafe(&server, "pos-rest-shift").await;
     let api = Rest::new(&server, &c.shop.owner_token);
     let location = c.location.clone();
-    let shift = api
-        .ok(
-            Method::POST,
-            "/v1/pos/shifts",
-            Some(json!({"locationId": location, "openingFloatMinor": 10000, "currency": "EUR"})),
-            201,
-        )
-        .await;
+    let shift = api.open_shift(&location, 10000).await;
     let id = s(&shift["id"]);
     assert_eq!(shift["status"], "OPEN");
     assert_eq!(shift["openingFloatMinor"], 10000);
@@ -69,10 +62,12 @@ async fn rest_shift_closes_with_a_z_report_and_its_variance() {
     assert_invalid(status, &body, "amountMinor");
 
     // One cash sale.
-    let t = api.open_ticket(&c.location, "Counter").await;
-    let ticket = s(&t["id"]);
-    let t = api
-        .add_line(&ticket, json!({"menuItemId": c.croissant, "quantity": 2}))
+    let (ticket, t) = api
+        .open_with_line(
+            &c.location,
+            "Counter",
+            json!({"menuItemId": c.croissant, "quantity": 2}),
+        )
         .await;
     let total = n(&t["totalMinor"]);
     let paid = api

@@ -111,15 +111,73 @@ impl Rest<'_> {
         .await
     }
 
-    /// `GET /v1/inventory/levels` of one item at one location: its `data`.
-    pub async fn levels(&self, item: &str, location: &str) -> Value {
+    /// `POST /v1/inventory/adjustments` with `headers` (an `Idempotency-Key`
+    /// or none), whatever it answers.
+    pub async fn try_adjust(&self, body: Value, headers: &[(&str, &str)]) -> (u16, Value) {
+        self.send(
+            Method::POST,
+            "/v1/inventory/adjustments",
+            Some(body),
+            headers,
+        )
+        .await
+    }
+
+    /// `GET /v1/inventory/{what}` (`counts/{id}`, `transfers?status=..`,
+    /// `movements?stockItemId=..`, ...), which must answer 200: its `data`.
+    pub async fn inventory(&self, what: &str) -> Value {
+        self.ok(Method::GET, &format!("/v1/inventory/{what}"), None, 200)
+            .await
+    }
+
+    /// Starts a count or a transfer (`POST /v1/inventory/{kind}`, `kind`
+    /// being `counts` or `transfers`), which must answer 201: its `data`.
+    pub async fn start(&self, kind: &str, body: Value) -> Value {
         self.ok(
-            Method::GET,
-            &format!("/v1/inventory/levels?stockItemId={item}&locationId={location}"),
+            Method::POST,
+            &format!("/v1/inventory/{kind}"),
+            Some(body),
+            201,
+        )
+        .await
+    }
+
+    /// Takes `step` (`receive`, `cancel`, `post`) of the count or transfer
+    /// `doc` (`counts/{id}`, `transfers/{id}`): `POST /v1/inventory/{doc}/{step}`
+    /// without a body, whatever it answers.
+    pub async fn try_step(&self, doc: &str, step: &str) -> (u16, Value) {
+        self.send(
+            Method::POST,
+            &format!("/v1/inventory/{doc}/{step}"),
             None,
+            &[],
+        )
+        .await
+    }
+
+    /// A step that must succeed: the count or transfer after it.
+    pub async fn step(&self, doc: &str, step: &str) -> Value {
+        let (status, answer) = self.try_step(doc, step).await;
+        assert_eq!(status, 200, "POST /v1/inventory/{doc}/{step} -> {answer}");
+        answer["data"].clone()
+    }
+
+    /// Sets the recipe of `of` (`menu-items/{id}` or `modifiers/{id}`) to
+    /// `components`: the recipe as stored.
+    pub async fn set_recipe(&self, of: &str, components: Value) -> Value {
+        self.ok(
+            Method::PUT,
+            &format!("/v1/inventory/recipes/{of}"),
+            Some(json!({"components": components})),
             200,
         )
         .await
+    }
+
+    /// `GET /v1/inventory/levels` of one item at one location: its `data`.
+    pub async fn levels(&self, item: &str, location: &str) -> Value {
+        self.inventory(&format!("levels?stockItemId={item}&locationId={location}"))
+            .await
     }
 
     pub async fn on_hand(&self, item: &str, location: &str) -> Value {

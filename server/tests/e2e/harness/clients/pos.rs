@@ -45,6 +45,16 @@ impl PosClient<'_> {
             .clone()
     }
 
+    /// Opens a ticket at `location` without a service charge and adds `line`
+    /// (an `AddTicketLineInput` without its `ticketId`); returns the ticket's
+    /// id and what adding the line answered.
+    pub async fn open_with_line(&self, location: &str, mut line: Value) -> (String, Value) {
+        let id = s(&self.open_ticket(location, 0).await["id"]);
+        line["ticketId"] = json!(id);
+        let ticket = self.add_line(line).await;
+        (id, ticket)
+    }
+
     pub async fn pay(&self, input: Value) -> Value {
         self.server
             .gql_ok(PAY, json!({"i": input}), Some(self.token))
@@ -108,6 +118,64 @@ impl Rest<'_> {
         .await
     }
 
+    /// Opens a ticket labelled `label` at `location` and adds `line`; returns
+    /// the ticket's id and the ticket with its line.
+    pub async fn open_with_line(
+        &self,
+        location: &str,
+        label: &str,
+        line: Value,
+    ) -> (String, Value) {
+        let id = s(&self.open_ticket(location, label).await["id"]);
+        let ticket = self.add_line(&id, line).await;
+        (id, ticket)
+    }
+
+    /// `POST /v1/pos/shifts`: opens a shift at `location` with `float_minor`
+    /// euros in the drawer; returns the shift.
+    pub async fn open_shift(&self, location: &str, float_minor: i64) -> Value {
+        self.ok(
+            Method::POST,
+            "/v1/pos/shifts",
+            Some(json!({"locationId": location, "openingFloatMinor": float_minor, "currency": "EUR"})),
+            201,
+        )
+        .await
+    }
+
+    /// `POST /v1/pos/tickets/{ticket}/payments` under the idempotency key `key`, whatever it answers.
+    pub async fn try_pay(&self, ticket: &str, key: &str, body: Value) -> (u16, Value) {
+        self.send(
+            Method::POST,
+            &format!("/v1/pos/tickets/{ticket}/payments"),
+            Some(body),
+            &[("Idempotency-Key", key)],
+        )
+        .await
+    }
+
+    /// `POST /v1/pos/payments/{payment}/refunds` under the idempotency key `key`, whatever it answers.
+    pub async fn try_refund(&self, payment: &str, key: &str, body: Value) -> (u16, Value) {
+        self.send(
+            Method::POST,
+            &format!("/v1/pos/payments/{payment}/refunds"),
+            Some(body),
+            &[("Idempotency-Key", key)],
+        )
+        .await
+    }
+
+    /// `POST /v1/pos/tickets/{ticket}/settle` without a key, whatever it answers.
+    pub async fn try_settle(&self, ticket: &str) -> (u16, Value) {
+        self.send(
+            Method::POST,
+            &format!("/v1/pos/tickets/{ticket}/settle"),
+            None,
+            &[],
+        )
+        .await
+    }
+
     pub async fn pay(&self, ticket: &str, key: &str, body: Value) -> Value {
         self.ok_with(
             Method::POST,
@@ -120,10 +188,20 @@ impl Rest<'_> {
     }
 
     pub async fn settle(&self, ticket: &str) -> Value {
-        self.ok(
+        self.settle_with(ticket, &[]).await
+    }
+
+    /// Settles `ticket` under the idempotency key `key`.
+    pub async fn settle_with_key(&self, ticket: &str, key: &str) -> Value {
+        self.settle_with(ticket, &[("Idempotency-Key", key)]).await
+    }
+
+    async fn settle_with(&self, ticket: &str, headers: &[(&str, &str)]) -> Value {
+        self.ok_with(
             Method::POST,
             &format!("/v1/pos/tickets/{ticket}/settle"),
             None,
+            headers,
             200,
         )
         .await
