@@ -3,24 +3,24 @@
 //! `{ "error": { "code", "message", "details"? } }` (see `http::errors`).
 //! Handlers call the same service functions as the GraphQL resolvers.
 //!
-//! The extractors here ([`JsonBody`], [`PathParams`], [`QueryParams`]) turn
-//! every malformed input into a `VALIDATION` error of the taxonomy, never a
-//! bare 4xx text.
+//! Every handler starts from a [`Caller`] (the state and the request's
+//! context). The extractors here ([`JsonBody`], [`PathParams`],
+//! [`QueryParams`]) turn every malformed input into a `VALIDATION` error of the
+//! taxonomy, never a bare 4xx text.
 
 pub mod openapi;
 pub mod v1;
 
 use crate::http::errors::ApiError;
 use crate::state::AppState;
-use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{ExtensionRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json, Router};
 use http::request::Parts;
 use http::{HeaderMap, StatusCode, header};
-use kernel::{AppError, AppResult};
+use kernel::{AppError, AppResult, RequestContext};
 use schema::pagination::{Page, PageRequest};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -124,6 +124,29 @@ pub fn page_of<T>(items: Vec<T>, req: PageRequest, id: impl Fn(&T) -> Uuid) -> A
 }
 
 // ---------------------------------------------------------------- extractors
+
+/// Who calls and with what: the application's state and the request's
+/// context (actor, clock, request id) that the middleware attached. Every
+/// handler takes it first, as `Caller { state, ctx }: Caller`.
+pub struct Caller {
+    pub state: AppState,
+    pub ctx: RequestContext,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ExtensionRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Extension(ctx) = Extension::<RequestContext>::from_request_parts(parts, state).await?;
+        Ok(Self {
+            state: state.clone(),
+            ctx,
+        })
+    }
+}
 
 /// A JSON request body. Wrong content type, malformed JSON, missing fields
 /// and wrong types are `VALIDATION` (415 for the content type, 413 for size),

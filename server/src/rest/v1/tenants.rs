@@ -5,11 +5,9 @@ use super::IdPath;
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
-use crate::rest::{Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{Caller, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::{RequestContext, TenantId};
+use kernel::TenantId;
 use schema::module_registry::service::{self as modules, TenantModule};
 use schema::tenants::service::{self as tenants, Tenant, TenantReason, TenantStatus};
 use schema::text::Key;
@@ -51,10 +49,7 @@ pub struct TenantModulePath {
         (status = 401, description = "Not signed in to a business", body = ErrorBody),
     )
 )]
-pub async fn current(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-) -> Result<Data<Tenant>, ApiError> {
+pub async fn current(Caller { state, ctx }: Caller) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(tenants::current(&state.services.db, &ctx).await?))
 }
 
@@ -73,8 +68,7 @@ pub async fn current(
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<TenantListParams>,
 ) -> Result<Paged<Tenant>, ApiError> {
     let page = PageParams {
@@ -103,8 +97,7 @@ pub async fn list(
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
@@ -128,8 +121,7 @@ pub async fn get(
     )
 )]
 pub async fn approve(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
@@ -154,8 +146,7 @@ pub async fn approve(
     )
 )]
 pub async fn reject(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TenantReason>,
 ) -> Result<Data<Tenant>, ApiError> {
@@ -181,8 +172,7 @@ pub async fn reject(
     )
 )]
 pub async fn suspend(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TenantReason>,
 ) -> Result<Data<Tenant>, ApiError> {
@@ -206,8 +196,7 @@ pub async fn suspend(
     )
 )]
 pub async fn reactivate(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
@@ -229,8 +218,7 @@ pub async fn reactivate(
     )
 )]
 pub async fn modules(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Vec<TenantModule>>, ApiError> {
     Ok(Data(
@@ -258,8 +246,7 @@ pub async fn modules(
     )
 )]
 pub async fn set_module(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<TenantModulePath>,
     JsonBody(body): JsonBody<ModuleToggleBody>,
 ) -> Result<Data<TenantModule>, ApiError> {

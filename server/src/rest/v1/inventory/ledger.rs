@@ -3,12 +3,12 @@
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, QueryParams, idempotency_key};
+use crate::rest::{
+    Caller, Created, Data, JsonBody, PageParams, Paged, QueryParams, idempotency_key,
+};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use http::HeaderMap;
-use kernel::{LocationId, RequestContext, StockItemId};
+use kernel::{LocationId, StockItemId};
 use schema::inventory::items::{self as stock, StockLevel};
 use schema::inventory::ledger::{self, Adjustment, Movement, StockAdjustment};
 use serde::Deserialize;
@@ -43,8 +43,7 @@ pub struct MovementParams {
               (status = 400, description = "Bad query parameter", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn stock_levels(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<LevelParams>,
 ) -> Result<Data<Vec<StockLevel>>, ApiError> {
     Ok(Data(
@@ -68,8 +67,7 @@ pub async fn stock_levels(
               (status = 404, description = "No such stock item", body = ErrorBody),
               (status = 409, description = "The idempotency key was used with a different body", body = ErrorBody)))]
 pub async fn adjust_stock(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Adjustment>,
 ) -> Result<Created<StockAdjustment>, ApiError> {
@@ -84,8 +82,7 @@ pub async fn adjust_stock(
               (status = 400, description = "Bad filter, page size or cursor", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn stock_movements(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<MovementParams>,
 ) -> Result<Paged<Movement>, ApiError> {
     let page = PageParams {

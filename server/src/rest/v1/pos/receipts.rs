@@ -3,12 +3,9 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
 use crate::rest::v1::IdPath;
-use crate::rest::{Data, JsonBody, PathParams};
+use crate::rest::{Caller, Data, JsonBody, PathParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use http::{StatusCode, header};
-use kernel::RequestContext;
 use schema::pos::receipts::{self, Receipt, ReceiptEmail};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -27,8 +24,7 @@ pub struct ReceiptEmailQueued {
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket_receipt(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Receipt>, ApiError> {
     Ok(Data(
@@ -42,8 +38,7 @@ pub async fn get_ticket_receipt(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket_receipt_text(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<([(header::HeaderName, &'static str); 1], String), ApiError> {
     let receipt = receipts::get(&state.services.db, &ctx, path.id.into()).await?;
@@ -59,8 +54,7 @@ pub async fn get_ticket_receipt_text(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket_receipt_html(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<([(header::HeaderName, &'static str); 1], String), ApiError> {
     let receipt = receipts::get(&state.services.db, &ctx, path.id.into()).await?;
@@ -76,8 +70,7 @@ pub async fn get_ticket_receipt_html(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn reprint_ticket_receipt(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Receipt>, ApiError> {
     Ok(Data(
@@ -93,8 +86,7 @@ pub async fn reprint_ticket_receipt(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "The ticket is voided", body = ErrorBody)))]
 pub async fn email_ticket_receipt(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<ReceiptEmail>,
 ) -> Result<(StatusCode, Data<ReceiptEmailQueued>), ApiError> {

@@ -4,12 +4,9 @@ use super::{TicketView, view, views};
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{Caller, Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use chrono::NaiveDate;
-use kernel::RequestContext;
 use kernel::{LineId, LocationId, TicketId};
 use schema::pagination::Page;
 use schema::pos::tickets::{
@@ -46,8 +43,7 @@ pub struct TicketLinePath {
               (status = 400, description = "Bad location, status, business day, page size or cursor", body = ErrorBody),
               (status = 403, description = "Missing `pos.ticket.read` or the POS module is off", body = ErrorBody)))]
 pub async fn list_tickets(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<TicketListParams>,
 ) -> Result<Paged<TicketView>, ApiError> {
     let page = PageParams {
@@ -74,8 +70,7 @@ pub async fn list_tickets(
               (status = 400, description = "Bad label, currency or service charge, or no such location", body = ErrorBody),
               (status = 403, description = "Missing `pos.ticket.write`", body = ErrorBody)))]
 pub async fn open_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewTicket>,
 ) -> Result<Created<TicketView>, ApiError> {
     let ticket = tickets::open(&state.services.db, &ctx, body).await?;
@@ -88,8 +83,7 @@ pub async fn open_ticket(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<TicketView>, ApiError> {
     let ticket = tickets::get(&state.services.db, &ctx, path.id.into()).await?;
@@ -104,8 +98,7 @@ pub async fn get_ticket(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn update_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TicketPatch>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -121,8 +114,7 @@ pub async fn update_ticket(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, the item is sold out, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn add_ticket_line(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<NewLine>,
 ) -> Result<Created<TicketView>, ApiError> {
@@ -139,8 +131,7 @@ pub async fn add_ticket_line(
               (status = 404, description = "No such ticket or line", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, the kitchen has the line (void it instead), or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn update_ticket_line(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<TicketLinePath>,
     JsonBody(body): JsonBody<LinePatch>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -158,8 +149,7 @@ pub async fn update_ticket_line(
               (status = 404, description = "No such ticket or line", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn void_ticket_line(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<TicketLinePath>,
     JsonBody(body): JsonBody<LineVoid>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -176,8 +166,7 @@ pub async fn void_ticket_line(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn set_ticket_discount(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<DiscountInput>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -195,8 +184,7 @@ pub async fn set_ticket_discount(
               (status = 404, description = "No such ticket or line", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn set_ticket_line_discount(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<TicketLinePath>,
     JsonBody(body): JsonBody<DiscountInput>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -212,8 +200,7 @@ pub async fn set_ticket_line_discount(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn send_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TicketVersion>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -229,8 +216,7 @@ pub async fn send_ticket(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, the ticket has payments, or it is settled or voided", body = ErrorBody)))]
 pub async fn void_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TicketVoid>,
 ) -> Result<Data<TicketView>, ApiError> {

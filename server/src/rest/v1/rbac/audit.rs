@@ -2,11 +2,8 @@
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{ErrorBody, PagedDoc};
-use crate::rest::{PageParams, Paged, QueryParams};
+use crate::rest::{Caller, PageParams, Paged, QueryParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::RequestContext;
 use schema::audit::service::{self as audit, AuditEvent, AuditFilter};
 
 /// The business's audit trail, newest first.
@@ -23,8 +20,7 @@ use schema::audit::service::{self as audit, AuditEvent, AuditFilter};
     )
 )]
 pub async fn audit_events(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(filter): QueryParams<AuditFilter>,
     QueryParams(page): QueryParams<PageParams>,
 ) -> Result<Paged<AuditEvent>, ApiError> {

@@ -4,10 +4,8 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{Caller, Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use kernel::{AppError, AppResult, RequestContext, RoleId, UserId};
 use schema::identity::service::{self as identity, NewUser, User};
 use schema::pagination::Page;
@@ -87,8 +85,7 @@ impl UserView {
     )
 )]
 pub async fn list_users(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<PageParams>,
 ) -> Result<Paged<UserView>, ApiError> {
     let page = identity::list_users(&state.services.db, &ctx, params.request()?).await?;
@@ -115,8 +112,7 @@ pub async fn list_users(
     )
 )]
 pub async fn create_user(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewUser>,
 ) -> Result<Created<UserView>, ApiError> {
     let user = identity::create_user(&state.services.db, &ctx, body).await?;
@@ -138,8 +134,7 @@ pub async fn create_user(
     )
 )]
 pub async fn get_user(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
     let user = identity::get_user(&state.services.db, &ctx, path.id.into()).await?;
@@ -162,8 +157,7 @@ pub async fn get_user(
     )
 )]
 pub async fn deactivate_user(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
     let user = identity::set_user_active(&state.services.db, &ctx, path.id.into(), false).await?;
@@ -185,8 +179,7 @@ pub async fn deactivate_user(
     )
 )]
 pub async fn reactivate_user(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
     let user = identity::set_user_active(&state.services.db, &ctx, path.id.into(), true).await?;
@@ -210,8 +203,7 @@ pub async fn reactivate_user(
     )
 )]
 pub async fn assign_role(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<RoleAssignment>,
 ) -> Result<Data<Role>, ApiError> {
     Ok(Data(
@@ -237,8 +229,7 @@ pub async fn assign_role(
     )
 )]
 pub async fn unassign_role(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<RoleAssignment>,
 ) -> Result<Data<Role>, ApiError> {
     Ok(Data(
