@@ -91,6 +91,20 @@ impl<T> From<Page<T>> for Paged<T> {
     }
 }
 
+/// A page of views over a page the service returned: `view` turns all its
+/// items at once (one batch of queries, never one per item); where the page
+/// stands in the list is unchanged.
+pub async fn view_page<T, V>(
+    page: Page<T>,
+    view: impl AsyncFnOnce(Vec<T>) -> AppResult<Vec<V>>,
+) -> AppResult<Paged<V>> {
+    Ok(Paged(Page {
+        items: view(page.items).await?,
+        has_next_page: page.has_next_page,
+        end_cursor: page.end_cursor,
+    }))
+}
+
 /// `?first=&after=` of every paginated list.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -104,6 +118,31 @@ pub struct PageParams {
 impl PageParams {
     pub fn request(&self) -> AppResult<PageRequest> {
         PageRequest::new(self.first, self.after.as_deref())
+    }
+}
+
+/// The query string of a filtered list: the list's own filter `F` and
+/// `?first=&after=`, each read by [`QueryParams`]; an operation documents it
+/// as `params(F, PageParams)`.
+pub struct ListQuery<F> {
+    pub filter: F,
+    pub page: PageRequest,
+}
+
+impl<F, S> FromRequestParts<S> for ListQuery<F>
+where
+    F: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let QueryParams(filter) = QueryParams::<F>::from_request_parts(parts, state).await?;
+        let QueryParams(page) = QueryParams::<PageParams>::from_request_parts(parts, state).await?;
+        Ok(Self {
+            filter,
+            page: page.request()?,
+        })
     }
 }
 

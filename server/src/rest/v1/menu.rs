@@ -4,7 +4,7 @@
 use super::IdPath;
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
-use crate::rest::{Caller, Created, Data, JsonBody, Paged, PathParams, QueryParams};
+use crate::rest::{Caller, Created, Data, JsonBody, Paged, PathParams, QueryParams, view_page};
 use crate::state::AppState;
 use kernel::{AppResult, CategoryId, MenuItemId, RequestContext, TenantId};
 use schema::menu::availability::{self, SetAvailability};
@@ -136,13 +136,7 @@ pub async fn items(
 ) -> Result<Paged<ItemView>, ApiError> {
     let request = schema::pagination::PageRequest::new(params.first, params.after.as_deref())?;
     let page = items::list_items(&state.services.db, &ctx, params.category_id, request).await?;
-    let views = views(&state, &ctx, page.items).await?;
-    Ok(schema::pagination::Page {
-        items: views,
-        has_next_page: page.has_next_page,
-        end_cursor: page.end_cursor,
-    }
-    .into())
+    Ok(view_page(page, async |items| views(&state, &ctx, items).await).await?)
 }
 
 #[utoipa::path(post, path = "/v1/menu/items", tag = "menu", security(("bearer" = [])), request_body = NewItem,

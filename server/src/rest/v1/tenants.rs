@@ -5,7 +5,7 @@ use super::IdPath;
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
-use crate::rest::{Caller, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{Caller, Data, JsonBody, ListQuery, PageParams, Paged, PathParams};
 use crate::state::AppState;
 use kernel::TenantId;
 use schema::module_registry::service::{self as modules, TenantModule};
@@ -16,13 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct TenantListParams {
+pub struct TenantFilter {
     /// Only businesses in this status.
     pub status: Option<TenantStatus>,
-    /// Page size, 1 to 100 (default 50).
-    pub first: Option<i64>,
-    /// The `endCursor` of the previous page.
-    pub after: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -58,7 +54,7 @@ pub async fn current(Caller { state, ctx }: Caller) -> Result<Data<Tenant>, ApiE
     get,
     path = "/v1/tenants",
     tag = "tenants",
-    params(TenantListParams),
+    params(TenantFilter, PageParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of businesses", body = PagedDoc<Tenant>),
@@ -69,15 +65,9 @@ pub async fn current(Caller { state, ctx }: Caller) -> Result<Data<Tenant>, ApiE
 )]
 pub async fn list(
     Caller { state, ctx }: Caller,
-    QueryParams(params): QueryParams<TenantListParams>,
+    ListQuery { filter, page }: ListQuery<TenantFilter>,
 ) -> Result<Paged<Tenant>, ApiError> {
-    let page = PageParams {
-        first: params.first,
-        after: params.after,
-    }
-    .request()?;
-    let status = params.status;
-    Ok(tenants::list(&state.services.db, &ctx, status, page)
+    Ok(tenants::list(&state.services.db, &ctx, filter.status, page)
         .await?
         .into())
 }

@@ -4,7 +4,7 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::{
-    Caller, Created, Data, JsonBody, PageParams, Paged, QueryParams, idempotency_key,
+    Caller, Created, Data, JsonBody, ListQuery, PageParams, Paged, QueryParams, idempotency_key,
 };
 use crate::state::AppState;
 use http::HeaderMap;
@@ -32,10 +32,6 @@ pub struct LevelParams {
 pub struct MovementParams {
     pub stock_item_id: Option<StockItemId>,
     pub location_id: Option<LocationId>,
-    /// Page size, 1 to 100 (default 50).
-    pub first: Option<i64>,
-    /// The `endCursor` of the previous page.
-    pub after: Option<String>,
 }
 
 #[utoipa::path(get, path = "/v1/inventory/levels", tag = "inventory", security(("bearer" = [])), params(LevelParams),
@@ -77,24 +73,19 @@ pub async fn adjust_stock(
     ))
 }
 
-#[utoipa::path(get, path = "/v1/inventory/movements", tag = "inventory", security(("bearer" = [])), params(MovementParams),
+#[utoipa::path(get, path = "/v1/inventory/movements", tag = "inventory", security(("bearer" = [])), params(MovementParams, PageParams),
     responses((status = 200, description = "The ledger, in the order it was recorded", body = PagedDoc<Movement>),
               (status = 400, description = "Bad filter, page size or cursor", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn stock_movements(
     Caller { state, ctx }: Caller,
-    QueryParams(params): QueryParams<MovementParams>,
+    ListQuery { filter, page }: ListQuery<MovementParams>,
 ) -> Result<Paged<Movement>, ApiError> {
-    let page = PageParams {
-        first: params.first,
-        after: params.after,
-    }
-    .request()?;
     Ok(ledger::movements(
         &state.services.db,
         &ctx,
-        params.stock_item_id,
-        params.location_id,
+        filter.stock_item_id,
+        filter.location_id,
         page,
     )
     .await?

@@ -4,11 +4,12 @@ use super::{TicketView, view, views};
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::v1::IdPath;
-use crate::rest::{Caller, Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{
+    Caller, Created, Data, JsonBody, ListQuery, PageParams, Paged, PathParams, view_page,
+};
 use crate::state::AppState;
 use chrono::NaiveDate;
 use kernel::{LineId, LocationId, TicketId};
-use schema::pagination::Page;
 use schema::pos::tickets::{
     self, DiscountInput, LinePatch, LineVoid, NewLine, NewTicket, TicketFilter, TicketPatch,
     TicketStatus, TicketVersion, TicketVoid,
@@ -24,10 +25,6 @@ pub struct TicketListParams {
     pub status: Option<TicketStatus>,
     /// `YYYY-MM-DD`; the business day turns at 04:00 local time.
     pub business_day: Option<NaiveDate>,
-    /// Page size, 1 to 100 (default 50).
-    pub first: Option<i64>,
-    /// The `endCursor` of the previous page.
-    pub after: Option<String>,
 }
 
 /// `/tickets/{id}/lines/{lineId}`.
@@ -38,31 +35,21 @@ pub struct TicketLinePath {
     pub line_id: LineId,
 }
 
-#[utoipa::path(get, path = "/v1/pos/tickets", tag = "pos", security(("bearer" = [])), params(TicketListParams),
+#[utoipa::path(get, path = "/v1/pos/tickets", tag = "pos", security(("bearer" = [])), params(TicketListParams, PageParams),
     responses((status = 200, description = "Tickets with their lines, payments and refunds, oldest first", body = PagedDoc<TicketView>),
               (status = 400, description = "Bad location, status, business day, page size or cursor", body = ErrorBody),
               (status = 403, description = "Missing `pos.ticket.read` or the POS module is off", body = ErrorBody)))]
 pub async fn list_tickets(
     Caller { state, ctx }: Caller,
-    QueryParams(params): QueryParams<TicketListParams>,
+    ListQuery { filter, page }: ListQuery<TicketListParams>,
 ) -> Result<Paged<TicketView>, ApiError> {
-    let page = PageParams {
-        first: params.first,
-        after: params.after,
-    }
-    .request()?;
     let filter = TicketFilter {
-        location_id: params.location_id,
-        status: params.status,
-        business_day: params.business_day,
+        location_id: filter.location_id,
+        status: filter.status,
+        business_day: filter.business_day,
     };
     let found = tickets::list(&state.services.db, &ctx, filter, page).await?;
-    Ok(Page {
-        items: views(&state, &ctx, found.items).await?,
-        has_next_page: found.has_next_page,
-        end_cursor: found.end_cursor,
-    }
-    .into())
+    Ok(view_page(found, async |items| views(&state, &ctx, items).await).await?)
 }
 
 #[utoipa::path(post, path = "/v1/pos/tickets", tag = "pos", security(("bearer" = [])), request_body = NewTicket,

@@ -2,7 +2,7 @@
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{ErrorBody, PagedDoc};
-use crate::rest::{Caller, PageParams, Paged, QueryParams};
+use crate::rest::{Caller, ListQuery, PageParams, Paged};
 use crate::state::AppState;
 use schema::audit::service::{self as audit, AuditEvent, AuditFilter};
 
@@ -21,14 +21,11 @@ use schema::audit::service::{self as audit, AuditEvent, AuditFilter};
 )]
 pub async fn audit_events(
     Caller { state, ctx }: Caller,
-    QueryParams(filter): QueryParams<AuditFilter>,
-    QueryParams(page): QueryParams<PageParams>,
+    ListQuery { filter, page }: ListQuery<AuditFilter>,
 ) -> Result<Paged<AuditEvent>, ApiError> {
-    Ok(
-        audit::list(&state.services.db, &ctx, filter, page.request()?)
-            .await?
-            .into(),
-    )
+    Ok(audit::list(&state.services.db, &ctx, filter, page)
+        .await?
+        .into())
 }
 
 pub fn router() -> axum::Router<AppState> {
