@@ -4,11 +4,12 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::v1::IdPath;
-use crate::rest::{Caller, Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{
+    Caller, Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams, view_page,
+};
 use crate::state::AppState;
 use kernel::{AppError, AppResult, RequestContext, RoleId, UserId};
 use schema::identity::service::{self as identity, NewUser, User};
-use schema::pagination::Page;
 use schema::rbac::service::{self as rbac, Role, RoleAssignment};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -89,12 +90,10 @@ pub async fn list_users(
     QueryParams(params): QueryParams<PageParams>,
 ) -> Result<Paged<UserView>, ApiError> {
     let page = identity::list_users(&state.services.db, &ctx, params.request()?).await?;
-    let items = UserView::many(&state, &ctx, page.items).await?;
-    Ok(Paged(Page {
-        items,
-        has_next_page: page.has_next_page,
-        end_cursor: page.end_cursor,
-    }))
+    Ok(view_page(page, async |users| {
+        UserView::many(&state, &ctx, users).await
+    })
+    .await?)
 }
 
 /// Adds a user: active at once with a password, or invited without one.
@@ -157,11 +156,10 @@ pub async fn get_user(
     )
 )]
 pub async fn deactivate_user(
-    Caller { state, ctx }: Caller,
+    caller: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
-    let user = identity::set_user_active(&state.services.db, &ctx, path.id.into(), false).await?;
-    Ok(Data(UserView::one(&state, &ctx, user).await?))
+    set_active(caller, path.id.into(), false).await
 }
 
 /// Reactivates a deactivated user.
@@ -179,10 +177,19 @@ pub async fn deactivate_user(
     )
 )]
 pub async fn reactivate_user(
-    Caller { state, ctx }: Caller,
+    caller: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
-    let user = identity::set_user_active(&state.services.db, &ctx, path.id.into(), true).await?;
+    set_active(caller, path.id.into(), true).await
+}
+
+/// Deactivation and reactivation: the same command, told which.
+async fn set_active(
+    Caller { state, ctx }: Caller,
+    user: UserId,
+    active: bool,
+) -> Result<Data<UserView>, ApiError> {
+    let user = identity::set_user_active(&state.services.db, &ctx, user, active).await?;
     Ok(Data(UserView::one(&state, &ctx, user).await?))
 }
 
