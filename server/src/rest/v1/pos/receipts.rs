@@ -6,6 +6,7 @@ use crate::rest::v1::IdPath;
 use crate::rest::{Caller, Data, JsonBody, PathParams};
 use crate::state::AppState;
 use http::{StatusCode, header};
+use kernel::TicketId;
 use schema::pos::receipts::{self, Receipt, ReceiptEmail};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -38,14 +39,13 @@ pub async fn get_ticket_receipt(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket_receipt_text(
-    Caller { state, ctx }: Caller,
+    caller: Caller,
     PathParams(path): PathParams<IdPath>,
-) -> Result<([(header::HeaderName, &'static str); 1], String), ApiError> {
-    let receipt = receipts::get(&state.services.db, &ctx, path.id.into()).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        receipt.text,
-    ))
+) -> Result<Rendered, ApiError> {
+    rendered(caller, path.id.into(), "text/plain; charset=utf-8", |r| {
+        r.text
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/v1/pos/tickets/{id}/receipt.html", tag = "pos", security(("bearer" = [])),
@@ -54,14 +54,27 @@ pub async fn get_ticket_receipt_text(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket_receipt_html(
-    Caller { state, ctx }: Caller,
+    caller: Caller,
     PathParams(path): PathParams<IdPath>,
-) -> Result<([(header::HeaderName, &'static str); 1], String), ApiError> {
-    let receipt = receipts::get(&state.services.db, &ctx, path.id.into()).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        receipt.html,
-    ))
+) -> Result<Rendered, ApiError> {
+    rendered(caller, path.id.into(), "text/html; charset=utf-8", |r| {
+        r.html
+    })
+    .await
+}
+
+/// A receipt as a page of one content type.
+type Rendered = ([(header::HeaderName, &'static str); 1], String);
+
+/// The text and HTML receipts: the same receipt, one of its renderings.
+async fn rendered(
+    Caller { state, ctx }: Caller,
+    ticket: TicketId,
+    content_type: &'static str,
+    rendering: fn(Receipt) -> String,
+) -> Result<Rendered, ApiError> {
+    let receipt = receipts::get(&state.services.db, &ctx, ticket).await?;
+    Ok(([(header::CONTENT_TYPE, content_type)], rendering(receipt)))
 }
 
 #[utoipa::path(post, path = "/v1/pos/tickets/{id}/receipt/reprint", tag = "pos", security(("bearer" = [])),
