@@ -23,16 +23,28 @@ use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+// The command line of `bench events`.
+#[derive(clap::Args)]
 pub struct Options {
-    pub base_url: String,
+    #[command(flatten)]
+    pub server: crate::Server,
+    /// The server's database (owner connection), to write events straight into the outbox.
+    #[arg(long, env = "DATABASE_URL")]
     pub database_url: String,
-    pub superadmin_email: String,
-    pub superadmin_password: String,
+    /// The server's process id, to read its memory.
+    #[arg(long)]
     pub server_pid: u32,
+    #[arg(long, default_value_t = 100)]
     pub tenants: usize,
+    #[arg(long, default_value_t = 10)]
     pub subscribers_per_tenant: usize,
+    /// Events for the throughput run.
+    #[arg(long, default_value_t = 20_000)]
     pub burst: usize,
+    /// Events per second for the latency run, and its length in seconds.
+    #[arg(long, default_value_t = 1000)]
     pub rate: usize,
+    #[arg(long, default_value_t = 20)]
     pub seconds: u64,
 }
 
@@ -58,6 +70,17 @@ struct Sink {
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// What the connections opened since the RSS was `before` cost, once the
+/// server has settled for 2 s: KiB per connection, and the RSS now.
+async fn growth(pid: u32, before: u64, connections: usize) -> Result<(f64, u64)> {
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = rss_kib(pid)?;
+    Ok((
+        after.saturating_sub(before) as f64 / connections as f64,
+        after,
+    ))
+}
 
 async fn connect(ws_url: &str, token: &str, subscribe: bool) -> Result<Socket> {
     let mut request = ws_url.into_client_request()?;
@@ -140,9 +163,9 @@ fn percentile(sorted: &[i64], p: f64) -> f64 {
 pub async fn run(o: Options) -> Result<()> {
     let client = Client {
         http: reqwest::Client::new(),
-        url: format!("{}/graphql", o.base_url),
+        url: format!("{}/graphql", o.server.base_url),
     };
-    let ws_url = format!("{}/graphql/ws", o.base_url.replacen("http", "ws", 1));
+    let ws_url = format!("{}/graphql/ws", o.server.base_url.replacen("http", "ws", 1));
     println!(
         "method: {} tenants x {} subscribers on loopback; events written to event_outbox as the owner role",
         o.tenants, o.subscribers_per_tenant
@@ -151,8 +174,12 @@ pub async fn run(o: Options) -> Result<()> {
     let mut tenants = Vec::new();
     let mut tokens = Vec::new();
     for _ in 0..o.tenants {
-        let (tenant, _, _, token) =
-            setup(&client, &o.superadmin_email, &o.superadmin_password).await?;
+        let (tenant, _, _, token) = setup(
+            &client,
+            &o.server.superadmin_email,
+            &o.server.superadmin_password,
+        )
+        .await?;
         tenants.push(uuid::Uuid::parse_str(&tenant)?);
         tokens.push(token);
     }
@@ -164,14 +191,9 @@ pub async fn run(o: Options) -> Result<()> {
     for i in 0..total {
         idle.push(connect(&ws_url, &tokens[i % tokens.len()], false).await?);
     }
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = rss_kib(o.server_pid)?;
+    let (per_connection, after) = growth(o.server_pid, before, total).await?;
     println!(
-        "idle websocket: {:.1} KiB per connection ({} connections, RSS {} -> {} KiB)",
-        (after.saturating_sub(before)) as f64 / total as f64,
-        total,
-        before,
-        after
+        "idle websocket: {per_connection:.1} KiB per connection ({total} connections, RSS {before} -> {after} KiB)"
     );
     drop(idle);
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -193,13 +215,9 @@ pub async fn run(o: Options) -> Result<()> {
             tokio::spawn(listen(ws, sink, measure.clone()));
         }
     }
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = rss_kib(o.server_pid)?;
+    let (per_connection, after) = growth(o.server_pid, before, total).await?;
     println!(
-        "subscribed websocket: {:.1} KiB per connection (RSS {} -> {} KiB)",
-        (after.saturating_sub(before)) as f64 / total as f64,
-        before,
-        after
+        "subscribed websocket: {per_connection:.1} KiB per connection (RSS {before} -> {after} KiB)"
     );
 
     // 2. Throughput.

@@ -20,16 +20,24 @@ struct Cli {
     command: Command,
 }
 
+// The running server every HTTP measurement talks to, and its superadmin
+// (a plain comment: clap would take a doc comment for the commands' about).
+#[derive(clap::Args)]
+pub(crate) struct Server {
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub(crate) base_url: String,
+    #[arg(long, env = "BOOTSTRAP_SUPERADMIN_EMAIL")]
+    pub(crate) superadmin_email: String,
+    #[arg(long, env = "BOOTSTRAP_SUPERADMIN_PASSWORD")]
+    pub(crate) superadmin_password: String,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Sign-in throughput and authenticated-request overhead over HTTP.
     Auth {
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        base_url: String,
-        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_EMAIL")]
-        superadmin_email: String,
-        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_PASSWORD")]
-        superadmin_password: String,
+        #[command(flatten)]
+        server: Server,
         /// Seconds per scenario.
         #[arg(long, default_value_t = 10)]
         duration: u64,
@@ -38,49 +46,9 @@ enum Command {
         concurrency: usize,
     },
     /// Outbox → relay → Redis → subscribers: throughput, latency, memory.
-    Events {
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        base_url: String,
-        /// The server's database (owner connection), to write events straight into the outbox.
-        #[arg(long, env = "DATABASE_URL")]
-        database_url: String,
-        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_EMAIL")]
-        superadmin_email: String,
-        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_PASSWORD")]
-        superadmin_password: String,
-        /// The server's process id, to read its memory.
-        #[arg(long)]
-        server_pid: u32,
-        #[arg(long, default_value_t = 100)]
-        tenants: usize,
-        #[arg(long, default_value_t = 10)]
-        subscribers_per_tenant: usize,
-        /// Events for the throughput run.
-        #[arg(long, default_value_t = 20_000)]
-        burst: usize,
-        /// Events per second for the latency run, and its length in seconds.
-        #[arg(long, default_value_t = 1000)]
-        rate: usize,
-        #[arg(long, default_value_t = 20)]
-        seconds: u64,
-    },
+    Events(events::Options),
     /// The POS sale flow over HTTP beside its SQL replayed by pgbench.
-    Sale {
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        base_url: String,
-        /// The server's database, for pgbench and for watching the stock consumer.
-        #[arg(long, env = "DATABASE_URL")]
-        database_url: String,
-        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_EMAIL")]
-        superadmin_email: String,
-        #[arg(long, env = "BOOTSTRAP_SUPERADMIN_PASSWORD")]
-        superadmin_password: String,
-        /// Concurrent terminals (and pgbench clients).
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-        #[arg(long, default_value_t = 20)]
-        seconds: u64,
-    },
+    Sale(sale::Options),
     /// Nanoseconds per call of the in-process permission guard.
     Guard {
         #[arg(long, default_value_t = 5_000_000)]
@@ -96,56 +64,12 @@ fn main() -> Result<()> {
         .build()?;
     match cli.command {
         Command::Auth {
-            base_url,
-            superadmin_email,
-            superadmin_password,
+            server,
             duration,
             concurrency,
-        } => rt.block_on(auth(
-            base_url,
-            superadmin_email,
-            superadmin_password,
-            Duration::from_secs(duration),
-            concurrency,
-        )),
-        Command::Events {
-            base_url,
-            database_url,
-            superadmin_email,
-            superadmin_password,
-            server_pid,
-            tenants,
-            subscribers_per_tenant,
-            burst,
-            rate,
-            seconds,
-        } => rt.block_on(events::run(events::Options {
-            base_url,
-            database_url,
-            superadmin_email,
-            superadmin_password,
-            server_pid,
-            tenants,
-            subscribers_per_tenant,
-            burst,
-            rate,
-            seconds,
-        })),
-        Command::Sale {
-            base_url,
-            database_url,
-            superadmin_email,
-            superadmin_password,
-            concurrency,
-            seconds,
-        } => rt.block_on(sale::run(sale::Options {
-            base_url,
-            database_url,
-            superadmin_email,
-            superadmin_password,
-            concurrency,
-            seconds,
-        })),
+        } => rt.block_on(auth(server, Duration::from_secs(duration), concurrency)),
+        Command::Events(options) => rt.block_on(events::run(options)),
+        Command::Sale(options) => rt.block_on(sale::run(options)),
         Command::Guard { iterations } => {
             guard(iterations);
             Ok(())
@@ -283,86 +207,65 @@ fn report(name: &str, (rate, p50, p99, errors): (f64, f64, f64, u64)) {
     println!("{name:<44} {rate:>9.1}/s   p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   errors {errors}");
 }
 
-async fn auth(
-    base: String,
-    email: String,
-    password: String,
-    duration: Duration,
-    concurrency: usize,
-) -> Result<()> {
+async fn auth(server: Server, duration: Duration, concurrency: usize) -> Result<()> {
     let client = Arc::new(Client {
         http: reqwest::Client::new(),
-        url: format!("{base}/graphql"),
+        url: format!("{}/graphql", server.base_url),
     });
-    let (_, slug, owner, token) = setup(&client, &email, &password)
-        .await
-        .context("setting up a tenant")?;
+    let (_, slug, owner, token) = setup(
+        &client,
+        &server.superadmin_email,
+        &server.superadmin_password,
+    )
+    .await
+    .context("setting up a tenant")?;
     let token = Arc::new(token);
     println!(
         "method: {concurrency} concurrent HTTP/1.1 clients on loopback, {}s per scenario, GraphQL POST",
         duration.as_secs()
     );
 
-    let c = client.clone();
-    report(
-        "anonymous { serverInfo } (baseline)",
-        load(duration, concurrency, move || {
-            let c = c.clone();
-            async move {
-                c.gql("{ serverInfo { name } }", json!({}), None)
-                    .await
-                    .map(|_| ())
-            }
-        })
-        .await,
-    );
-    let (c, t) = (client.clone(), token.clone());
-    report(
-        "authenticated { serverInfo } (JWT + access)",
-        load(duration, concurrency, move || {
-            let (c, t) = (c.clone(), t.clone());
-            async move {
-                c.gql("{ serverInfo { name } }", json!({}), Some(&t))
-                    .await
-                    .map(|_| ())
-            }
-        })
-        .await,
-    );
-    let (c, t) = (client.clone(), token.clone());
-    report(
-        "authenticated permissionCheck (+ guard)",
-        load(duration, concurrency, move || {
-            let (c, t) = (c.clone(), t.clone());
-            async move {
-                c.gql(
-                    "{ permissionCheck(permissions: [\"pos.ticket.write\"]) { allowed } }",
-                    json!({}),
-                    Some(&t),
-                )
-                .await
-                .map(|_| ())
-            }
-        })
-        .await,
-    );
-    let c = client.clone();
-    report(
-        "login (argon2id verify + session)",
-        load(duration, concurrency, move || {
-            let (c, slug, owner) = (c.clone(), slug.clone(), owner.clone());
-            async move {
-                c.gql(
-                    "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
-                    json!({"i": {"tenantSlug": slug, "email": owner, "password": PASSWORD}}),
-                    None,
-                )
-                .await
-                .map(|_| ())
-            }
-        })
-        .await,
-    );
+    let scenarios = [
+        (
+            "anonymous { serverInfo } (baseline)",
+            "{ serverInfo { name } }",
+            json!({}),
+            None,
+        ),
+        (
+            "authenticated { serverInfo } (JWT + access)",
+            "{ serverInfo { name } }",
+            json!({}),
+            Some(token.clone()),
+        ),
+        (
+            "authenticated permissionCheck (+ guard)",
+            "{ permissionCheck(permissions: [\"pos.ticket.write\"]) { allowed } }",
+            json!({}),
+            Some(token.clone()),
+        ),
+        (
+            "login (argon2id verify + session)",
+            "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+            json!({"i": {"tenantSlug": slug, "email": owner, "password": PASSWORD}}),
+            None,
+        ),
+    ];
+    for (name, query, variables, token) in scenarios {
+        let c = client.clone();
+        report(
+            name,
+            load(duration, concurrency, move || {
+                let (c, variables, token) = (c.clone(), variables.clone(), token.clone());
+                async move {
+                    c.gql(query, variables, token.as_deref().map(String::as_str))
+                        .await
+                        .map(|_| ())
+                }
+            })
+            .await,
+        );
+    }
     Ok(())
 }
 

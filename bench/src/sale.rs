@@ -10,12 +10,18 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+// The command line of `bench sale`.
+#[derive(clap::Args)]
 pub struct Options {
-    pub base_url: String,
+    #[command(flatten)]
+    pub server: crate::Server,
+    /// The server's database, for pgbench and for watching the stock consumer.
+    #[arg(long, env = "DATABASE_URL")]
     pub database_url: String,
-    pub superadmin_email: String,
-    pub superadmin_password: String,
+    /// Concurrent terminals (and pgbench clients).
+    #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
+    #[arg(long, default_value_t = 20)]
     pub seconds: u64,
 }
 
@@ -40,7 +46,12 @@ async fn id(
 }
 
 async fn shop(client: &Client, o: &Options) -> Result<Shop> {
-    let (tenant, _, _, token) = setup(client, &o.superadmin_email, &o.superadmin_password).await?;
+    let (tenant, _, _, token) = setup(
+        client,
+        &o.server.superadmin_email,
+        &o.server.superadmin_password,
+    )
+    .await?;
     let t = token.as_str();
     let user = id(client, t, "{ me { id } }", json!({}), &["me", "id"]).await?;
     let location = id(
@@ -212,7 +223,7 @@ fn pgbench(o: &Options, shop: &Shop) -> Result<(f64, f64)> {
 pub async fn run(o: Options) -> Result<()> {
     let client = Arc::new(Client {
         http: reqwest::Client::new(),
-        url: format!("{}/graphql", o.base_url),
+        url: format!("{}/graphql", o.server.base_url),
     });
     let pool = sqlx::PgPool::connect(&o.database_url).await?;
     let shop = Arc::new(shop(&client, &o).await.context("setting up the shop")?);

@@ -3,24 +3,24 @@
 //! `{ "error": { "code", "message", "details"? } }` (see `http::errors`).
 //! Handlers call the same service functions as the GraphQL resolvers.
 //!
-//! The extractors here ([`JsonBody`], [`PathParams`], [`QueryParams`]) turn
-//! every malformed input into a `VALIDATION` error of the taxonomy, never a
-//! bare 4xx text.
+//! Every handler starts from a [`Caller`] (the state and the request's
+//! context). The extractors here ([`JsonBody`], [`PathParams`],
+//! [`QueryParams`]) turn every malformed input into a `VALIDATION` error of the
+//! taxonomy, never a bare 4xx text.
 
 pub mod openapi;
 pub mod v1;
 
 use crate::http::errors::ApiError;
 use crate::state::AppState;
-use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{ExtensionRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json, Router};
 use http::request::Parts;
 use http::{HeaderMap, StatusCode, header};
-use kernel::{AppError, AppResult};
+use kernel::{AppError, AppResult, RequestContext};
 use schema::pagination::{Page, PageRequest};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -91,6 +91,20 @@ impl<T> From<Page<T>> for Paged<T> {
     }
 }
 
+/// A page of views over a page the service returned: `view` turns all its
+/// items at once (one batch of queries, never one per item); where the page
+/// stands in the list is unchanged.
+pub async fn view_page<T, V>(
+    page: Page<T>,
+    view: impl AsyncFnOnce(Vec<T>) -> AppResult<Vec<V>>,
+) -> AppResult<Paged<V>> {
+    Ok(Paged(Page {
+        items: view(page.items).await?,
+        has_next_page: page.has_next_page,
+        end_cursor: page.end_cursor,
+    }))
+}
+
 /// `?first=&after=` of every paginated list.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -104,6 +118,31 @@ pub struct PageParams {
 impl PageParams {
     pub fn request(&self) -> AppResult<PageRequest> {
         PageRequest::new(self.first, self.after.as_deref())
+    }
+}
+
+/// The query string of a filtered list: the list's own filter `F` and
+/// `?first=&after=`, each read by [`QueryParams`]; an operation documents it
+/// as `params(F, PageParams)`.
+pub struct ListQuery<F> {
+    pub filter: F,
+    pub page: PageRequest,
+}
+
+impl<F, S> FromRequestParts<S> for ListQuery<F>
+where
+    F: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let QueryParams(filter) = QueryParams::<F>::from_request_parts(parts, state).await?;
+        let QueryParams(page) = QueryParams::<PageParams>::from_request_parts(parts, state).await?;
+        Ok(Self {
+            filter,
+            page: page.request()?,
+        })
     }
 }
 
@@ -124,6 +163,29 @@ pub fn page_of<T>(items: Vec<T>, req: PageRequest, id: impl Fn(&T) -> Uuid) -> A
 }
 
 // ---------------------------------------------------------------- extractors
+
+/// Who calls and with what: the application's state and the request's
+/// context (actor, clock, request id) that the middleware attached. Every
+/// handler takes it first, as `Caller { state, ctx }: Caller`.
+pub struct Caller {
+    pub state: AppState,
+    pub ctx: RequestContext,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ExtensionRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Extension(ctx) = Extension::<RequestContext>::from_request_parts(parts, state).await?;
+        Ok(Self {
+            state: state.clone(),
+            ctx,
+        })
+    }
+}
 
 /// A JSON request body. Wrong content type, malformed JSON, missing fields
 /// and wrong types are `VALIDATION` (415 for the content type, 413 for size),

@@ -5,11 +5,8 @@ use super::rbac::UserView;
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
-use crate::rest::{Created, Data, JsonBody};
+use crate::rest::{Caller, Created, Data, JsonBody};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::RequestContext;
 use schema::identity::service::{
     self as identity, AuthTokens, ChangePasswordInput, Done, LoginInput, MfaCodeInput,
     MfaEnrolment, RecoveryCodes, RefreshTokenInput, RequestPasswordResetInput, ResetPasswordInput,
@@ -31,8 +28,7 @@ use schema::tenants::service::{self as tenants, Signup, SignupInput};
     )
 )]
 pub async fn signup(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<SignupInput>,
 ) -> Result<Created<Signup>, ApiError> {
     Ok(Created(
@@ -54,8 +50,7 @@ pub async fn signup(
     )
 )]
 pub async fn login(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<LoginInput>,
 ) -> Result<Data<AuthTokens>, ApiError> {
     Ok(Data(identity::login(&state.services, &ctx, body).await?))
@@ -75,8 +70,7 @@ pub async fn login(
     )
 )]
 pub async fn superadmin_login(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<SuperadminLoginInput>,
 ) -> Result<Data<AuthTokens>, ApiError> {
     Ok(Data(
@@ -98,8 +92,7 @@ pub async fn superadmin_login(
     )
 )]
 pub async fn refresh(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<RefreshTokenInput>,
 ) -> Result<Data<AuthTokens>, ApiError> {
     Ok(Data(identity::refresh(&state.services, &ctx, body).await?))
@@ -118,8 +111,7 @@ pub async fn refresh(
     )
 )]
 pub async fn logout(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<RefreshTokenInput>,
 ) -> Result<Data<Done>, ApiError> {
     identity::logout(&state.services, &ctx, body).await?;
@@ -141,8 +133,7 @@ pub async fn logout(
     )
 )]
 pub async fn change_password(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<ChangePasswordInput>,
 ) -> Result<Data<Done>, ApiError> {
     identity::change_password(&state.services, &ctx, body).await?;
@@ -163,8 +154,7 @@ pub async fn change_password(
     )
 )]
 pub async fn request_password_reset(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<RequestPasswordResetInput>,
 ) -> Result<Data<Done>, ApiError> {
     identity::request_password_reset(&state.services, &ctx, body).await?;
@@ -183,8 +173,7 @@ pub async fn request_password_reset(
     )
 )]
 pub async fn reset_password(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<ResetPasswordInput>,
 ) -> Result<Data<Done>, ApiError> {
     identity::reset_password(&state.services, &ctx, body).await?;
@@ -203,10 +192,7 @@ pub async fn reset_password(
         (status = 403, description = "API keys are not users", body = ErrorBody),
     )
 )]
-pub async fn me(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-) -> Result<Data<UserView>, ApiError> {
+pub async fn me(Caller { state, ctx }: Caller) -> Result<Data<UserView>, ApiError> {
     let user = identity::me(&state.services.db, &ctx).await?;
     Ok(Data(UserView::one(&state, &ctx, user).await?))
 }
@@ -223,10 +209,7 @@ pub async fn me(
         (status = 409, description = "MFA is already on", body = ErrorBody),
     )
 )]
-pub async fn enrol_mfa(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-) -> Result<Data<MfaEnrolment>, ApiError> {
+pub async fn enrol_mfa(Caller { state, ctx }: Caller) -> Result<Data<MfaEnrolment>, ApiError> {
     Ok(Data(identity::enrol_mfa(&state.services, &ctx).await?))
 }
 
@@ -245,8 +228,7 @@ pub async fn enrol_mfa(
     )
 )]
 pub async fn confirm_mfa(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<MfaCodeInput>,
 ) -> Result<Data<RecoveryCodes>, ApiError> {
     Ok(Data(
@@ -269,8 +251,7 @@ pub async fn confirm_mfa(
     )
 )]
 pub async fn disable_mfa(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<MfaCodeInput>,
 ) -> Result<Data<Done>, ApiError> {
     identity::disable_mfa(&state.services, &ctx, body).await?;

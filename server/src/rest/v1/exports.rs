@@ -3,24 +3,19 @@
 use super::IdPath;
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
-use crate::rest::{Created, Data, JsonBody, PathParams};
+use crate::rest::{Caller, Created, Data, JsonBody, PathParams};
 use crate::state::AppState;
-use axum::Extension;
 use axum::body::Body;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::header;
-use kernel::{AppError, RequestContext};
+use kernel::AppError;
 use schema::reporting::exports::{self, Export, ExportRequest};
 
 /// The business's recent exports the caller may download.
 #[utoipa::path(get, path = "/v1/exports", tag = "exports", security(("bearer" = [])),
     responses((status = 200, description = "Exports, newest first", body = DataDoc<Vec<Export>>),
               (status = 401, description = "Not signed in", body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-) -> Result<Data<Vec<Export>>, ApiError> {
+pub async fn list(Caller { state, ctx }: Caller) -> Result<Data<Vec<Export>>, ApiError> {
     Ok(Data(exports::list(&state.services, &ctx).await?))
 }
 
@@ -29,8 +24,7 @@ pub async fn list(
     responses((status = 201, description = "Queued", body = DataDoc<Export>),
               (status = 403, description = "Missing the permission", body = ErrorBody)))]
 pub async fn request(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<ExportRequest>,
 ) -> Result<Created<Export>, ApiError> {
     Ok(Created(
@@ -45,8 +39,7 @@ pub async fn request(
               (status = 404, description = "No such export for this business", body = ErrorBody),
               (status = 409, description = "Not finished yet", body = ErrorBody)))]
 pub async fn download(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Response, ApiError> {
     let (file, export) = exports::download(&state.services, &ctx, path.id.into()).await?;

@@ -4,19 +4,15 @@
 use super::IdPath;
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
-use crate::rest::{Created, Data, JsonBody, PathParams};
+use crate::rest::{Caller, Created, Data, JsonBody, PathParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::RequestContext;
 use schema::locations::service::{self as locations, Location, LocationPatch, NewLocation};
 
 #[utoipa::path(get, path = "/v1/locations", tag = "locations", security(("bearer" = [])),
     responses((status = 200, description = "The business's locations, by name", body = DataDoc<Vec<Location>>),
               (status = 401, description = "Not signed in to a business", body = ErrorBody)))]
 pub async fn list_locations(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
 ) -> Result<Data<Vec<Location>>, ApiError> {
     Ok(Data(locations::list(&state.services.db, &ctx).await?))
 }
@@ -27,8 +23,7 @@ pub async fn list_locations(
               (status = 403, description = "Missing `admin.locations.manage`", body = ErrorBody),
               (status = 409, description = "A location with that name exists", body = ErrorBody)))]
 pub async fn create_location(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewLocation>,
 ) -> Result<Created<Location>, ApiError> {
     Ok(Created(
@@ -44,8 +39,7 @@ pub async fn create_location(
               (status = 404, description = "No such location", body = ErrorBody),
               (status = 409, description = "A location with that name exists", body = ErrorBody)))]
 pub async fn update_location(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<LocationPatch>,
 ) -> Result<Data<Location>, ApiError> {

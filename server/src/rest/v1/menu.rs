@@ -4,10 +4,8 @@
 use super::IdPath;
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
-use crate::rest::{Created, Data, JsonBody, Paged, PathParams, QueryParams};
+use crate::rest::{Caller, Created, Data, JsonBody, Paged, PathParams, QueryParams, view_page};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use kernel::{AppResult, CategoryId, MenuItemId, RequestContext, TenantId};
 use schema::menu::availability::{self, SetAvailability};
 use schema::menu::categories::{self, Category, CategoryPatch, NewCategory};
@@ -76,10 +74,7 @@ async fn view(state: &AppState, ctx: &RequestContext, item: Item) -> AppResult<I
 #[utoipa::path(get, path = "/v1/menu/categories", tag = "menu", security(("bearer" = [])),
     responses((status = 200, description = "Categories in display order", body = DataDoc<Vec<Object>>),
               (status = 403, description = "Missing `menu.catalog.read` or the menu module is off", body = ErrorBody)))]
-pub async fn categories(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-) -> Result<Data<Vec<Category>>, ApiError> {
+pub async fn categories(Caller { state, ctx }: Caller) -> Result<Data<Vec<Category>>, ApiError> {
     Ok(Data(
         categories::list_categories(&state.services.db, &ctx).await?,
     ))
@@ -89,8 +84,7 @@ pub async fn categories(
     responses((status = 201, description = "The new category", body = DataDoc<Object>),
               (status = 409, description = "A category with that name exists", body = ErrorBody)))]
 pub async fn create_category(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewCategory>,
 ) -> Result<Created<Category>, ApiError> {
     Ok(Created(
@@ -103,8 +97,7 @@ pub async fn create_category(
     responses((status = 200, description = "The category", body = DataDoc<Object>),
               (status = 404, description = "No such category", body = ErrorBody)))]
 pub async fn update_category(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<CategoryPatch>,
 ) -> Result<Data<Category>, ApiError> {
@@ -116,8 +109,7 @@ pub async fn update_category(
 #[utoipa::path(get, path = "/v1/menu/modifier-groups", tag = "menu", security(("bearer" = [])),
     responses((status = 200, description = "Modifier groups with their modifiers", body = DataDoc<Vec<Object>>)))]
 pub async fn modifier_groups(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
 ) -> Result<Data<Vec<ModifierGroup>>, ApiError> {
     Ok(Data(
         modifiers::list_modifier_groups(&state.services.db, &ctx).await?,
@@ -128,8 +120,7 @@ pub async fn modifier_groups(
     responses((status = 201, description = "The new group", body = DataDoc<Object>),
               (status = 400, description = "Selection limits or modifiers are invalid", body = ErrorBody)))]
 pub async fn create_modifier_group(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewModifierGroup>,
 ) -> Result<Created<ModifierGroup>, ApiError> {
     Ok(Created(
@@ -140,19 +131,12 @@ pub async fn create_modifier_group(
 #[utoipa::path(get, path = "/v1/menu/items", tag = "menu", security(("bearer" = [])), params(ItemListParams),
     responses((status = 200, description = "Items with variants and modifier groups", body = PagedDoc<ItemView>)))]
 pub async fn items(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<ItemListParams>,
 ) -> Result<Paged<ItemView>, ApiError> {
     let request = schema::pagination::PageRequest::new(params.first, params.after.as_deref())?;
     let page = items::list_items(&state.services.db, &ctx, params.category_id, request).await?;
-    let views = views(&state, &ctx, page.items).await?;
-    Ok(schema::pagination::Page {
-        items: views,
-        has_next_page: page.has_next_page,
-        end_cursor: page.end_cursor,
-    }
-    .into())
+    Ok(view_page(page, async |items| views(&state, &ctx, items).await).await?)
 }
 
 #[utoipa::path(post, path = "/v1/menu/items", tag = "menu", security(("bearer" = [])), request_body = NewItem,
@@ -160,8 +144,7 @@ pub async fn items(
               (status = 400, description = "Invalid price, currency, tax, SKU or references", body = ErrorBody),
               (status = 409, description = "An item with that SKU exists", body = ErrorBody)))]
 pub async fn create_item(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewItem>,
 ) -> Result<Created<ItemView>, ApiError> {
     let item = items::create_item(&state.services.db, &ctx, body).await?;
@@ -173,8 +156,7 @@ pub async fn create_item(
     responses((status = 200, description = "The item", body = DataDoc<ItemView>),
               (status = 404, description = "No such item", body = ErrorBody)))]
 pub async fn item(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<ItemView>, ApiError> {
     let item = items::get_item(&state.services.db, &ctx, path.id.into()).await?;
@@ -187,8 +169,7 @@ pub async fn item(
               (status = 404, description = "No such item", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale", body = ErrorBody)))]
 pub async fn update_item(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<ItemPatch>,
 ) -> Result<Data<ItemView>, ApiError> {
@@ -202,8 +183,7 @@ pub async fn update_item(
               (status = 403, description = "Missing `menu.availability.write`", body = ErrorBody),
               (status = 404, description = "No such item", body = ErrorBody)))]
 pub async fn set_availability(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<SetAvailability>,
 ) -> Result<Data<ItemView>, ApiError> {
@@ -217,8 +197,7 @@ pub async fn set_availability(
     responses((status = 200, description = "The removed item", body = DataDoc<Object>),
               (status = 404, description = "No such item", body = ErrorBody)))]
 pub async fn delete_item(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Item>, ApiError> {
     Ok(Data(

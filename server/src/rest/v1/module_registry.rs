@@ -3,11 +3,8 @@
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
-use crate::rest::{Data, JsonBody, PathParams};
+use crate::rest::{Caller, Data, JsonBody, PathParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::RequestContext;
 use schema::module_registry::service::{self as registry, EntryPatch, RegistryEntry, TenantModule};
 use schema::text::Key;
 use serde::Deserialize;
@@ -30,10 +27,7 @@ pub struct KeyPath {
         (status = 403, description = "Not a superadmin", body = ErrorBody),
     )
 )]
-pub async fn registry(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-) -> Result<Data<Vec<RegistryEntry>>, ApiError> {
+pub async fn registry(Caller { state, ctx }: Caller) -> Result<Data<Vec<RegistryEntry>>, ApiError> {
     Ok(Data(registry::registry(&state.services.db, &ctx).await?))
 }
 
@@ -54,8 +48,7 @@ pub async fn registry(
     )
 )]
 pub async fn update_entry(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<KeyPath>,
     JsonBody(body): JsonBody<EntryPatch>,
 ) -> Result<Data<RegistryEntry>, ApiError> {
@@ -75,10 +68,7 @@ pub async fn update_entry(
         (status = 401, description = "Not signed in to a business", body = ErrorBody),
     )
 )]
-pub async fn mine(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-) -> Result<Data<Vec<TenantModule>>, ApiError> {
+pub async fn mine(Caller { state, ctx }: Caller) -> Result<Data<Vec<TenantModule>>, ApiError> {
     Ok(Data(
         registry::tenant_modules(&state.services.db, &ctx).await?,
     ))

@@ -5,11 +5,9 @@ use super::IdPath;
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
-use crate::rest::{Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{Caller, Data, JsonBody, ListQuery, PageParams, Paged, PathParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::{RequestContext, TenantId};
+use kernel::TenantId;
 use schema::module_registry::service::{self as modules, TenantModule};
 use schema::tenants::service::{self as tenants, Tenant, TenantReason, TenantStatus};
 use schema::text::Key;
@@ -18,13 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct TenantListParams {
+pub struct TenantFilter {
     /// Only businesses in this status.
     pub status: Option<TenantStatus>,
-    /// Page size, 1 to 100 (default 50).
-    pub first: Option<i64>,
-    /// The `endCursor` of the previous page.
-    pub after: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -51,10 +45,7 @@ pub struct TenantModulePath {
         (status = 401, description = "Not signed in to a business", body = ErrorBody),
     )
 )]
-pub async fn current(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-) -> Result<Data<Tenant>, ApiError> {
+pub async fn current(Caller { state, ctx }: Caller) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(tenants::current(&state.services.db, &ctx).await?))
 }
 
@@ -63,7 +54,7 @@ pub async fn current(
     get,
     path = "/v1/tenants",
     tag = "tenants",
-    params(TenantListParams),
+    params(TenantFilter, PageParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of businesses", body = PagedDoc<Tenant>),
@@ -73,17 +64,10 @@ pub async fn current(
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-    QueryParams(params): QueryParams<TenantListParams>,
+    Caller { state, ctx }: Caller,
+    ListQuery { filter, page }: ListQuery<TenantFilter>,
 ) -> Result<Paged<Tenant>, ApiError> {
-    let page = PageParams {
-        first: params.first,
-        after: params.after,
-    }
-    .request()?;
-    let status = params.status;
-    Ok(tenants::list(&state.services.db, &ctx, status, page)
+    Ok(tenants::list(&state.services.db, &ctx, filter.status, page)
         .await?
         .into())
 }
@@ -103,8 +87,7 @@ pub async fn list(
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
@@ -128,8 +111,7 @@ pub async fn get(
     )
 )]
 pub async fn approve(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
@@ -154,8 +136,7 @@ pub async fn approve(
     )
 )]
 pub async fn reject(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TenantReason>,
 ) -> Result<Data<Tenant>, ApiError> {
@@ -181,8 +162,7 @@ pub async fn reject(
     )
 )]
 pub async fn suspend(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TenantReason>,
 ) -> Result<Data<Tenant>, ApiError> {
@@ -206,8 +186,7 @@ pub async fn suspend(
     )
 )]
 pub async fn reactivate(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
@@ -229,8 +208,7 @@ pub async fn reactivate(
     )
 )]
 pub async fn modules(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Vec<TenantModule>>, ApiError> {
     Ok(Data(
@@ -258,8 +236,7 @@ pub async fn modules(
     )
 )]
 pub async fn set_module(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<TenantModulePath>,
     JsonBody(body): JsonBody<ModuleToggleBody>,
 ) -> Result<Data<TenantModule>, ApiError> {

@@ -3,11 +3,9 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PathParams, QueryParams};
+use crate::rest::{Caller, Created, Data, JsonBody, PathParams, QueryParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::{CountId, LocationId, RequestContext, StockItemId};
+use kernel::{CountId, LocationId, StockItemId};
 use schema::inventory::counts::{self, CountStatus, CountedLine, NewCount, StockCount};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -33,8 +31,7 @@ pub struct CountLinePath {
               (status = 400, description = "Bad location or status", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn list_counts(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<CountListParams>,
 ) -> Result<Data<Vec<StockCount>>, ApiError> {
     Ok(Data(
@@ -47,8 +44,7 @@ pub async fn list_counts(
               (status = 400, description = "No such location, or the note is too long", body = ErrorBody),
               (status = 403, description = "Missing `inventory.count.manage`", body = ErrorBody)))]
 pub async fn start_count(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewCount>,
 ) -> Result<Created<StockCount>, ApiError> {
     Ok(Created(
@@ -61,8 +57,7 @@ pub async fn start_count(
     responses((status = 200, description = "The count with its lines", body = DataDoc<StockCount>),
               (status = 404, description = "No such count", body = ErrorBody)))]
 pub async fn get_count(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<StockCount>, ApiError> {
     Ok(Data(
@@ -79,8 +74,7 @@ pub async fn get_count(
               (status = 404, description = "No such count", body = ErrorBody),
               (status = 409, description = "The count is posted or cancelled", body = ErrorBody)))]
 pub async fn record_count_line(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<CountLinePath>,
     JsonBody(body): JsonBody<CountedLine>,
 ) -> Result<Data<StockCount>, ApiError> {
@@ -96,8 +90,7 @@ pub async fn record_count_line(
               (status = 404, description = "No such count", body = ErrorBody),
               (status = 409, description = "The count is posted or cancelled", body = ErrorBody)))]
 pub async fn post_count(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<StockCount>, ApiError> {
     Ok(Data(
@@ -111,8 +104,7 @@ pub async fn post_count(
               (status = 404, description = "No such count", body = ErrorBody),
               (status = 409, description = "The count is posted or cancelled", body = ErrorBody)))]
 pub async fn cancel_count(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<StockCount>, ApiError> {
     Ok(Data(

@@ -3,11 +3,9 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{Caller, Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::{LocationId, RequestContext, StockItemId};
+use kernel::{LocationId, StockItemId};
 use schema::inventory::items::{
     self as stock, NewStockItem, StockItem, StockItemPatch, StockLevel,
 };
@@ -27,8 +25,7 @@ pub struct ReorderPointPath {
               (status = 400, description = "Bad page size or cursor", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read` or the inventory module is off", body = ErrorBody)))]
 pub async fn list_stock_items(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<PageParams>,
 ) -> Result<Paged<StockItem>, ApiError> {
     Ok(stock::list(&state.services.db, &ctx, params.request()?)
@@ -42,8 +39,7 @@ pub async fn list_stock_items(
               (status = 403, description = "Missing `inventory.item.write`", body = ErrorBody),
               (status = 409, description = "A stock item with that SKU, or for that menu item, exists", body = ErrorBody)))]
 pub async fn create_stock_item(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewStockItem>,
 ) -> Result<Created<StockItem>, ApiError> {
     Ok(Created(
@@ -56,8 +52,7 @@ pub async fn create_stock_item(
     responses((status = 200, description = "The stock item", body = DataDoc<StockItem>),
               (status = 404, description = "No such stock item", body = ErrorBody)))]
 pub async fn get_stock_item(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<StockItem>, ApiError> {
     Ok(Data(
@@ -72,8 +67,7 @@ pub async fn get_stock_item(
               (status = 404, description = "No such stock item", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the menu item has a stock item", body = ErrorBody)))]
 pub async fn update_stock_item(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<StockItemPatch>,
 ) -> Result<Data<StockItem>, ApiError> {
@@ -91,8 +85,7 @@ pub async fn update_stock_item(
               (status = 403, description = "Missing `inventory.item.write`", body = ErrorBody),
               (status = 404, description = "No such stock item", body = ErrorBody)))]
 pub async fn set_reorder_point(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<ReorderPointPath>,
     JsonBody(body): JsonBody<ReorderPoint>,
 ) -> Result<Data<StockLevel>, ApiError> {

@@ -3,12 +3,12 @@
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, QueryParams, idempotency_key};
+use crate::rest::{
+    Caller, Created, Data, JsonBody, ListQuery, PageParams, Paged, QueryParams, idempotency_key,
+};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use http::HeaderMap;
-use kernel::{LocationId, RequestContext, StockItemId};
+use kernel::{LocationId, StockItemId};
 use schema::inventory::items::{self as stock, StockLevel};
 use schema::inventory::ledger::{self, Adjustment, Movement, StockAdjustment};
 use serde::Deserialize;
@@ -32,10 +32,6 @@ pub struct LevelParams {
 pub struct MovementParams {
     pub stock_item_id: Option<StockItemId>,
     pub location_id: Option<LocationId>,
-    /// Page size, 1 to 100 (default 50).
-    pub first: Option<i64>,
-    /// The `endCursor` of the previous page.
-    pub after: Option<String>,
 }
 
 #[utoipa::path(get, path = "/v1/inventory/levels", tag = "inventory", security(("bearer" = [])), params(LevelParams),
@@ -43,8 +39,7 @@ pub struct MovementParams {
               (status = 400, description = "Bad query parameter", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn stock_levels(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<LevelParams>,
 ) -> Result<Data<Vec<StockLevel>>, ApiError> {
     Ok(Data(
@@ -68,8 +63,7 @@ pub async fn stock_levels(
               (status = 404, description = "No such stock item", body = ErrorBody),
               (status = 409, description = "The idempotency key was used with a different body", body = ErrorBody)))]
 pub async fn adjust_stock(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Adjustment>,
 ) -> Result<Created<StockAdjustment>, ApiError> {
@@ -79,25 +73,19 @@ pub async fn adjust_stock(
     ))
 }
 
-#[utoipa::path(get, path = "/v1/inventory/movements", tag = "inventory", security(("bearer" = [])), params(MovementParams),
+#[utoipa::path(get, path = "/v1/inventory/movements", tag = "inventory", security(("bearer" = [])), params(MovementParams, PageParams),
     responses((status = 200, description = "The ledger, in the order it was recorded", body = PagedDoc<Movement>),
               (status = 400, description = "Bad filter, page size or cursor", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn stock_movements(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-    QueryParams(params): QueryParams<MovementParams>,
+    Caller { state, ctx }: Caller,
+    ListQuery { filter, page }: ListQuery<MovementParams>,
 ) -> Result<Paged<Movement>, ApiError> {
-    let page = PageParams {
-        first: params.first,
-        after: params.after,
-    }
-    .request()?;
     Ok(ledger::movements(
         &state.services.db,
         &ctx,
-        params.stock_item_id,
-        params.location_id,
+        filter.stock_item_id,
+        filter.location_id,
         page,
     )
     .await?

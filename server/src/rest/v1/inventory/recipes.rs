@@ -4,11 +4,8 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
 use crate::rest::v1::IdPath;
-use crate::rest::{Data, JsonBody, PathParams};
+use crate::rest::{Caller, Data, JsonBody, PathParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::RequestContext;
 use schema::inventory::recipes::{self, Recipe, RecipeComponents, RecipeOf};
 
 #[utoipa::path(get, path = "/v1/inventory/recipes/menu-items/{id}", tag = "inventory", security(("bearer" = [])),
@@ -17,8 +14,7 @@ use schema::inventory::recipes::{self, Recipe, RecipeComponents, RecipeOf};
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody),
               (status = 404, description = "No such menu item", body = ErrorBody)))]
 pub async fn get_menu_item_recipe(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Recipe>, ApiError> {
     let of = RecipeOf::MenuItem(path.id.into());
@@ -33,8 +29,7 @@ pub async fn get_menu_item_recipe(
               (status = 403, description = "Missing `inventory.recipe.write`", body = ErrorBody),
               (status = 404, description = "No such menu item", body = ErrorBody)))]
 pub async fn set_menu_item_recipe(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<RecipeComponents>,
 ) -> Result<Data<Recipe>, ApiError> {
@@ -50,8 +45,7 @@ pub async fn set_menu_item_recipe(
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody),
               (status = 404, description = "No such modifier", body = ErrorBody)))]
 pub async fn get_modifier_recipe(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Recipe>, ApiError> {
     let of = RecipeOf::Modifier(path.id.into());
@@ -66,8 +60,7 @@ pub async fn get_modifier_recipe(
               (status = 403, description = "Missing `inventory.recipe.write`", body = ErrorBody),
               (status = 404, description = "No such modifier", body = ErrorBody)))]
 pub async fn set_modifier_recipe(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<RecipeComponents>,
 ) -> Result<Data<Recipe>, ApiError> {

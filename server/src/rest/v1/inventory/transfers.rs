@@ -4,11 +4,9 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PathParams, QueryParams};
+use crate::rest::{Caller, Created, Data, JsonBody, PathParams, QueryParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::{LocationId, RequestContext};
+use kernel::LocationId;
 use schema::inventory::transfers::{self, NewTransfer, StockTransfer, TransferStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -27,8 +25,7 @@ pub struct TransferListParams {
               (status = 400, description = "Bad status or location", body = ErrorBody),
               (status = 403, description = "Missing `inventory.stock.read`", body = ErrorBody)))]
 pub async fn list_transfers(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<TransferListParams>,
 ) -> Result<Data<Vec<StockTransfer>>, ApiError> {
     Ok(Data(
@@ -41,8 +38,7 @@ pub async fn list_transfers(
               (status = 400, description = "Same source and destination, bad lines, or no such location or stock item", body = ErrorBody),
               (status = 403, description = "Missing `inventory.transfer.manage`", body = ErrorBody)))]
 pub async fn send_transfer(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewTransfer>,
 ) -> Result<Created<StockTransfer>, ApiError> {
     Ok(Created(
@@ -55,8 +51,7 @@ pub async fn send_transfer(
     responses((status = 200, description = "The transfer with its lines", body = DataDoc<StockTransfer>),
               (status = 404, description = "No such transfer", body = ErrorBody)))]
 pub async fn get_transfer(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<StockTransfer>, ApiError> {
     Ok(Data(
@@ -71,8 +66,7 @@ pub async fn get_transfer(
               (status = 404, description = "No such transfer", body = ErrorBody),
               (status = 409, description = "The transfer is received or cancelled", body = ErrorBody)))]
 pub async fn receive_transfer(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<StockTransfer>, ApiError> {
     Ok(Data(
@@ -87,8 +81,7 @@ pub async fn receive_transfer(
               (status = 404, description = "No such transfer", body = ErrorBody),
               (status = 409, description = "The transfer is received or cancelled", body = ErrorBody)))]
 pub async fn cancel_transfer(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<StockTransfer>, ApiError> {
     Ok(Data(

@@ -4,12 +4,11 @@ use super::{TicketView, view};
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PathParams, idempotency_key, required_idempotency_key};
+use crate::rest::{
+    Caller, Created, Data, JsonBody, PathParams, idempotency_key, required_idempotency_key,
+};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use http::HeaderMap;
-use kernel::RequestContext;
 use schema::pos::payments::{self, NewPayment, NewRefund, Payment, PaymentResult, RefundResult};
 
 #[utoipa::path(post, path = "/v1/pos/tickets/{id}/payments", tag = "pos", security(("bearer" = [])), request_body = NewPayment,
@@ -22,8 +21,7 @@ use schema::pos::payments::{self, NewPayment, NewRefund, Payment, PaymentResult,
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "The ticket is paid, settled or voided; cash without an open shift; the key was used with another body", body = ErrorBody)))]
 pub async fn take_ticket_payment(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<NewPayment>,
@@ -45,8 +43,7 @@ pub async fn take_ticket_payment(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "Not fully paid (`details.balanceMinor`), or voided", body = ErrorBody)))]
 pub async fn settle_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     headers: HeaderMap,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -61,8 +58,7 @@ pub async fn settle_ticket(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such payment", body = ErrorBody)))]
 pub async fn get_payment(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Payment>, ApiError> {
     Ok(Data(
@@ -80,8 +76,7 @@ pub async fn get_payment(
               (status = 404, description = "No such payment", body = ErrorBody),
               (status = 409, description = "The ticket is not settled, the payment is fully refunded, cash without an open shift, or the key was used with another body", body = ErrorBody)))]
 pub async fn refund_payment(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<NewRefund>,

@@ -3,12 +3,10 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
 use crate::rest::v1::IdPath;
-use crate::rest::{Data, JsonBody, PathParams};
+use crate::rest::{Caller, Data, JsonBody, PathParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use http::{StatusCode, header};
-use kernel::RequestContext;
+use kernel::TicketId;
 use schema::pos::receipts::{self, Receipt, ReceiptEmail};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -27,8 +25,7 @@ pub struct ReceiptEmailQueued {
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket_receipt(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Receipt>, ApiError> {
     Ok(Data(
@@ -42,15 +39,13 @@ pub async fn get_ticket_receipt(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket_receipt_text(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    caller: Caller,
     PathParams(path): PathParams<IdPath>,
-) -> Result<([(header::HeaderName, &'static str); 1], String), ApiError> {
-    let receipt = receipts::get(&state.services.db, &ctx, path.id.into()).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        receipt.text,
-    ))
+) -> Result<Rendered, ApiError> {
+    rendered(caller, path.id.into(), "text/plain; charset=utf-8", |r| {
+        r.text
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/v1/pos/tickets/{id}/receipt.html", tag = "pos", security(("bearer" = [])),
@@ -59,15 +54,27 @@ pub async fn get_ticket_receipt_text(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket_receipt_html(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    caller: Caller,
     PathParams(path): PathParams<IdPath>,
-) -> Result<([(header::HeaderName, &'static str); 1], String), ApiError> {
-    let receipt = receipts::get(&state.services.db, &ctx, path.id.into()).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        receipt.html,
-    ))
+) -> Result<Rendered, ApiError> {
+    rendered(caller, path.id.into(), "text/html; charset=utf-8", |r| {
+        r.html
+    })
+    .await
+}
+
+/// A receipt as a page of one content type.
+type Rendered = ([(header::HeaderName, &'static str); 1], String);
+
+/// The text and HTML receipts: the same receipt, one of its renderings.
+async fn rendered(
+    Caller { state, ctx }: Caller,
+    ticket: TicketId,
+    content_type: &'static str,
+    rendering: fn(Receipt) -> String,
+) -> Result<Rendered, ApiError> {
+    let receipt = receipts::get(&state.services.db, &ctx, ticket).await?;
+    Ok(([(header::CONTENT_TYPE, content_type)], rendering(receipt)))
 }
 
 #[utoipa::path(post, path = "/v1/pos/tickets/{id}/receipt/reprint", tag = "pos", security(("bearer" = [])),
@@ -76,8 +83,7 @@ pub async fn get_ticket_receipt_html(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn reprint_ticket_receipt(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Receipt>, ApiError> {
     Ok(Data(
@@ -93,8 +99,7 @@ pub async fn reprint_ticket_receipt(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "The ticket is voided", body = ErrorBody)))]
 pub async fn email_ticket_receipt(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<ReceiptEmail>,
 ) -> Result<(StatusCode, Data<ReceiptEmailQueued>), ApiError> {

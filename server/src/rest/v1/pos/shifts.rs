@@ -3,12 +3,9 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PathParams, QueryParams};
+use crate::rest::{Caller, Created, Data, JsonBody, PathParams, QueryParams};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use kernel::LocationId;
-use kernel::RequestContext;
 use schema::pos::shifts::{
     self, CashMovement, NewCashMovement, NewShift, Shift, ShiftClose, ShiftReport, ShiftStatus,
 };
@@ -28,8 +25,7 @@ pub struct ShiftListParams {
               (status = 400, description = "Bad location or status", body = ErrorBody),
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody)))]
 pub async fn list_shifts(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<ShiftListParams>,
 ) -> Result<Data<Vec<Shift>>, ApiError> {
     Ok(Data(
@@ -43,8 +39,7 @@ pub async fn list_shifts(
               (status = 403, description = "Missing `pos.shift.manage`", body = ErrorBody),
               (status = 409, description = "A shift is already open at this location", body = ErrorBody)))]
 pub async fn open_shift(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewShift>,
 ) -> Result<Created<Shift>, ApiError> {
     Ok(Created(shifts::open(&state.services.db, &ctx, body).await?))
@@ -56,8 +51,7 @@ pub async fn open_shift(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such shift", body = ErrorBody)))]
 pub async fn get_shift(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Shift>, ApiError> {
     Ok(Data(
@@ -73,8 +67,7 @@ pub async fn get_shift(
               (status = 404, description = "No such shift", body = ErrorBody),
               (status = 409, description = "The shift is closed", body = ErrorBody)))]
 pub async fn move_shift_cash(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<NewCashMovement>,
 ) -> Result<Created<CashMovement>, ApiError> {
@@ -91,8 +84,7 @@ pub async fn move_shift_cash(
               (status = 404, description = "No such shift", body = ErrorBody),
               (status = 409, description = "The shift is already closed", body = ErrorBody)))]
 pub async fn close_shift(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<ShiftClose>,
 ) -> Result<Data<ShiftReport>, ApiError> {
@@ -107,8 +99,7 @@ pub async fn close_shift(
               (status = 403, description = "Missing `pos.report.read`", body = ErrorBody),
               (status = 404, description = "No such shift", body = ErrorBody)))]
 pub async fn get_shift_report(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<ShiftReport>, ApiError> {
     Ok(Data(

@@ -4,14 +4,12 @@ use super::{TicketView, view, views};
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{
+    Caller, Created, Data, JsonBody, ListQuery, PageParams, Paged, PathParams, view_page,
+};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use chrono::NaiveDate;
-use kernel::RequestContext;
 use kernel::{LineId, LocationId, TicketId};
-use schema::pagination::Page;
 use schema::pos::tickets::{
     self, DiscountInput, LinePatch, LineVoid, NewLine, NewTicket, TicketFilter, TicketPatch,
     TicketStatus, TicketVersion, TicketVoid,
@@ -27,10 +25,6 @@ pub struct TicketListParams {
     pub status: Option<TicketStatus>,
     /// `YYYY-MM-DD`; the business day turns at 04:00 local time.
     pub business_day: Option<NaiveDate>,
-    /// Page size, 1 to 100 (default 50).
-    pub first: Option<i64>,
-    /// The `endCursor` of the previous page.
-    pub after: Option<String>,
 }
 
 /// `/tickets/{id}/lines/{lineId}`.
@@ -41,32 +35,21 @@ pub struct TicketLinePath {
     pub line_id: LineId,
 }
 
-#[utoipa::path(get, path = "/v1/pos/tickets", tag = "pos", security(("bearer" = [])), params(TicketListParams),
+#[utoipa::path(get, path = "/v1/pos/tickets", tag = "pos", security(("bearer" = [])), params(TicketListParams, PageParams),
     responses((status = 200, description = "Tickets with their lines, payments and refunds, oldest first", body = PagedDoc<TicketView>),
               (status = 400, description = "Bad location, status, business day, page size or cursor", body = ErrorBody),
               (status = 403, description = "Missing `pos.ticket.read` or the POS module is off", body = ErrorBody)))]
 pub async fn list_tickets(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-    QueryParams(params): QueryParams<TicketListParams>,
+    Caller { state, ctx }: Caller,
+    ListQuery { filter, page }: ListQuery<TicketListParams>,
 ) -> Result<Paged<TicketView>, ApiError> {
-    let page = PageParams {
-        first: params.first,
-        after: params.after,
-    }
-    .request()?;
     let filter = TicketFilter {
-        location_id: params.location_id,
-        status: params.status,
-        business_day: params.business_day,
+        location_id: filter.location_id,
+        status: filter.status,
+        business_day: filter.business_day,
     };
     let found = tickets::list(&state.services.db, &ctx, filter, page).await?;
-    Ok(Page {
-        items: views(&state, &ctx, found.items).await?,
-        has_next_page: found.has_next_page,
-        end_cursor: found.end_cursor,
-    }
-    .into())
+    Ok(view_page(found, async |items| views(&state, &ctx, items).await).await?)
 }
 
 #[utoipa::path(post, path = "/v1/pos/tickets", tag = "pos", security(("bearer" = [])), request_body = NewTicket,
@@ -74,8 +57,7 @@ pub async fn list_tickets(
               (status = 400, description = "Bad label, currency or service charge, or no such location", body = ErrorBody),
               (status = 403, description = "Missing `pos.ticket.write`", body = ErrorBody)))]
 pub async fn open_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewTicket>,
 ) -> Result<Created<TicketView>, ApiError> {
     let ticket = tickets::open(&state.services.db, &ctx, body).await?;
@@ -88,8 +70,7 @@ pub async fn open_ticket(
               (status = 403, description = "Missing `pos.ticket.read`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody)))]
 pub async fn get_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<TicketView>, ApiError> {
     let ticket = tickets::get(&state.services.db, &ctx, path.id.into()).await?;
@@ -104,8 +85,7 @@ pub async fn get_ticket(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn update_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TicketPatch>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -121,8 +101,7 @@ pub async fn update_ticket(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, the item is sold out, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn add_ticket_line(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<NewLine>,
 ) -> Result<Created<TicketView>, ApiError> {
@@ -139,8 +118,7 @@ pub async fn add_ticket_line(
               (status = 404, description = "No such ticket or line", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, the kitchen has the line (void it instead), or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn update_ticket_line(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<TicketLinePath>,
     JsonBody(body): JsonBody<LinePatch>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -158,8 +136,7 @@ pub async fn update_ticket_line(
               (status = 404, description = "No such ticket or line", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn void_ticket_line(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<TicketLinePath>,
     JsonBody(body): JsonBody<LineVoid>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -176,8 +153,7 @@ pub async fn void_ticket_line(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn set_ticket_discount(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<DiscountInput>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -195,8 +171,7 @@ pub async fn set_ticket_discount(
               (status = 404, description = "No such ticket or line", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn set_ticket_line_discount(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<TicketLinePath>,
     JsonBody(body): JsonBody<DiscountInput>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -212,8 +187,7 @@ pub async fn set_ticket_line_discount(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn send_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TicketVersion>,
 ) -> Result<Data<TicketView>, ApiError> {
@@ -229,8 +203,7 @@ pub async fn send_ticket(
               (status = 404, description = "No such ticket", body = ErrorBody),
               (status = 409, description = "`expectedVersion` is stale, the ticket has payments, or it is settled or voided", body = ErrorBody)))]
 pub async fn void_ticket(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<TicketVoid>,
 ) -> Result<Data<TicketView>, ApiError> {

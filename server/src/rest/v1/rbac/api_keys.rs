@@ -3,11 +3,10 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams, page_of};
+use crate::rest::{
+    Caller, Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams, page_of,
+};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::RequestContext;
 use schema::api_keys::service::{self as api_keys, ApiKey, CreatedApiKey, NewApiKey};
 
 /// The business's API keys, newest first; never their secrets.
@@ -24,8 +23,7 @@ use schema::api_keys::service::{self as api_keys, ApiKey, CreatedApiKey, NewApiK
     )
 )]
 pub async fn list_api_keys(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<PageParams>,
 ) -> Result<Paged<ApiKey>, ApiError> {
     let page = params.request()?;
@@ -47,8 +45,7 @@ pub async fn list_api_keys(
     )
 )]
 pub async fn create_api_key(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewApiKey>,
 ) -> Result<Created<CreatedApiKey>, ApiError> {
     Ok(Created(
@@ -70,8 +67,7 @@ pub async fn create_api_key(
     )
 )]
 pub async fn revoke_api_key(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<ApiKey>, ApiError> {
     Ok(Data(

@@ -2,11 +2,8 @@
 
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{ErrorBody, PagedDoc};
-use crate::rest::{PageParams, Paged, QueryParams};
+use crate::rest::{Caller, ListQuery, PageParams, Paged};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::RequestContext;
 use schema::audit::service::{self as audit, AuditEvent, AuditFilter};
 
 /// The business's audit trail, newest first.
@@ -23,16 +20,12 @@ use schema::audit::service::{self as audit, AuditEvent, AuditFilter};
     )
 )]
 pub async fn audit_events(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-    QueryParams(filter): QueryParams<AuditFilter>,
-    QueryParams(page): QueryParams<PageParams>,
+    Caller { state, ctx }: Caller,
+    ListQuery { filter, page }: ListQuery<AuditFilter>,
 ) -> Result<Paged<AuditEvent>, ApiError> {
-    Ok(
-        audit::list(&state.services.db, &ctx, filter, page.request()?)
-            .await?
-            .into(),
-    )
+    Ok(audit::list(&state.services.db, &ctx, filter, page)
+        .await?
+        .into())
 }
 
 pub fn router() -> axum::Router<AppState> {

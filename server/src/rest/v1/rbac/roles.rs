@@ -4,11 +4,10 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams, page_of};
+use crate::rest::{
+    Caller, Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams, page_of,
+};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
-use kernel::RequestContext;
 use schema::rbac::service::{self as rbac, NewRole, Permission, Role, RolePatch};
 
 /// The business's roles, built-in first, then by name.
@@ -26,8 +25,7 @@ use schema::rbac::service::{self as rbac, NewRole, Permission, Role, RolePatch};
     )
 )]
 pub async fn list_roles(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<PageParams>,
 ) -> Result<Paged<Role>, ApiError> {
     let page = params.request()?;
@@ -50,8 +48,7 @@ pub async fn list_roles(
     )
 )]
 pub async fn create_role(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewRole>,
 ) -> Result<Created<Role>, ApiError> {
     Ok(Created(
@@ -74,8 +71,7 @@ pub async fn create_role(
     )
 )]
 pub async fn get_role(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Role>, ApiError> {
     Ok(Data(
@@ -100,8 +96,7 @@ pub async fn get_role(
     )
 )]
 pub async fn update_role(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
     JsonBody(body): JsonBody<RolePatch>,
 ) -> Result<Data<Role>, ApiError> {
@@ -125,8 +120,7 @@ pub async fn update_role(
     )
 )]
 pub async fn delete_role(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<Role>, ApiError> {
     Ok(Data(

@@ -4,13 +4,12 @@
 use crate::http::errors::ApiError;
 use crate::rest::openapi::{DataDoc, ErrorBody, PagedDoc};
 use crate::rest::v1::IdPath;
-use crate::rest::{Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams};
+use crate::rest::{
+    Caller, Created, Data, JsonBody, PageParams, Paged, PathParams, QueryParams, view_page,
+};
 use crate::state::AppState;
-use axum::Extension;
-use axum::extract::State;
 use kernel::{AppError, AppResult, RequestContext, RoleId, UserId};
 use schema::identity::service::{self as identity, NewUser, User};
-use schema::pagination::Page;
 use schema::rbac::service::{self as rbac, Role, RoleAssignment};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -87,17 +86,14 @@ impl UserView {
     )
 )]
 pub async fn list_users(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     QueryParams(params): QueryParams<PageParams>,
 ) -> Result<Paged<UserView>, ApiError> {
     let page = identity::list_users(&state.services.db, &ctx, params.request()?).await?;
-    let items = UserView::many(&state, &ctx, page.items).await?;
-    Ok(Paged(Page {
-        items,
-        has_next_page: page.has_next_page,
-        end_cursor: page.end_cursor,
-    }))
+    Ok(view_page(page, async |users| {
+        UserView::many(&state, &ctx, users).await
+    })
+    .await?)
 }
 
 /// Adds a user: active at once with a password, or invited without one.
@@ -115,8 +111,7 @@ pub async fn list_users(
     )
 )]
 pub async fn create_user(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     JsonBody(body): JsonBody<NewUser>,
 ) -> Result<Created<UserView>, ApiError> {
     let user = identity::create_user(&state.services.db, &ctx, body).await?;
@@ -138,8 +133,7 @@ pub async fn create_user(
     )
 )]
 pub async fn get_user(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
     let user = identity::get_user(&state.services.db, &ctx, path.id.into()).await?;
@@ -162,12 +156,10 @@ pub async fn get_user(
     )
 )]
 pub async fn deactivate_user(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    caller: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
-    let user = identity::set_user_active(&state.services.db, &ctx, path.id.into(), false).await?;
-    Ok(Data(UserView::one(&state, &ctx, user).await?))
+    set_active(caller, path.id.into(), false).await
 }
 
 /// Reactivates a deactivated user.
@@ -185,11 +177,19 @@ pub async fn deactivate_user(
     )
 )]
 pub async fn reactivate_user(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    caller: Caller,
     PathParams(path): PathParams<IdPath>,
 ) -> Result<Data<UserView>, ApiError> {
-    let user = identity::set_user_active(&state.services.db, &ctx, path.id.into(), true).await?;
+    set_active(caller, path.id.into(), true).await
+}
+
+/// Deactivation and reactivation: the same command, told which.
+async fn set_active(
+    Caller { state, ctx }: Caller,
+    user: UserId,
+    active: bool,
+) -> Result<Data<UserView>, ApiError> {
+    let user = identity::set_user_active(&state.services.db, &ctx, user, active).await?;
     Ok(Data(UserView::one(&state, &ctx, user).await?))
 }
 
@@ -210,8 +210,7 @@ pub async fn reactivate_user(
     )
 )]
 pub async fn assign_role(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<RoleAssignment>,
 ) -> Result<Data<Role>, ApiError> {
     Ok(Data(
@@ -237,8 +236,7 @@ pub async fn assign_role(
     )
 )]
 pub async fn unassign_role(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    Caller { state, ctx }: Caller,
     PathParams(path): PathParams<RoleAssignment>,
 ) -> Result<Data<Role>, ApiError> {
     Ok(Data(
