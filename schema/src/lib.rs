@@ -27,6 +27,7 @@ pub mod quantity;
 pub mod rbac;
 pub mod reporting;
 pub mod services;
+pub(crate) mod store_support;
 pub mod superadmin;
 pub mod system;
 pub mod tenants;

@@ -1,30 +1,80 @@
 //! Dataloaders: relations resolved for a whole list in one query. Created per
 //! request, because they are scoped to the caller's tenant.
+//!
+//! Each relation says only how it fetches a list of keys (`Relation`); the
+//! loader around it (`Batched`: the tenant check, the error type) is written
+//! once.
 
 use crate::rbac::service::{Role, roles_of_users};
 use crate::services::Services;
-use async_graphql::dataloader::{DataLoader, Loader};
-use kernel::{AppError, LocationId, MenuItemId, RequestContext, TenantId, TicketId, UserId};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use kernel::{
+    AppError, AppResult, Db, LocationId, MenuItemId, RequestContext, TenantId, TicketId, UserId,
+};
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use uuid::Uuid;
 
-pub struct RolesByUser {
-    services: Services,
-    tenant: Option<TenantId>,
+/// A relation of some keys, fetched for a whole list of them at once.
+pub trait Relation: Send + Sync + 'static {
+    type Key: Copy + Eq + Hash + Send + Sync + 'static;
+    type Value: Clone + Send + Sync + 'static;
+
+    fn fetch(
+        db: &Db,
+        tenant: TenantId,
+        keys: &[Self::Key],
+    ) -> impl Future<Output = AppResult<HashMap<Self::Key, Self::Value>>> + Send;
 }
 
-impl Loader<Uuid> for RolesByUser {
-    type Value = Vec<Role>;
+/// The request's loader of the relation `R`, in the caller's tenant.
+pub struct Batched<R> {
+    services: Services,
+    tenant: Option<TenantId>,
+    relation: PhantomData<fn() -> R>,
+}
+
+impl<R> Batched<R> {
+    fn new(services: &Services, tenant: Option<TenantId>) -> Self {
+        Self {
+            services: services.clone(),
+            tenant,
+            relation: PhantomData,
+        }
+    }
+}
+
+impl<R: Relation> Loader<R::Key> for Batched<R> {
+    type Value = R::Value;
     type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Role>>, Self::Error> {
-        let tenant = tenant_of(self.tenant)?;
-        let users: Vec<UserId> = keys.iter().map(|k| (*k).into()).collect();
-        let pairs = roles_of_users(&self.services.db, tenant, &users)
+    async fn load(&self, keys: &[R::Key]) -> Result<HashMap<R::Key, R::Value>, Self::Error> {
+        let tenant = self
+            .tenant
+            .ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))?;
+        R::fetch(&self.services.db, tenant, keys)
             .await
-            .map_err(Arc::new)?;
+            .map_err(Arc::new)
+    }
+}
+
+/// Roles of users, each user's by name.
+pub struct Roles;
+pub type RolesByUser = Batched<Roles>;
+
+impl Relation for Roles {
+    type Key = Uuid;
+    type Value = Vec<Role>;
+
+    async fn fetch(
+        db: &Db,
+        tenant: TenantId,
+        keys: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, Vec<Role>>> {
+        let users: Vec<UserId> = keys.iter().map(|k| (*k).into()).collect();
+        let pairs = roles_of_users(db, tenant, &users).await?;
         let pairs = pairs.into_iter().map(|(u, r)| (u.as_uuid(), r)).collect();
         Ok(group_pairs(keys, pairs))
     }
@@ -34,111 +84,93 @@ impl Loader<Uuid> for RolesByUser {
 /// request's dataloaders.
 pub fn request_data(services: &Services, ctx: RequestContext) -> async_graphql::Data {
     let mut data = async_graphql::Data::default();
+    let tenant = ctx.tenant_id();
     // One query per relation per list; nothing is cached between batches.
-    macro_rules! batched {
-        ($($loader:ident),*) => {$(
-            data.insert(DataLoader::new(
-                $loader {
-                    services: services.clone(),
-                    tenant: ctx.tenant_id(),
-                },
-                tokio::spawn,
-            ));
-        )*};
+    fn batched<R: Relation>(
+        data: &mut async_graphql::Data,
+        services: &Services,
+        tenant: Option<TenantId>,
+    ) {
+        data.insert(DataLoader::new(
+            Batched::<R>::new(services, tenant),
+            tokio::spawn,
+        ));
     }
-    batched!(
-        RolesByUser,
-        VariantsByItem,
-        ModifierGroupsByItem,
-        SoldOutLocationsByItem
-    );
+    batched::<Roles>(&mut data, services, tenant);
+    batched::<Variants>(&mut data, services, tenant);
+    batched::<ModifierGroups>(&mut data, services, tenant);
+    batched::<SoldOutLocations>(&mut data, services, tenant);
     // These cache for the request, so a list resolver can prime them with
     // a whole page's relations (`feed_many`).
-    macro_rules! scoped {
-        ($($loader:ident),*) => {$(
-            data.insert(DataLoader::with_cache(
-                $loader {
-                    services: services.clone(),
-                    tenant: ctx.tenant_id(),
-                },
-                tokio::spawn,
-                async_graphql::dataloader::HashMapCache::default(),
-            ));
-        )*};
+    fn scoped<R: Relation>(
+        data: &mut async_graphql::Data,
+        services: &Services,
+        tenant: Option<TenantId>,
+    ) {
+        data.insert(DataLoader::with_cache(
+            Batched::<R>::new(services, tenant),
+            tokio::spawn,
+            HashMapCache::default(),
+        ));
     }
-    scoped!(
-        LinesByTicket,
-        PaymentsByTicket,
-        RefundsByTicket,
-        MenuItemById
-    );
+    scoped::<Lines>(&mut data, services, tenant);
+    scoped::<Payments>(&mut data, services, tenant);
+    scoped::<Refunds>(&mut data, services, tenant);
+    scoped::<MenuItems>(&mut data, services, tenant);
     data.insert(ctx);
     data
 }
 
 /// Variants of menu items, one query per list.
-pub struct VariantsByItem {
-    services: Services,
-    tenant: Option<TenantId>,
-}
+pub struct Variants;
+pub type VariantsByItem = Batched<Variants>;
 
-impl Loader<MenuItemId> for VariantsByItem {
+impl Relation for Variants {
+    type Key = MenuItemId;
     type Value = Vec<crate::menu::items::Variant>;
-    type Error = Arc<AppError>;
 
-    async fn load(
-        &self,
+    async fn fetch(
+        db: &Db,
+        tenant: TenantId,
         keys: &[MenuItemId],
-    ) -> Result<HashMap<MenuItemId, Self::Value>, Self::Error> {
-        let tenant = tenant_of(self.tenant)?;
-        let rows = crate::menu::items::variants_of(&self.services.db, tenant, keys)
-            .await
-            .map_err(Arc::new)?;
+    ) -> AppResult<HashMap<MenuItemId, Self::Value>> {
+        let rows = crate::menu::items::variants_of(db, tenant, keys).await?;
         Ok(group(keys, rows, |v| v.item_id))
     }
 }
 
 /// Modifier groups of menu items, two queries per list.
-pub struct ModifierGroupsByItem {
-    services: Services,
-    tenant: Option<TenantId>,
-}
+pub struct ModifierGroups;
+pub type ModifierGroupsByItem = Batched<ModifierGroups>;
 
-impl Loader<MenuItemId> for ModifierGroupsByItem {
+impl Relation for ModifierGroups {
+    type Key = MenuItemId;
     type Value = Vec<crate::menu::modifiers::ModifierGroup>;
-    type Error = Arc<AppError>;
 
-    async fn load(
-        &self,
+    async fn fetch(
+        db: &Db,
+        tenant: TenantId,
         keys: &[MenuItemId],
-    ) -> Result<HashMap<MenuItemId, Self::Value>, Self::Error> {
-        let tenant = tenant_of(self.tenant)?;
-        let pairs = crate::menu::items::groups_of(&self.services.db, tenant, keys)
-            .await
-            .map_err(Arc::new)?;
+    ) -> AppResult<HashMap<MenuItemId, Self::Value>> {
+        let pairs = crate::menu::items::groups_of(db, tenant, keys).await?;
         Ok(group_pairs(keys, pairs))
     }
 }
 
 /// Locations where menu items are sold out, one query per list.
-pub struct SoldOutLocationsByItem {
-    services: Services,
-    tenant: Option<TenantId>,
-}
+pub struct SoldOutLocations;
+pub type SoldOutLocationsByItem = Batched<SoldOutLocations>;
 
-impl Loader<MenuItemId> for SoldOutLocationsByItem {
+impl Relation for SoldOutLocations {
+    type Key = MenuItemId;
     type Value = Vec<LocationId>;
-    type Error = Arc<AppError>;
 
-    async fn load(
-        &self,
+    async fn fetch(
+        db: &Db,
+        tenant: TenantId,
         keys: &[MenuItemId],
-    ) -> Result<HashMap<MenuItemId, Self::Value>, Self::Error> {
-        let tenant = tenant_of(self.tenant)?;
-        let pairs =
-            crate::menu::availability::sold_out_locations_of(&self.services.db, tenant, keys)
-                .await
-                .map_err(Arc::new)?;
+    ) -> AppResult<HashMap<MenuItemId, Self::Value>> {
+        let pairs = crate::menu::availability::sold_out_locations_of(db, tenant, keys).await?;
         Ok(group_pairs(keys, pairs))
     }
 }
@@ -153,7 +185,7 @@ fn group_pairs<K: Copy + Eq + Hash, V>(keys: &[K], pairs: Vec<(K, V)>) -> HashMa
 }
 
 /// A loader that caches for its request (and can be primed with `feed_many`).
-pub type Cached<T> = DataLoader<T, async_graphql::dataloader::HashMapCache>;
+pub type Cached<T> = DataLoader<T, HashMapCache>;
 
 /// Groups rows by a key, with an empty list for keys that have none.
 pub(crate) fn group<K: Copy + Eq + Hash, T>(
@@ -164,91 +196,74 @@ pub(crate) fn group<K: Copy + Eq + Hash, T>(
     group_pairs(keys, rows.into_iter().map(|r| (key(&r), r)).collect())
 }
 
-fn tenant_of(tenant: Option<TenantId>) -> Result<TenantId, Arc<AppError>> {
-    tenant.ok_or_else(|| Arc::new(AppError::authn("sign in to a tenant to do this")))
-}
-
 /// Lines of tickets, one query per list.
-pub struct LinesByTicket {
-    services: Services,
-    tenant: Option<TenantId>,
-}
+pub struct Lines;
+pub type LinesByTicket = Batched<Lines>;
 
-impl Loader<TicketId> for LinesByTicket {
+impl Relation for Lines {
+    type Key = TicketId;
     type Value = Vec<crate::pos::tickets::TicketLine>;
-    type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[TicketId]) -> Result<HashMap<TicketId, Self::Value>, Self::Error> {
-        let rows =
-            crate::pos::tickets::lines_of_tickets(&self.services.db, tenant_of(self.tenant)?, keys)
-                .await
-                .map_err(Arc::new)?;
+    async fn fetch(
+        db: &Db,
+        tenant: TenantId,
+        keys: &[TicketId],
+    ) -> AppResult<HashMap<TicketId, Self::Value>> {
+        let rows = crate::pos::tickets::lines_of_tickets(db, tenant, keys).await?;
         Ok(group(keys, rows, |l| l.ticket_id))
     }
 }
 
 /// Payments of tickets, one query per list.
-pub struct PaymentsByTicket {
-    services: Services,
-    tenant: Option<TenantId>,
-}
+pub struct Payments;
+pub type PaymentsByTicket = Batched<Payments>;
 
-impl Loader<TicketId> for PaymentsByTicket {
+impl Relation for Payments {
+    type Key = TicketId;
     type Value = Vec<crate::pos::payments::Payment>;
-    type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[TicketId]) -> Result<HashMap<TicketId, Self::Value>, Self::Error> {
-        let rows = crate::pos::payments::payments_of_tickets(
-            &self.services.db,
-            tenant_of(self.tenant)?,
-            keys,
-        )
-        .await
-        .map_err(Arc::new)?;
+    async fn fetch(
+        db: &Db,
+        tenant: TenantId,
+        keys: &[TicketId],
+    ) -> AppResult<HashMap<TicketId, Self::Value>> {
+        let rows = crate::pos::payments::payments_of_tickets(db, tenant, keys).await?;
         Ok(group(keys, rows, |p| p.ticket_id))
     }
 }
 
 /// Refunds of tickets, one query per list.
-pub struct RefundsByTicket {
-    services: Services,
-    tenant: Option<TenantId>,
-}
+pub struct Refunds;
+pub type RefundsByTicket = Batched<Refunds>;
 
-impl Loader<TicketId> for RefundsByTicket {
+impl Relation for Refunds {
+    type Key = TicketId;
     type Value = Vec<crate::pos::payments::Refund>;
-    type Error = Arc<AppError>;
 
-    async fn load(&self, keys: &[TicketId]) -> Result<HashMap<TicketId, Self::Value>, Self::Error> {
-        let rows = crate::pos::payments::refunds_of_tickets(
-            &self.services.db,
-            tenant_of(self.tenant)?,
-            keys,
-        )
-        .await
-        .map_err(Arc::new)?;
+    async fn fetch(
+        db: &Db,
+        tenant: TenantId,
+        keys: &[TicketId],
+    ) -> AppResult<HashMap<TicketId, Self::Value>> {
+        let rows = crate::pos::payments::refunds_of_tickets(db, tenant, keys).await?;
         Ok(group(keys, rows, |r| r.ticket_id))
     }
 }
 
 /// Menu items by id (deleted ones too: a ticket line outlives its item), one query per list.
-pub struct MenuItemById {
-    services: Services,
-    tenant: Option<TenantId>,
-}
+pub struct MenuItems;
+pub type MenuItemById = Batched<MenuItems>;
 
-impl Loader<MenuItemId> for MenuItemById {
+impl Relation for MenuItems {
+    type Key = MenuItemId;
     type Value = crate::menu::items::Item;
-    type Error = Arc<AppError>;
 
-    async fn load(
-        &self,
+    async fn fetch(
+        db: &Db,
+        tenant: TenantId,
         keys: &[MenuItemId],
-    ) -> Result<HashMap<MenuItemId, Self::Value>, Self::Error> {
-        let rows =
-            crate::menu::items::items_by_ids(&self.services.db, tenant_of(self.tenant)?, keys)
-                .await
-                .map_err(Arc::new)?;
+    ) -> AppResult<HashMap<MenuItemId, Self::Value>> {
+        let rows = crate::menu::items::items_by_ids(db, tenant, keys).await?;
         Ok(rows.into_iter().map(|i| (i.id, i)).collect())
     }
 }

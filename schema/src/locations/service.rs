@@ -5,6 +5,8 @@ use super::store;
 pub use super::types::{Location, LocationPatch, NewLocation};
 use crate::audit::service::Change;
 use crate::command::Unit;
+use crate::store_support;
+use entities::locations::Entity;
 use kernel::{AppError, AppResult, Db, ErrorCode, LocationId, RequestContext, TenantId};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -47,7 +49,7 @@ pub(crate) async fn find(
     tenant: TenantId,
     id: LocationId,
 ) -> AppResult<Location> {
-    store::find(conn, tenant, id)
+    store_support::find::<Entity, _>(conn, tenant, id)
         .await?
         .ok_or_else(|| AppError::not_found("location"))
 }
@@ -60,7 +62,7 @@ pub(crate) async fn referenced(
     field: &str,
     id: LocationId,
 ) -> AppResult<Location> {
-    store::find(conn, tenant, id)
+    store_support::find::<Entity, _>(conn, tenant, id)
         .await?
         .ok_or_else(|| AppError::invalid_field(field, "no such location"))
 }

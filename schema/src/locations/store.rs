@@ -10,17 +10,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
-pub(crate) async fn find(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    id: LocationId,
-) -> AppResult<Option<Location>> {
-    Ok(Entity::find_by_id((tenant.as_uuid(), id.as_uuid()))
-        .one(conn)
-        .await?
-        .map(Location::from))
-}
-
 /// The tenant's locations by name.
 pub(crate) async fn list(
     conn: &impl ConnectionTrait,

@@ -112,18 +112,7 @@ impl SuperadminMutation {
         ctx: &Context<'_>,
         input: JobIdInput,
     ) -> async_graphql::Result<JobNode> {
-        let rc = rc(ctx)?;
-        rc.require_superadmin()?;
-        let services = svc(ctx)?;
-        let job = services.queue.retry_dead(input.job_id).await?;
-        super::service::audit_platform(
-            &services.db,
-            rc,
-            "jobs.dead_job.retried",
-            &job.id.to_string(),
-        )
-        .await?;
-        Ok(job.into())
+        settle_dead_job(ctx, input, Settle::Retry).await
     }
 
     /// Superadmins: drop a dead job for good.
@@ -132,17 +121,35 @@ impl SuperadminMutation {
         ctx: &Context<'_>,
         input: JobIdInput,
     ) -> async_graphql::Result<JobNode> {
-        let rc = rc(ctx)?;
-        rc.require_superadmin()?;
-        let services = svc(ctx)?;
-        let job = services.queue.discard_dead(input.job_id).await?;
-        super::service::audit_platform(
-            &services.db,
-            rc,
-            "jobs.dead_job.discarded",
-            &job.id.to_string(),
-        )
-        .await?;
-        Ok(job.into())
+        settle_dead_job(ctx, input, Settle::Discard).await
     }
+}
+
+/// What a superadmin does with a dead job.
+enum Settle {
+    Retry,
+    Discard,
+}
+
+/// Retries or discards a dead job (superadmins), audited on the platform.
+async fn settle_dead_job(
+    ctx: &Context<'_>,
+    input: JobIdInput,
+    settle: Settle,
+) -> async_graphql::Result<JobNode> {
+    let rc = rc(ctx)?;
+    rc.require_superadmin()?;
+    let services = svc(ctx)?;
+    let (job, action) = match settle {
+        Settle::Retry => (
+            services.queue.retry_dead(input.job_id).await?,
+            "jobs.dead_job.retried",
+        ),
+        Settle::Discard => (
+            services.queue.discard_dead(input.job_id).await?,
+            "jobs.dead_job.discarded",
+        ),
+    };
+    super::service::audit_platform(&services.db, rc, action, &job.id.to_string()).await?;
+    Ok(job.into())
 }

@@ -227,25 +227,28 @@ pub async fn approve(db: &Db, ctx: &RequestContext, id: TenantId) -> AppResult<T
     transition(db, ctx, id, &[Pending], Active, None, "tenant.approved").await
 }
 
+/// A transition only superadmins make, and only with a reason.
+async fn transition_with_reason(
+    db: &Db,
+    ctx: &RequestContext,
+    id: TenantId,
+    (from, to): (TenantStatus, TenantStatus),
+    why: TenantReason,
+    event_type: &'static str,
+) -> AppResult<Tenant> {
+    ctx.require_superadmin()?;
+    let why = reason(why)?;
+    transition(db, ctx, id, &[from], to, Some(why), event_type).await
+}
+
 pub async fn reject(
     db: &Db,
     ctx: &RequestContext,
     id: TenantId,
     why: TenantReason,
 ) -> AppResult<Tenant> {
-    use TenantStatus::*;
-    ctx.require_superadmin()?;
-    let why = reason(why)?;
-    transition(
-        db,
-        ctx,
-        id,
-        &[Pending],
-        Rejected,
-        Some(why),
-        "tenant.rejected",
-    )
-    .await
+    let change = (TenantStatus::Pending, TenantStatus::Rejected);
+    transition_with_reason(db, ctx, id, change, why, "tenant.rejected").await
 }
 
 pub async fn suspend(
@@ -254,19 +257,8 @@ pub async fn suspend(
     id: TenantId,
     why: TenantReason,
 ) -> AppResult<Tenant> {
-    use TenantStatus::*;
-    ctx.require_superadmin()?;
-    let why = reason(why)?;
-    transition(
-        db,
-        ctx,
-        id,
-        &[Active],
-        Suspended,
-        Some(why),
-        "tenant.suspended",
-    )
-    .await
+    let change = (TenantStatus::Active, TenantStatus::Suspended);
+    transition_with_reason(db, ctx, id, change, why, "tenant.suspended").await
 }
 
 pub async fn reactivate(db: &Db, ctx: &RequestContext, id: TenantId) -> AppResult<Tenant> {

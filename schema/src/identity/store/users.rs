@@ -2,6 +2,7 @@
 //! password, last sign-in.
 
 use crate::identity::types::User;
+use crate::store_support::page;
 use chrono::{DateTime, Utc};
 use entities::tenants::TenantStatus;
 use entities::users::{ActiveModel, Column, Entity, Model, UserStatus};
@@ -11,7 +12,7 @@ use sea_orm::ActiveValue::{Set, Unchanged};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, UpdateMany,
+    UpdateMany,
 };
 
 /// An update of one user's row, whatever its state.
@@ -67,20 +68,10 @@ pub(crate) async fn list(
     after: Option<uuid::Uuid>,
     limit: u64,
 ) -> AppResult<Vec<User>> {
-    let mut query = Entity::find()
+    let query = Entity::find()
         .filter(Column::TenantId.eq(tenant))
         .filter(Column::DeletedAt.is_null());
-    if let Some(after) = after {
-        query = query.filter(Column::Id.gt(after));
-    }
-    Ok(query
-        .order_by_asc(Column::Id)
-        .limit(limit)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(User::from)
-        .collect())
+    page(conn, query, Column::Id, after, limit).await
 }
 
 pub(crate) struct Insert<'a> {

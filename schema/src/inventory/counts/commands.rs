@@ -9,7 +9,8 @@ use crate::command::Unit;
 use crate::inventory::ledger::{self, NewMovement};
 use crate::inventory::{COUNT, MovementKind, READ, items};
 use crate::quantity::Quantity;
-use entities::stock_counts::Model;
+use crate::store_support::{find, find_locked};
+use entities::stock_counts::{Entity, Model};
 use kernel::{AppError, AppResult, CountId, Db, LocationId, RequestContext, StockItemId, TenantId};
 use sea_orm::ConnectionTrait;
 
@@ -78,7 +79,7 @@ async fn one(
 }
 
 async fn load(conn: &impl ConnectionTrait, tenant: TenantId, id: CountId) -> AppResult<StockCount> {
-    one(conn, tenant, store::find(conn, tenant, id).await?).await
+    one(conn, tenant, find::<Entity, _>(conn, tenant, id).await?).await
 }
 
 /// The count, locked until the transaction ends, and still open.
@@ -87,7 +88,12 @@ async fn open_locked(
     tenant: TenantId,
     id: CountId,
 ) -> AppResult<StockCount> {
-    let count = one(conn, tenant, store::find_locked(conn, tenant, id).await?).await?;
+    let count = one(
+        conn,
+        tenant,
+        find_locked::<Entity, _>(conn, tenant, id).await?,
+    )
+    .await?;
     if count.status != CountStatus::Open {
         return Err(AppError::conflict(format!(
             "the count is {}",

@@ -2,11 +2,11 @@
 
 use crate::inventory::items::store::item_of;
 use crate::quantity::Quantity;
+use crate::store_support::upsert;
 use chrono::{DateTime, Utc};
 use entities::stock_count_lines as lines;
 use entities::stock_counts::{ActiveModel, Column, CountStatus, Entity, Model};
 use entities::stock_items as items;
-use kernel::db::sql;
 use kernel::{AppResult, CountId, LocationId, StockItemId, TenantId, UserId};
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
 use sea_orm::{
@@ -14,28 +14,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
-
-pub(crate) async fn find(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    id: CountId,
-) -> AppResult<Option<Model>> {
-    Ok(Entity::find_by_id((tenant.as_uuid(), id.as_uuid()))
-        .one(conn)
-        .await?)
-}
-
-/// The count, locked (`FOR UPDATE`) until the transaction ends.
-pub(crate) async fn find_locked(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    id: CountId,
-) -> AppResult<Option<Model>> {
-    Ok(Entity::find_by_id((tenant.as_uuid(), id.as_uuid()))
-        .lock_exclusive()
-        .one(conn)
-        .await?)
-}
 
 /// The 100 newest counts, optionally of one location or status.
 pub(crate) async fn newest(
@@ -152,21 +130,20 @@ pub(crate) async fn upsert_line(
     counted: Quantity,
     counted_at: DateTime<Utc>,
 ) -> AppResult<()> {
-    conn.execute_raw(sql(
-        "INSERT INTO stock_count_lines (tenant_id, count_id, stock_item_id, counted_milli, counted_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (tenant_id, count_id, stock_item_id)
-         DO UPDATE SET counted_milli = EXCLUDED.counted_milli, counted_at = EXCLUDED.counted_at",
-        [
-            tenant.as_uuid().into(),
-            count.as_uuid().into(),
-            item.as_uuid().into(),
-            counted.milli().into(),
-            counted_at.into(),
-        ],
-    ))
-    .await?;
-    Ok(())
+    let line = lines::ActiveModel {
+        tenant_id: Set(tenant.as_uuid()),
+        count_id: Set(count.as_uuid()),
+        stock_item_id: Set(item.as_uuid()),
+        counted_milli: Set(counted.milli()),
+        counted_at: Set(counted_at),
+        expected_milli: NotSet,
+    };
+    upsert(
+        conn,
+        line,
+        [lines::Column::CountedMilli, lines::Column::CountedAt],
+    )
+    .await
 }
 
 /// Freezes what the ledger expected of a line when the count was posted.

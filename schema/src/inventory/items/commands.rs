@@ -7,7 +7,9 @@ use crate::audit::service::Change;
 use crate::command::Unit;
 use crate::inventory::{ITEM_WRITE, READ};
 use crate::pagination::{Page, PageRequest};
+use crate::store_support;
 use async_graphql::MaybeUndefined;
+use entities::stock_items::Entity;
 use kernel::{
     AppError, AppResult, Db, ErrorCode, MenuItemId, RequestContext, StockItemId, TenantId,
 };
@@ -27,7 +29,7 @@ pub(crate) async fn find(
     tenant: TenantId,
     id: StockItemId,
 ) -> AppResult<StockItem> {
-    store::find(conn, tenant, id)
+    store_support::find::<Entity, _>(conn, tenant, id)
         .await?
         .ok_or_else(|| AppError::not_found("stock item"))
 }
@@ -39,7 +41,7 @@ pub(crate) async fn referenced(
     field: &str,
     id: StockItemId,
 ) -> AppResult<StockItem> {
-    store::find(conn, tenant, id)
+    store_support::find::<Entity, _>(conn, tenant, id)
         .await?
         .ok_or_else(|| AppError::invalid_field(field, "no such stock item"))
 }

@@ -1,6 +1,7 @@
 //! Every statement on `stock_items`, and the menu lookup a link needs.
 
 use super::StockItem;
+use crate::store_support;
 use async_graphql::MaybeUndefined;
 use chrono::{DateTime, Utc};
 use entities::stock_items::{ActiveModel, Column, Entity};
@@ -8,22 +9,8 @@ use kernel::{AppResult, MenuItemId, StockItemId, TenantId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    RelationDef,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, RelationDef};
 use uuid::Uuid;
-
-pub(crate) async fn find(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    id: StockItemId,
-) -> AppResult<Option<StockItem>> {
-    Ok(Entity::find_by_id((tenant.as_uuid(), id.as_uuid()))
-        .one(conn)
-        .await?
-        .map(StockItem::from))
-}
 
 /// One keyset page by id: those after `after`, at most `limit`.
 pub(crate) async fn page(
@@ -32,16 +19,8 @@ pub(crate) async fn page(
     after: Option<Uuid>,
     limit: u64,
 ) -> AppResult<Vec<StockItem>> {
-    Ok(Entity::find()
-        .filter(Column::TenantId.eq(tenant))
-        .apply_if(after, |q, after| q.filter(Column::Id.gt(after)))
-        .order_by_asc(Column::Id)
-        .limit(limit)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(StockItem::from)
-        .collect())
+    let query = Entity::find().filter(Column::TenantId.eq(tenant));
+    store_support::page(conn, query, Column::Id, after, limit).await
 }
 
 pub(crate) struct Insert<'a> {

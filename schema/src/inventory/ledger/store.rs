@@ -4,14 +4,14 @@
 
 use super::Movement;
 use crate::quantity::Quantity;
+use crate::store_support;
 use chrono::{DateTime, Utc};
 use entities::stock_movements::{ActiveModel, Column, Entity};
 use kernel::db::sql;
 use kernel::{AppError, AppResult, LocationId, StockItemId, TenantId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -49,18 +49,11 @@ pub(crate) async fn page(
     after: Option<Uuid>,
     limit: u64,
 ) -> AppResult<Vec<Movement>> {
-    Ok(Entity::find()
+    let query = Entity::find()
         .filter(Column::TenantId.eq(tenant))
         .apply_if(item, |q, item| q.filter(Column::StockItemId.eq(item)))
-        .apply_if(location, |q, loc| q.filter(Column::LocationId.eq(loc)))
-        .apply_if(after, |q, after| q.filter(Column::Id.gt(after)))
-        .order_by_asc(Column::Id)
-        .limit(limit)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(Movement::from)
-        .collect())
+        .apply_if(location, |q, loc| q.filter(Column::LocationId.eq(loc)));
+    store_support::page(conn, query, Column::Id, after, limit).await
 }
 
 /// On-hand from the ledger alone: the last count up to `as_of` (all time

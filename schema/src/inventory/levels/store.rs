@@ -4,10 +4,13 @@
 
 use super::StockLevel;
 use crate::quantity::Quantity;
+use crate::store_support::upsert;
 use chrono::{DateTime, Utc};
 use entities::stock_items::StockUnit;
+use entities::stock_levels::{ActiveModel, Column};
 use kernel::db::sql;
 use kernel::{AppError, AppResult, LocationId, MovementId, StockItemId, TenantId};
+use sea_orm::ActiveValue::Set;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use uuid::Uuid;
 
@@ -108,21 +111,15 @@ pub(crate) async fn upsert_reorder_point(
     point: Option<Quantity>,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    conn.execute_raw(sql(
-        "INSERT INTO stock_levels (tenant_id, stock_item_id, location_id, reorder_point_milli, updated_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (tenant_id, stock_item_id, location_id)
-         DO UPDATE SET reorder_point_milli = EXCLUDED.reorder_point_milli, updated_at = EXCLUDED.updated_at",
-        [
-            tenant.as_uuid().into(),
-            item.as_uuid().into(),
-            location.as_uuid().into(),
-            point.map(Quantity::milli).into(),
-            at.into(),
-        ],
-    ))
-    .await?;
-    Ok(())
+    let level = ActiveModel {
+        tenant_id: Set(tenant.as_uuid()),
+        stock_item_id: Set(item.as_uuid()),
+        location_id: Set(location.as_uuid()),
+        reorder_point_milli: Set(point.map(Quantity::milli)),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    upsert(conn, level, [Column::ReorderPointMilli, Column::UpdatedAt]).await
 }
 
 /// The cached figure and the count it restarted from, as [`lock`] reads it.

@@ -10,8 +10,9 @@ use crate::command::Unit;
 use crate::inventory::ledger::{self, NewMovement};
 use crate::inventory::{MovementKind, READ, TRANSFER, items};
 use crate::quantity::Quantity;
+use crate::store_support::{find, find_locked};
 use chrono::{DateTime, Utc};
-use entities::stock_transfers::Model;
+use entities::stock_transfers::{Entity, Model};
 use kernel::{
     AppError, AppResult, Db, LocationId, RequestContext, StockItemId, TenantId, TransferId,
 };
@@ -172,7 +173,7 @@ async fn close(
     let transfer = one(
         &*unit,
         unit.tenant,
-        store::find_locked(&*unit, unit.tenant, id).await?,
+        find_locked::<Entity, _>(&*unit, unit.tenant, id).await?,
     )
     .await?;
     if transfer.status != TransferStatus::InTransit {
@@ -223,7 +224,7 @@ pub async fn get(db: &Db, ctx: &RequestContext, id: TransferId) -> AppResult<Sto
     let transfer = one(
         &*unit,
         unit.tenant,
-        store::find(&*unit, unit.tenant, id).await?,
+        find::<Entity, _>(&*unit, unit.tenant, id).await?,
     )
     .await?;
     unit.commit(transfer).await

@@ -15,28 +15,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-pub(crate) async fn find(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    id: TransferId,
-) -> AppResult<Option<Model>> {
-    Ok(Entity::find_by_id((tenant.as_uuid(), id.as_uuid()))
-        .one(conn)
-        .await?)
-}
-
-/// The transfer, locked (`FOR UPDATE`) until the transaction ends.
-pub(crate) async fn find_locked(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    id: TransferId,
-) -> AppResult<Option<Model>> {
-    Ok(Entity::find_by_id((tenant.as_uuid(), id.as_uuid()))
-        .lock_exclusive()
-        .one(conn)
-        .await?)
-}
-
 /// The 100 newest transfers, optionally by status, or from or to a location.
 pub(crate) async fn newest(
     conn: &impl ConnectionTrait,

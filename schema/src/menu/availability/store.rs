@@ -1,10 +1,11 @@
 //! Every statement on `menu_item_locations` (the item's own `sold_out` is
 //! written by the items' store).
 
+use crate::store_support::upsert;
 use chrono::{DateTime, Utc};
-use entities::menu_item_locations::{Column, Entity};
-use kernel::db::sql;
+use entities::menu_item_locations::{ActiveModel, Column, Entity};
 use kernel::{AppResult, LocationId, MenuItemId, TenantId};
+use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 /// (item, location) pairs where items are sold out at one location.
@@ -48,19 +49,12 @@ pub(crate) async fn set_sold_out_here(
     sold_out: bool,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    conn.execute_raw(sql(
-        "INSERT INTO menu_item_locations (tenant_id, item_id, location_id, sold_out, updated_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (tenant_id, item_id, location_id)
-         DO UPDATE SET sold_out = EXCLUDED.sold_out, updated_at = EXCLUDED.updated_at",
-        [
-            tenant.as_uuid().into(),
-            item.as_uuid().into(),
-            location.as_uuid().into(),
-            sold_out.into(),
-            at.into(),
-        ],
-    ))
-    .await?;
-    Ok(())
+    let switch = ActiveModel {
+        tenant_id: Set(tenant.as_uuid()),
+        item_id: Set(item.as_uuid()),
+        location_id: Set(location.as_uuid()),
+        sold_out: Set(sold_out),
+        updated_at: Set(at),
+    };
+    upsert(conn, switch, [Column::SoldOut, Column::UpdatedAt]).await
 }

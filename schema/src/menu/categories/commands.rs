@@ -5,6 +5,8 @@ use crate::audit::service::Change;
 use crate::command::Unit;
 use crate::menu::rules::{name, taken};
 use crate::menu::{READ, WRITE};
+use crate::store_support::find;
+use entities::menu_categories::Entity;
 use kernel::{AppError, AppResult, CategoryId, Db, RequestContext};
 
 const NAME_TAKEN: &str = "a category with that name exists";
@@ -56,7 +58,7 @@ pub async fn update_category(
         .as_deref()
         .map(|n| name("name", n, 100))
         .transpose()?;
-    let before = store::find(&*unit, unit.tenant, id)
+    let before = find::<Entity, Category>(&*unit, unit.tenant, id)
         .await?
         .ok_or_else(|| AppError::not_found("menu category"))?;
     let after = store::update(

@@ -9,17 +9,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
-pub(crate) async fn find(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    id: CategoryId,
-) -> AppResult<Option<Category>> {
-    Ok(Entity::find_by_id((tenant.as_uuid(), id.as_uuid()))
-        .one(conn)
-        .await?
-        .map(Category::from))
-}
-
 /// The tenant's categories in display order.
 pub(crate) async fn list(
     conn: &impl ConnectionTrait,

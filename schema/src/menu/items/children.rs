@@ -3,8 +3,10 @@
 //! modifier-group links).
 
 use super::{NewVariant, store};
+use crate::menu::modifiers;
 use crate::menu::rules::name;
-use crate::menu::{categories, modifiers};
+use crate::store_support::find;
+use entities::menu_categories;
 use kernel::{AppError, AppResult, CategoryId, MenuItemId, ModifierGroupId, TenantId};
 use sea_orm::ConnectionTrait;
 use std::collections::HashSet;
@@ -18,7 +20,7 @@ pub(super) async fn check_refs(
     groups: &[ModifierGroupId],
 ) -> AppResult<()> {
     if let Some(category) = category
-        && categories::store::find(conn, tenant, category)
+        && find::<menu_categories::Entity, menu_categories::Model>(conn, tenant, category)
             .await?
             .is_none()
     {

@@ -2,6 +2,7 @@
 //! `menu_item_modifier_groups`.
 
 use super::{Item, Variant};
+use crate::store_support;
 use chrono::{DateTime, Utc};
 use entities::{menu_item_modifier_groups as links, menu_item_variants as variants, menu_items};
 use kernel::{AppResult, CategoryId, MenuItemId, ModifierGroupId, TenantId, VariantId};
@@ -9,7 +10,7 @@ use menu_items::{ActiveModel, Column, Entity};
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    QuerySelect, QueryTrait, Select,
 };
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -51,23 +52,11 @@ pub(crate) async fn page(
     after: Option<Uuid>,
     limit: u64,
 ) -> AppResult<Vec<Item>> {
-    let mut query = Entity::find()
+    let query = Entity::find()
         .filter(Column::TenantId.eq(tenant))
-        .filter(Column::DeletedAt.is_null());
-    if let Some(category) = category {
-        query = query.filter(Column::CategoryId.eq(category));
-    }
-    if let Some(after) = after {
-        query = query.filter(Column::Id.gt(after));
-    }
-    Ok(query
-        .order_by_asc(Column::Id)
-        .limit(limit)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(Item::from)
-        .collect())
+        .filter(Column::DeletedAt.is_null())
+        .apply_if(category, |q, c| q.filter(Column::CategoryId.eq(c)));
+    store_support::page(conn, query, Column::Id, after, limit).await
 }
 
 /// Items by id, deleted ones included.

@@ -6,6 +6,7 @@
 use super::{AppliedDiscount, ChosenModifier, Ticket, TicketFilter, TicketLine};
 use crate::pagination::PageRequest;
 use crate::pos::pricing::LineOut;
+use crate::store_support;
 use chrono::{DateTime, Utc};
 use entities::pos_ticket_lines as lines;
 use entities::pos_tickets as tickets;
@@ -17,7 +18,7 @@ use kernel::{
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    QuerySelect, QueryTrait, UpdateMany,
 };
 
 // ---------------------------------------------------------------- tickets
@@ -55,7 +56,7 @@ pub(crate) async fn list(
     page: &PageRequest,
 ) -> AppResult<Vec<Ticket>> {
     let limit = u64::try_from(page.fetch_limit()).unwrap_or(1);
-    Ok(tickets::Entity::find()
+    let query = tickets::Entity::find()
         .filter(tickets::Column::TenantId.eq(tenant))
         .apply_if(filter.location_id, |q, l| {
             q.filter(tickets::Column::LocationId.eq(l))
@@ -65,17 +66,8 @@ pub(crate) async fn list(
         })
         .apply_if(filter.business_day, |q, d| {
             q.filter(tickets::Column::BusinessDay.eq(d))
-        })
-        .apply_if(page.after, |q, after| {
-            q.filter(tickets::Column::Id.gt(after))
-        })
-        .order_by_asc(tickets::Column::Id)
-        .limit(limit)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(Ticket::from)
-        .collect())
+        });
+    store_support::page(conn, query, tickets::Column::Id, page.after, limit).await
 }
 
 pub(crate) struct Opening<'a> {
@@ -167,17 +159,9 @@ pub(crate) async fn update(
         .col_expr(C::UpdatedAt, Expr::value(at));
     let query = match change {
         TicketUpdate::Repriced { ticket, totals } => {
-            let discount = ticket.discount.as_ref();
-            base.col_expr(C::Currency, Expr::value(ticket.currency.clone()))
-                .col_expr(
-                    C::DiscountKind,
-                    Expr::value(discount.map(|d| tickets::DiscountKind::from(d.kind))),
-                )
-                .col_expr(C::DiscountValue, Expr::value(discount.map(|d| d.value)))
-                .col_expr(
-                    C::DiscountReason,
-                    Expr::value(discount.and_then(|d| d.reason.clone())),
-                )
+            let discount = [C::DiscountKind, C::DiscountValue, C::DiscountReason];
+            set_discount(base, discount, ticket.discount.as_ref())
+                .col_expr(C::Currency, Expr::value(ticket.currency.clone()))
                 .col_expr(C::Label, Expr::value(ticket.label.clone()))
                 .col_expr(C::ServiceChargeBp, Expr::value(ticket.service_charge_bp))
                 .col_expr(C::SubtotalMinor, Expr::value(totals.subtotal))
@@ -299,6 +283,22 @@ pub(crate) enum LineUpdate<'a> {
     Returned(i32),
 }
 
+/// Sets a ticket's or a line's discount columns (kind, value, reason) to
+/// `discount`, or clears them.
+fn set_discount<E: EntityTrait>(
+    query: UpdateMany<E>,
+    [kind, value, reason]: [E::Column; 3],
+    discount: Option<&AppliedDiscount>,
+) -> UpdateMany<E> {
+    query
+        .col_expr(
+            kind,
+            Expr::value(discount.map(|d| tickets::DiscountKind::from(d.kind))),
+        )
+        .col_expr(value, Expr::value(discount.map(|d| d.value)))
+        .col_expr(reason, Expr::value(discount.and_then(|d| d.reason.clone())))
+}
+
 pub(crate) async fn update_line(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
@@ -323,16 +323,11 @@ pub(crate) async fn update_line(
         LineUpdate::Voided { reason } => base
             .col_expr(C::Status, Expr::value(lines::LineStatus::Voided))
             .col_expr(C::VoidReason, Expr::value(reason)),
-        LineUpdate::Discount(discount) => base
-            .col_expr(
-                C::DiscountKind,
-                Expr::value(discount.map(|d| tickets::DiscountKind::from(d.kind))),
-            )
-            .col_expr(C::DiscountValue, Expr::value(discount.map(|d| d.value)))
-            .col_expr(
-                C::DiscountReason,
-                Expr::value(discount.and_then(|d| d.reason.clone())),
-            ),
+        LineUpdate::Discount(discount) => set_discount(
+            base,
+            [C::DiscountKind, C::DiscountValue, C::DiscountReason],
+            discount,
+        ),
         LineUpdate::Returned(n) => base.col_expr(C::Returned, Expr::col(C::Returned).add(n)),
     };
     query.exec(conn).await?;

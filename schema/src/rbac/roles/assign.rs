@@ -24,6 +24,40 @@ fn change(action: &'static str, user: UserId, role: RoleId) -> Change {
     Change::new(action, "user", user).with_event(json!({ "userId": user, "roleId": role }))
 }
 
+/// What the audit row keeps of the role given or taken.
+fn held(role: &Role) -> serde_json::Value {
+    json!({ "roleId": role.id, "roleName": role.name })
+}
+
+/// Records the change and returns the role as it now is (its holder count
+/// has moved).
+async fn finish(unit: Unit<'_>, change: Change, role: RoleId) -> AppResult<Role> {
+    unit.record(change).await?;
+    let after = store::find(&*unit, unit.tenant, role).await?;
+    unit.commit(after).await
+}
+
+/// What giving and taking a role start with: the unit, a user that exists,
+/// and the role (locked when `lock`), every permission of which the caller
+/// must hold.
+async fn begin<'c>(
+    db: &Db,
+    ctx: &'c RequestContext,
+    user: UserId,
+    role: RoleId,
+    lock: bool,
+) -> AppResult<(Unit<'c>, Role)> {
+    let unit = Unit::begin(db, ctx, MANAGE).await?;
+    require_user(&unit, user).await?;
+    let found = if lock {
+        store::find_for_update(&*unit, unit.tenant, role).await?
+    } else {
+        store::find(&*unit, unit.tenant, role).await?
+    };
+    check_grantable(ctx, &found.permissions)?;
+    Ok((unit, found))
+}
+
 /// Gives a user a role; the caller must hold every permission of the role.
 pub async fn assign_role(
     db: &Db,
@@ -31,18 +65,10 @@ pub async fn assign_role(
     user: UserId,
     role: RoleId,
 ) -> AppResult<Role> {
-    let unit = Unit::begin(db, ctx, MANAGE).await?;
-    require_user(&unit, user).await?;
-    let found = store::find(&*unit, unit.tenant, role).await?;
-    check_grantable(ctx, &found.permissions)?;
+    let (unit, found) = begin(db, ctx, user, role, false).await?;
     store::assign(&*unit, unit.tenant, user, role).await?;
-    unit.record(
-        change("rbac.role.assigned", user, role)
-            .with_after(json!({ "roleId": role, "roleName": found.name })),
-    )
-    .await?;
-    let after = store::find(&*unit, unit.tenant, role).await?;
-    unit.commit(after).await
+    let change = change("rbac.role.assigned", user, role).with_after(held(&found));
+    finish(unit, change, role).await
 }
 
 pub async fn unassign_role(
@@ -51,10 +77,8 @@ pub async fn unassign_role(
     user: UserId,
     role: RoleId,
 ) -> AppResult<Role> {
-    let unit = Unit::begin(db, ctx, MANAGE).await?;
-    require_user(&unit, user).await?;
-    let found = store::find_for_update(&*unit, unit.tenant, role).await?;
-    check_grantable(ctx, &found.permissions)?;
+    // Locked: concurrent unassignments of the role queue behind this one.
+    let (unit, found) = begin(db, ctx, user, role, true).await?;
     if !store::unassign(&*unit, unit.tenant, user, role).await? {
         return Err(AppError::not_found("role assignment"));
     }
@@ -70,13 +94,8 @@ pub async fn unassign_role(
             ));
         }
     }
-    unit.record(
-        change("rbac.role.unassigned", user, role)
-            .with_before(json!({ "roleId": role, "roleName": found.name })),
-    )
-    .await?;
-    let after = store::find(&*unit, unit.tenant, role).await?;
-    unit.commit(after).await
+    let change = change("rbac.role.unassigned", user, role).with_before(held(&found));
+    finish(unit, change, role).await
 }
 
 /// Inserts an assignment inside an open transaction (user creation uses it too).

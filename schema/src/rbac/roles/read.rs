@@ -3,7 +3,6 @@
 use super::{Role, store};
 use crate::command::Unit;
 use kernel::{AppResult, Db, RequestContext, RoleId, TenantId, UserId};
-use std::collections::HashMap;
 
 const READ: &str = "admin.users.read";
 
@@ -27,24 +26,7 @@ pub async fn roles_of_users(
     users: &[UserId],
 ) -> AppResult<Vec<(UserId, Role)>> {
     let tx = db.tenant_tx(tenant).await?;
-    let pairs = store::assignments_of_users(&tx, tenant, users).await?;
-    let mut ids: Vec<RoleId> = pairs.iter().map(|(_, role)| *role).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let roles: HashMap<RoleId, Role> = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        store::find_many(&tx, tenant, &ids)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect()
-    };
+    let pairs = store::roles_of_users(&tx, tenant, users).await?;
     tx.commit().await?;
-    let mut out: Vec<(UserId, Role)> = pairs
-        .into_iter()
-        .filter_map(|(user, role)| Some((user, roles.get(&role)?.clone())))
-        .collect();
-    out.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    Ok(out)
+    Ok(pairs)
 }

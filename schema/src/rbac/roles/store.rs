@@ -44,6 +44,19 @@ impl From<RoleRow> for Role {
     }
 }
 
+/// The columns of a `RoleRow`, read from `roles r`: the role with its
+/// permissions and how many users hold it. A macro, so that each statement
+/// below stays one literal.
+macro_rules! role_columns {
+    () => {
+        "r.id, r.key, r.name, r.description, r.built_in, r.created_at, r.updated_at,
+         ARRAY(SELECT rp.permission FROM role_permissions rp
+               WHERE rp.tenant_id = r.tenant_id AND rp.role_id = r.id ORDER BY 1) AS permissions,
+         (SELECT count(*) FROM user_roles ur
+          WHERE ur.tenant_id = r.tenant_id AND ur.role_id = r.id) AS user_count"
+    };
+}
+
 /// The tenant's roles (all of them when `ids` is `None`), built-in first,
 /// then by name.
 async fn select(
@@ -52,14 +65,13 @@ async fn select(
     ids: Option<&[RoleId]>,
 ) -> AppResult<Vec<Role>> {
     let rows = RoleRow::find_by_statement(sql(
-        "SELECT r.id, r.key, r.name, r.description, r.built_in, r.created_at, r.updated_at,
-                ARRAY(SELECT rp.permission FROM role_permissions rp
-                      WHERE rp.tenant_id = r.tenant_id AND rp.role_id = r.id ORDER BY 1) AS permissions,
-                (SELECT count(*) FROM user_roles ur
-                 WHERE ur.tenant_id = r.tenant_id AND ur.role_id = r.id) AS user_count
-         FROM roles r
-         WHERE r.tenant_id = $1 AND ($2::uuid[] IS NULL OR r.id = ANY($2))
-         ORDER BY r.built_in DESC, r.name",
+        concat!(
+            "SELECT ",
+            role_columns!(),
+            " FROM roles r
+             WHERE r.tenant_id = $1 AND ($2::uuid[] IS NULL OR r.id = ANY($2))
+             ORDER BY r.built_in DESC, r.name"
+        ),
         [tenant.into(), ids.map(RoleId::uuids).into()],
     ))
     .all(conn)
@@ -90,35 +102,54 @@ pub(crate) async fn find(
         .ok_or_else(|| AppError::not_found("role"))
 }
 
-/// Locks the role's row for the rest of the transaction (edits, deletion and
-/// unassignment of one role queue behind each other), then reads it.
+/// The role, its row locked for the rest of the transaction (edits, deletion
+/// and unassignment of one role queue behind each other): one statement.
 pub(crate) async fn find_for_update(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
     id: RoleId,
 ) -> AppResult<Role> {
-    roles::Entity::find_by_id((tenant.as_uuid(), id.as_uuid()))
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .ok_or_else(|| AppError::not_found("role"))?;
-    find(conn, tenant, id).await
+    RoleRow::find_by_statement(sql(
+        concat!(
+            "SELECT ",
+            role_columns!(),
+            " FROM roles r
+             WHERE r.tenant_id = $1 AND r.id = $2
+             FOR UPDATE OF r"
+        ),
+        [tenant.into(), id.into()],
+    ))
+    .one(conn)
+    .await?
+    .map(Role::from)
+    .ok_or_else(|| AppError::not_found("role"))
 }
 
-/// (user, role) pairs of the given users' roles.
-pub(crate) async fn assignments_of_users(
+/// (user, role) pairs of the given users' roles, by role name: one statement.
+pub(crate) async fn roles_of_users(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
     users: &[UserId],
-) -> AppResult<Vec<(UserId, RoleId)>> {
-    Ok(user_roles::Entity::find()
-        .filter(user_roles::Column::TenantId.eq(tenant))
-        .filter(user_roles::Column::UserId.is_in(UserId::uuids(users)))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|a| (a.user_id.into(), a.role_id.into()))
-        .collect())
+) -> AppResult<Vec<(UserId, Role)>> {
+    let rows = conn
+        .query_all_raw(sql(
+            concat!(
+                "SELECT ur.user_id, ",
+                role_columns!(),
+                " FROM user_roles ur
+                 JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
+                 WHERE ur.tenant_id = $1 AND ur.user_id = ANY($2)
+                 ORDER BY r.name"
+            ),
+            [tenant.into(), UserId::uuids(users).into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let user: Uuid = row.try_get("", "user_id")?;
+            Ok((user.into(), RoleRow::from_query_result(row, "")?.into()))
+        })
+        .collect()
 }
 
 pub(crate) struct Insert<'a> {
