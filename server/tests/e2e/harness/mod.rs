@@ -18,8 +18,8 @@ pub use ws::{Ws, ws_connect, ws_next, ws_send, ws_subscribe};
 
 use serde_json::Value;
 use std::sync::Once;
+pub use testkit::PG_BASE;
 
-pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
 pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
 pub const JWT_SECRET: &str = "test-signing-key-0123456789abcdef0123456789";
 pub const BIN: &str = env!("CARGO_BIN_EXE_server");
