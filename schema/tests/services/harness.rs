@@ -15,17 +15,14 @@ use std::collections::BTreeSet;
 use testkit::TestDb;
 use uuid::Uuid;
 
-/// Every POS permission, and the modules and features the tests switch on.
-pub const POS_PERMISSIONS: &[&str] = &[
-    "pos.ticket.read",
-    "pos.ticket.write",
-    "pos.ticket.discount",
-    "pos.ticket.void",
-    "pos.payment.take",
-    "pos.payment.refund",
-    "pos.shift.manage",
-    "pos.report.read",
-];
+/// Every POS permission, as the module registry lists them.
+pub fn pos_permissions() -> Vec<&'static str> {
+    let catalog = schema::module_registry::catalog::catalog().expect("the module registry");
+    let pos = catalog.module("pos").expect("the POS module");
+    pos.permissions.iter().map(String::as_str).collect()
+}
+
+/// The modules and features the tests switch on.
 pub const MODULES: &[&str] = &["pos", "pos.tips", "pos.split_payments"];
 
 /// A café: one tenant, one location, a latte (with a milk group: oat or soy,
@@ -138,23 +135,20 @@ impl Cafe {
 
     /// A user of the café with every POS permission and feature.
     pub fn owner(&self) -> RequestContext {
-        self.user_with(POS_PERMISSIONS, MODULES)
+        self.user_with(&pos_permissions(), MODULES)
     }
 
     /// The owner without `permission`.
     pub fn owner_without(&self, permission: &str) -> RequestContext {
-        let keep: Vec<&str> = POS_PERMISSIONS
-            .iter()
-            .copied()
-            .filter(|p| *p != permission)
-            .collect();
+        let mut keep = pos_permissions();
+        keep.retain(|p| *p != permission);
         self.user_with(&keep, MODULES)
     }
 
     /// The owner with some features (`pos.tips`, ...) switched off.
     pub fn owner_without_feature(&self, feature: &str) -> RequestContext {
         let keep: Vec<&str> = MODULES.iter().copied().filter(|m| *m != feature).collect();
-        self.user_with(POS_PERMISSIONS, &keep)
+        self.user_with(&pos_permissions(), &keep)
     }
 
     pub fn user_with(&self, permissions: &[&str], modules: &[&str]) -> RequestContext {
