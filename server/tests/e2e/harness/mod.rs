@@ -46,6 +46,19 @@ pub fn string(v: &Value) -> String {
     s(v).to_owned()
 }
 
+/// Whether module (or feature) `key` is on in a list of `{key, enabled}`, as
+/// GraphQL's `modules` and REST's module lists answer.
+pub fn module_enabled(modules: &Value, key: &str) -> bool {
+    modules
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {modules}"))
+        .iter()
+        .find(|m| m["key"] == key)
+        .unwrap_or_else(|| panic!("no module {key}: {modules}"))["enabled"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("no `enabled` for {key}: {modules}"))
+}
+
 /// Seconds since the Unix epoch, for tokens and codes the tests mint.
 pub fn now_secs() -> u64 {
     std::time::SystemTime::now()
