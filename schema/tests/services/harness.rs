@@ -1,7 +1,7 @@
-//! The in-process harness: a fresh database per test, cloned from a migrated
-//! template; a tenant with the POS module on, a location and a few menu items
-//! seeded behind the services' back; and request contexts for the owner, or
-//! for a user missing some permissions.
+//! The in-process harness: a fresh database per test, cloned from the
+//! migrated template (`testkit::TestDb`); a tenant with the POS module on, a
+//! location and a few menu items seeded behind the services' back; and
+//! request contexts for the owner, or for a user missing some permissions.
 
 #![allow(dead_code)]
 
@@ -10,162 +10,20 @@ use kernel::db::{DbOptions, sql};
 use kernel::{
     Db, LocationId, MenuItemId, ModifierGroupId, ModifierId, RequestContext, TenantId, UserId,
 };
-use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database};
 use std::collections::BTreeSet;
-use std::time::Duration;
+use testkit::TestDb;
 use uuid::Uuid;
 
-pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
+/// Every POS permission, as the module registry lists them.
+pub fn pos_permissions() -> Vec<&'static str> {
+    let catalog = schema::module_registry::catalog::catalog().expect("the module registry");
+    let pos = catalog.module("pos").expect("the POS module");
+    pos.permissions.iter().map(String::as_str).collect()
+}
 
-/// Every POS permission, and the modules and features the tests switch on.
-pub const POS_PERMISSIONS: &[&str] = &[
-    "pos.ticket.read",
-    "pos.ticket.write",
-    "pos.ticket.discount",
-    "pos.ticket.void",
-    "pos.payment.take",
-    "pos.payment.refund",
-    "pos.shift.manage",
-    "pos.report.read",
-];
+/// The modules and features the tests switch on.
 pub const MODULES: &[&str] = &["pos", "pos.tips", "pos.split_payments"];
-
-async fn admin() -> DatabaseConnection {
-    Database::connect(format!("{PG_BASE}/postgres"))
-        .await
-        .expect("connect to postgres")
-}
-
-/// A name for the template that changes whenever a migration's source does.
-fn template_name() -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migration/src");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("migration sources")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    // FNV-1a over the sources' bytes and names: stable across runs.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for file in files {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-        for byte in std::fs::read(&file)
-            .expect("read migration")
-            .into_iter()
-            .chain(name.unwrap_or_default().into_bytes())
-        {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("platform_svc_tmpl_{hash:016x}")
-}
-
-static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-
-/// The migrated template, built once per migration set (an advisory lock
-/// serialises builders across test processes).
-async fn template() -> String {
-    TEMPLATE
-        .get_or_init(|| async {
-            let name = template_name();
-            let conn = admin().await;
-            conn.execute_unprepared("SELECT pg_advisory_lock(90211)")
-                .await
-                .expect("lock");
-            let exists = conn
-                .query_one_raw(sql(
-                    "SELECT 1 AS found FROM pg_database WHERE datname = $1",
-                    [name.clone().into()],
-                ))
-                .await
-                .expect("check template")
-                .is_some();
-            if !exists {
-                let building = format!("{name}_building");
-                conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{building}\""))
-                    .await
-                    .expect("drop half-built template");
-                conn.execute_unprepared(&format!("CREATE DATABASE \"{building}\""))
-                    .await
-                    .expect("create template");
-                let db = Database::connect(format!("{PG_BASE}/{building}"))
-                    .await
-                    .expect("connect template");
-                Migrator::up(&db, None).await.expect("migrate template");
-                db.close().await.expect("close template");
-                conn.execute_unprepared(&format!(
-                    "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
-                ))
-                .await
-                .expect("rename template");
-            }
-            conn.execute_unprepared("SELECT pg_advisory_unlock(90211)")
-                .await
-                .expect("unlock");
-            name
-        })
-        .await
-        .clone()
-}
-
-/// A database of the test's own, dropped when the test ends.
-pub struct TestDb {
-    pub name: String,
-    pub url: String,
-}
-
-impl TestDb {
-    pub async fn create() -> Self {
-        let template = template().await;
-        let name = format!("platform_svc_{}", Uuid::new_v4().simple());
-        let conn = admin().await;
-        let create = format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
-        let mut attempt = 0;
-        // "source database is being accessed by other users": another clone is copying it.
-        while let Err(e) = conn.execute_unprepared(&create).await {
-            attempt += 1;
-            assert!(attempt < 100, "clone template: {e}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Self {
-            url: format!("{PG_BASE}/{name}"),
-            name,
-        }
-    }
-
-    /// A superuser connection, for arranging data behind the services' back.
-    pub async fn owner(&self) -> DatabaseConnection {
-        Database::connect(&self.url)
-            .await
-            .expect("owner connection")
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let name = self.name.clone();
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                if let Ok(conn) = Database::connect(format!("{PG_BASE}/postgres")).await {
-                    let _ = conn
-                        .execute_unprepared(&format!(
-                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                        ))
-                        .await;
-                }
-            });
-        })
-        .join();
-    }
-}
 
 /// A café: one tenant, one location, a latte (with a milk group: oat or soy,
 /// at most one), a croissant, and a cold drink in another currency.
@@ -200,7 +58,10 @@ impl Cafe {
             (MenuItemId::new(), MenuItemId::new(), MenuItemId::new());
         let milk = ModifierGroupId::new();
         let (oat, soy) = (ModifierId::new(), ModifierId::new());
-        let owner = database.owner().await;
+        // A superuser connection, for arranging data behind the services' back.
+        let owner = Database::connect(&database.url)
+            .await
+            .expect("owner connection");
         owner
             .execute_unprepared("SELECT ensure_audit_partitions(3)")
             .await
@@ -274,23 +135,20 @@ impl Cafe {
 
     /// A user of the café with every POS permission and feature.
     pub fn owner(&self) -> RequestContext {
-        self.user_with(POS_PERMISSIONS, MODULES)
+        self.user_with(&pos_permissions(), MODULES)
     }
 
     /// The owner without `permission`.
     pub fn owner_without(&self, permission: &str) -> RequestContext {
-        let keep: Vec<&str> = POS_PERMISSIONS
-            .iter()
-            .copied()
-            .filter(|p| *p != permission)
-            .collect();
+        let mut keep = pos_permissions();
+        keep.retain(|p| *p != permission);
         self.user_with(&keep, MODULES)
     }
 
     /// The owner with some features (`pos.tips`, ...) switched off.
     pub fn owner_without_feature(&self, feature: &str) -> RequestContext {
         let keep: Vec<&str> = MODULES.iter().copied().filter(|m| *m != feature).collect();
-        self.user_with(POS_PERMISSIONS, &keep)
+        self.user_with(&pos_permissions(), &keep)
     }
 
     pub fn user_with(&self, permissions: &[&str], modules: &[&str]) -> RequestContext {

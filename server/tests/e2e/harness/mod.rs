@@ -18,8 +18,8 @@ pub use ws::{Ws, ws_connect, ws_next, ws_send, ws_subscribe};
 
 use serde_json::Value;
 use std::sync::Once;
+pub use testkit::PG_BASE;
 
-pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
 pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
 pub const JWT_SECRET: &str = "test-signing-key-0123456789abcdef0123456789";
 pub const BIN: &str = env!("CARGO_BIN_EXE_server");
@@ -44,6 +44,19 @@ pub fn s(v: &Value) -> &str {
 /// [`s`], owned.
 pub fn string(v: &Value) -> String {
     s(v).to_owned()
+}
+
+/// Whether module (or feature) `key` is on in a list of `{key, enabled}`, as
+/// GraphQL's `modules` and REST's module lists answer.
+pub fn module_enabled(modules: &Value, key: &str) -> bool {
+    modules
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {modules}"))
+        .iter()
+        .find(|m| m["key"] == key)
+        .unwrap_or_else(|| panic!("no module {key}: {modules}"))["enabled"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("no `enabled` for {key}: {modules}"))
 }
 
 /// Seconds since the Unix epoch, for tokens and codes the tests mint.

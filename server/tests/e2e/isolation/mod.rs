@@ -50,33 +50,16 @@ const REVOKE_API_KEY: &str =
 const SET_TENANT_MODULE: &str =
     "mutation($i: SetTenantModuleInput!) { setTenantModule(input: $i) { module { key enabled } } }";
 
-/// What tenant A's API key may do: all of the admin module, so any refusal
-/// below is about the tenant, not the key's permissions.
-const ADMIN_PERMISSIONS: &[&str] = &[
-    "admin.users.read",
-    "admin.users.manage",
-    "admin.roles.manage",
-    "admin.api_keys.manage",
-    "admin.audit.read",
-    "menu.catalog.read",
-    "menu.catalog.write",
-    "menu.availability.write",
-    "admin.locations.manage",
-    "inventory.stock.read",
-    "inventory.item.write",
-    "inventory.stock.adjust",
-    "inventory.count.manage",
-    "inventory.transfer.manage",
-    "inventory.recipe.write",
-    "pos.ticket.read",
-    "pos.ticket.write",
-    "pos.ticket.discount",
-    "pos.ticket.void",
-    "pos.payment.take",
-    "pos.payment.refund",
-    "pos.shift.manage",
-    "pos.report.read",
-];
+/// What tenant A's API key may do: every permission of the modules the cases
+/// reach, as the module registry lists them, so any refusal below is about the
+/// tenant, not the key's permissions.
+fn admin_permissions() -> Vec<String> {
+    let catalog = schema::module_registry::catalog::catalog().unwrap();
+    ["admin", "menu", "inventory", "pos"]
+        .into_iter()
+        .flat_map(|key| catalog.module(key).unwrap().permissions.clone())
+        .collect()
+}
 
 const STOCK_ITEM_VIEW: &str = "query($id: UUID!) { stockItem(id: $id) { id name active version menuItemId } stockLevels(stockItemId: $id) { locationId onHand reorderPoint } }";
 const STOCK_COUNT_VIEW: &str =
@@ -175,7 +158,7 @@ async fn side(server: &TestServer, hint: &str) -> Side {
     let key = server
         .gql_ok(
             CREATE_API_KEY,
-            json!({"i": {"name": "Integration", "permissions": ADMIN_PERMISSIONS}}),
+            json!({"i": {"name": "Integration", "permissions": admin_permissions()}}),
             Some(&owner),
         )
         .await;

@@ -2,6 +2,8 @@
 
 use super::*;
 
+const AUDIT_IDS: &str = "{ auditEvents { nodes { id } } }";
+
 #[tokio::test]
 async fn api_keys_act_within_their_permissions_until_revoked() {
     let server = TestServer::start().await;
@@ -10,15 +12,8 @@ async fn api_keys_act_within_their_permissions_until_revoked() {
     let create =
         |name: &str, permissions: &[&str]| json!({"i": {"name": name, "permissions": permissions}});
 
-    let data = server
-        .gql_ok(
-            CREATE_API_KEY,
-            create("Reader", &["admin.users.read"]),
-            Some(owner),
-        )
-        .await;
-    let secret = data["createApiKey"]["secret"].as_str().unwrap().to_owned();
-    let reader = data["createApiKey"]["apiKey"].clone();
+    let (secret, reader) =
+        create_key(&server, owner, create("Reader", &["admin.users.read"])).await;
     let reader_id = id(&reader["id"]);
     let prefix = reader["prefix"].as_str().unwrap();
     assert!(secret.starts_with("sk_"), "{secret}");
@@ -82,30 +77,10 @@ async fn api_keys_act_within_their_permissions_until_revoked() {
     // The key works as a bearer credential, within its permissions.
     let data = server.gql_ok(USERS, json!({}), Some(&secret)).await;
     assert_eq!(ids_at(&data["users"]["nodes"]), vec![shop.owner_id]);
-    assert_missing(
-        &server,
-        "{ auditEvents { nodes { id } } }",
-        json!({}),
-        &secret,
-        "admin.audit.read",
-    )
-    .await;
-    let data = server
-        .gql_ok(
-            CREATE_API_KEY,
-            create("Auditor", &["admin.audit.read"]),
-            Some(owner),
-        )
-        .await;
-    let auditor = data["createApiKey"]["secret"].as_str().unwrap().to_owned();
+    assert_missing(&server, AUDIT_IDS, json!({}), &secret, "admin.audit.read").await;
+    let (auditor, _) = create_key(&server, owner, create("Auditor", &["admin.audit.read"])).await;
     assert_missing(&server, USERS, json!({}), &auditor, "admin.users.read").await;
-    server
-        .gql_ok(
-            "{ auditEvents { nodes { id } } }",
-            json!({}),
-            Some(&auditor),
-        )
-        .await;
+    server.gql_ok(AUDIT_IDS, json!({}), Some(&auditor)).await;
     // A key cannot make keys (it holds no admin.api_keys.manage) nor act as a user.
     assert_missing(
         &server,
@@ -145,13 +120,7 @@ async fn api_keys_act_within_their_permissions_until_revoked() {
     assert!(data["revokeApiKey"]["apiKey"]["revokedAt"].is_string());
     let (code, _) = server.gql_err(USERS, json!({}), Some(&secret)).await;
     assert_eq!(code, "AUTHN");
-    server
-        .gql_ok(
-            "{ auditEvents { nodes { id } } }",
-            json!({}),
-            Some(&auditor),
-        )
-        .await;
+    server.gql_ok(AUDIT_IDS, json!({}), Some(&auditor)).await;
 
     // Refused inputs make no key.
     let past = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
@@ -172,14 +141,8 @@ async fn api_keys_act_within_their_permissions_until_revoked() {
 
     // A future expiry is kept.
     let later = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
-    let data = server
-        .gql_ok(
-            CREATE_API_KEY,
-            json!({"i": {"name": "Temporary", "permissions": ["admin.users.read"], "expiresAt": later}}),
-            Some(owner),
-        )
-        .await;
-    assert!(data["createApiKey"]["apiKey"]["expiresAt"].is_string());
-    let temporary = data["createApiKey"]["secret"].as_str().unwrap().to_owned();
+    let input = json!({"i": {"name": "Temporary", "permissions": ["admin.users.read"], "expiresAt": later}});
+    let (temporary, key) = create_key(&server, owner, input).await;
+    assert!(key["expiresAt"].is_string());
     server.gql_ok(USERS, json!({}), Some(&temporary)).await;
 }

@@ -7,18 +7,15 @@ mod audit;
 mod modules;
 mod roles;
 
-use crate::harness::{ASSIGN_ROLE, CREATE_ROLE, PASSWORD, TenantFixture, TestServer};
+use crate::harness::{
+    ASSIGN_ROLE, CREATE_ROLE, DELETE_ROLE, PASSWORD, TenantFixture, TestServer, UPDATE_ROLE,
+    module_enabled,
+};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
 const USERS: &str = "{ users(first: 100) { nodes { id } } }";
-const UPDATE_ROLE: &str = "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { id name permissions userCount } } }";
-const DELETE_ROLE: &str =
-    "mutation($i: RoleIdInput!) { deleteRole(input: $i) { role { id name } } }";
-const UNASSIGN_ROLE: &str =
-    "mutation($i: RoleAssignmentInput!) { unassignRole(input: $i) { role { id userCount } } }";
-const ROLE: &str = "query($id: UUID!) { role(id: $id) { id name permissions userCount } }";
 const CREATE_USER: &str =
     "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }";
 const PERMISSION_CHECK: &str = "query($p: [String!]!) { permissionCheck(permissions: $p) { permission allowed code reason module } }";
@@ -32,6 +29,14 @@ const AUDIT_FIELDS: &str = "nodes { id tenantId actorType actorId action entityT
 
 fn id(v: &Value) -> Uuid {
     Uuid::parse_str(v.as_str().unwrap_or_else(|| panic!("not an id: {v}"))).unwrap()
+}
+
+/// Creates an API key as the holder of `token`: its secret, and the key.
+async fn create_key(server: &TestServer, token: &str, input: Value) -> (String, Value) {
+    let data = server.gql_ok(CREATE_API_KEY, input, Some(token)).await;
+    let created = &data["createApiKey"];
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    (secret, created["apiKey"].clone())
 }
 
 fn details(body: &Value) -> &Value {

@@ -9,17 +9,6 @@ async fn check(server: &TestServer, token: &str, permissions: &[&str]) -> Vec<Va
     data["permissionCheck"].as_array().unwrap().clone()
 }
 
-fn module_enabled(modules: &Value, key: &str) -> bool {
-    modules
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["key"] == key)
-        .unwrap_or_else(|| panic!("no module {key}: {modules}"))["enabled"]
-        .as_bool()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_module_toggle_applies_to_the_very_next_request() {
     let server = TestServer::start().await;

@@ -21,17 +21,11 @@ async fn a_role_change_applies_to_the_very_next_request() {
     assert!(users.contains(&cashier) && users.contains(&shop.owner_id));
 
     // The role loses the permission: the same, still valid token is refused next time.
-    let data = server
-        .gql_ok(
-            UPDATE_ROLE,
-            json!({"i": {"roleId": readers, "permissions": ["pos.ticket.read"]}}),
-            Some(owner),
-        )
+    let role = server
+        .rbac(owner)
+        .update_role(readers, &["pos.ticket.read"])
         .await;
-    assert_eq!(
-        data["updateRole"]["role"]["permissions"],
-        json!(["pos.ticket.read"])
-    );
+    assert_eq!(role["permissions"], json!(["pos.ticket.read"]));
     assert_missing(&server, USERS, json!({}), &token, "admin.users.read").await;
     let data = server
         .gql_ok("{ myPermissions }", json!({}), Some(&token))
@@ -42,27 +36,20 @@ async fn a_role_change_applies_to_the_very_next_request() {
 
     // Back again, and then the assignment goes.
     server
-        .gql_ok(
-            UPDATE_ROLE,
-            json!({"i": {"roleId": readers, "permissions": ["admin.users.read"]}}),
-            Some(owner),
-        )
+        .rbac(owner)
+        .update_role(readers, &["admin.users.read"])
         .await;
     server.gql_ok(USERS, json!({}), Some(&token)).await;
-    let data = server
-        .gql_ok(
-            UNASSIGN_ROLE,
-            json!({"i": {"userId": cashier, "roleId": readers}}),
-            Some(owner),
-        )
-        .await;
-    assert_eq!(data["unassignRole"]["role"]["userCount"], 0);
+    let role = server.rbac(owner).unassign(cashier, readers).await;
+    assert_eq!(role["userCount"], 0);
     assert_missing(&server, USERS, json!({}), &token, "admin.users.read").await;
     assert_eq!(
         server.rbac(&shop.owner_token).role_keys_of(cashier).await,
         vec![json!("cashier")]
     );
 }
+
+const ROLES: &str = "{ roles { id name permissions userCount } }";
 
 #[tokio::test]
 async fn a_cashier_cannot_manage_roles() {
@@ -71,11 +58,7 @@ async fn a_cashier_cannot_manage_roles() {
     let (cashier, token) = server.staff(&shop, "cashier").await;
     let cashier_role = server.rbac(&shop.owner_token).builtin_role("cashier").await;
     let before = server
-        .gql_ok(
-            "{ roles { id name permissions userCount } }",
-            json!({}),
-            Some(&shop.owner_token),
-        )
+        .gql_ok(ROLES, json!({}), Some(&shop.owner_token))
         .await;
 
     assert_missing(
@@ -105,11 +88,7 @@ async fn a_cashier_cannot_manage_roles() {
     .await;
 
     let after = server
-        .gql_ok(
-            "{ roles { id name permissions userCount } }",
-            json!({}),
-            Some(&shop.owner_token),
-        )
+        .gql_ok(ROLES, json!({}), Some(&shop.owner_token))
         .await;
     assert_eq!(before, after);
 }
@@ -125,13 +104,7 @@ async fn nobody_grants_what_they_do_not_hold() {
     let kitchen = server.rbac(&shop.owner_token).builtin_role("kitchen").await;
 
     // The manager may manage users, but not hand out the owner's powers.
-    let (code, body) = server
-        .gql_err(
-            ASSIGN_ROLE,
-            json!({"i": {"userId": cashier, "roleId": owner_role}}),
-            Some(&token),
-        )
-        .await;
+    let (code, body) = server.rbac(&token).assign_err(cashier, owner_role).await;
     assert_eq!(code, "AUTHZ", "{body}");
     let missing = details(&body)["permissions"].as_array().unwrap().clone();
     assert!(missing.contains(&json!("admin.roles.manage")), "{body}");
@@ -140,21 +113,12 @@ async fn nobody_grants_what_they_do_not_hold() {
         server.rbac(&shop.owner_token).role_keys_of(cashier).await,
         vec![json!("cashier")]
     );
-    let (code, _) = server
-        .gql_err(
-            ASSIGN_ROLE,
-            json!({"i": {"userId": manager, "roleId": owner_role}}),
-            Some(&token),
-        )
-        .await;
+    let (code, _) = server.rbac(&token).assign_err(manager, owner_role).await;
     assert_eq!(code, "AUTHZ", "nor to themselves");
     // Nor take them away.
     let (code, _) = server
-        .gql_err(
-            UNASSIGN_ROLE,
-            json!({"i": {"userId": shop.owner_id, "roleId": owner_role}}),
-            Some(&token),
-        )
+        .rbac(&token)
+        .unassign_err(shop.owner_id, owner_role)
         .await;
     assert_eq!(code, "AUTHZ");
     assert_eq!(
@@ -194,14 +158,9 @@ async fn nobody_grants_what_they_do_not_hold() {
         .await;
     assert_eq!(code, "AUTHZ", "{body}");
     assert_eq!(details(&body)["permission"], "admin.roles.manage", "{body}");
-    let data = server
-        .gql_ok(
-            CREATE_API_KEY,
-            json!({"i": {"name": "Enough", "permissions": ["admin.users.read"]}}),
-            Some(&token),
-        )
-        .await;
-    assert_eq!(data["createApiKey"]["apiKey"]["createdBy"], json!(manager));
+    let input = json!({"i": {"name": "Enough", "permissions": ["admin.users.read"]}});
+    let (_, key) = create_key(&server, &token, input).await;
+    assert_eq!(key["createdBy"], json!(manager));
     let keys = server.gql_ok(API_KEYS, json!({}), Some(owner)).await;
     let names: Vec<&Value> = keys["apiKeys"]
         .as_array()
@@ -218,11 +177,8 @@ async fn nobody_grants_what_they_do_not_hold() {
         .await;
     server.rbac(owner).assign(manager, editors).await;
     let (code, body) = server
-        .gql_err(
-            CREATE_ROLE,
-            json!({"i": {"name": "Billing", "permissions": ["billing.subscription.manage"]}}),
-            Some(&token),
-        )
+        .rbac(&token)
+        .create_role_err("Billing", &["billing.subscription.manage"])
         .await;
     assert_eq!(code, "AUTHZ", "{body}");
     assert_eq!(
@@ -234,24 +190,13 @@ async fn nobody_grants_what_they_do_not_hold() {
         .create_role("Voiders", &["pos.ticket.void"])
         .await;
     let (code, _) = server
-        .gql_err(
-            UPDATE_ROLE,
-            json!({"i": {"roleId": voiders, "permissions": ["pos.ticket.void", "billing.subscription.manage"]}}),
-            Some(&token),
-        )
+        .rbac(&token)
+        .update_role_err(json!({"roleId": voiders, "permissions": ["pos.ticket.void", "billing.subscription.manage"]}))
         .await;
     assert_eq!(code, "AUTHZ");
-    let data = server
-        .gql_ok(ROLE, json!({"id": voiders}), Some(owner))
-        .await;
-    assert_eq!(data["role"]["permissions"], json!(["pos.ticket.void"]));
-    let (code, _) = server
-        .gql_err(
-            ASSIGN_ROLE,
-            json!({"i": {"userId": cashier, "roleId": owner_role}}),
-            Some(&token),
-        )
-        .await;
+    let role = server.rbac(owner).role(voiders).await;
+    assert_eq!(role["permissions"], json!(["pos.ticket.void"]));
+    let (code, _) = server.rbac(&token).assign_err(cashier, owner_role).await;
     assert_eq!(code, "AUTHZ", "the owner role holds billing too");
 }
 
@@ -269,11 +214,8 @@ async fn role_rules_are_kept() {
 
     // Unknown permission.
     let (code, body) = server
-        .gql_err(
-            CREATE_ROLE,
-            json!({"i": {"name": "Wizards", "permissions": ["pos.ticket.read", "pos.teleport"]}}),
-            Some(owner),
-        )
+        .rbac(owner)
+        .create_role_err("Wizards", &["pos.ticket.read", "pos.teleport"])
         .await;
     assert_eq!(code, "VALIDATION", "{body}");
     assert_eq!(details(&body)["unknown"], json!(["pos.teleport"]), "{body}");
@@ -282,13 +224,7 @@ async fn role_rules_are_kept() {
         "unknown permission"
     );
     // A blank name.
-    let (code, body) = server
-        .gql_err(
-            CREATE_ROLE,
-            json!({"i": {"name": "  ", "permissions": []}}),
-            Some(owner),
-        )
-        .await;
+    let (code, body) = server.rbac(owner).create_role_err("  ", &[]).await;
     assert_eq!(code, "VALIDATION", "{body}");
     let roles_after = server
         .gql_ok("{ roles { id } }", json!({}), Some(owner))
@@ -312,62 +248,40 @@ async fn role_rules_are_kept() {
         assert_eq!(code, "CONFLICT", "{input}: {body}");
         assert_eq!(details(&body)["fields"]["name"], "is taken", "{body}");
     }
-    let data = server.gql_ok(ROLE, json!({"id": spare}), Some(owner)).await;
-    assert_eq!(data["role"]["name"], "Spare");
+    assert_eq!(server.rbac(owner).role(spare).await["name"], "Spare");
 
     // A role in use stays.
     server.rbac(owner).assign(cashier, bakers).await;
-    let (code, body) = server
-        .gql_err(DELETE_ROLE, json!({"i": {"roleId": bakers}}), Some(owner))
-        .await;
+    let (code, body) = server.rbac(owner).delete_role_err(bakers).await;
     assert_eq!(code, "CONFLICT", "{body}");
     assert_eq!(details(&body)["userCount"], 1, "{body}");
-    server
-        .gql_ok(ROLE, json!({"id": bakers}), Some(owner))
-        .await;
+    server.rbac(owner).role(bakers).await;
     // An unused custom role goes.
-    let data = server
-        .gql_ok(DELETE_ROLE, json!({"i": {"roleId": spare}}), Some(owner))
-        .await;
-    assert_eq!(data["deleteRole"]["role"]["name"], "Spare");
-    let (code, _) = server
-        .gql_err(ROLE, json!({"id": spare}), Some(owner))
-        .await;
+    let role = server.rbac(owner).delete_role(spare).await;
+    assert_eq!(role["name"], "Spare");
+    let (code, _) = server.rbac(owner).role_err(spare).await;
     assert_eq!(code, "NOT_FOUND");
     // Built-in roles stay, even unused.
-    let data = server
-        .gql_ok(ROLE, json!({"id": kitchen}), Some(owner))
-        .await;
-    assert_eq!(data["role"]["userCount"], 0);
+    assert_eq!(server.rbac(owner).role(kitchen).await["userCount"], 0);
     for role in [kitchen, owner_role] {
-        let (code, body) = server
-            .gql_err(DELETE_ROLE, json!({"i": {"roleId": role}}), Some(owner))
-            .await;
+        let (code, body) = server.rbac(owner).delete_role_err(role).await;
         assert_eq!(code, "CONFLICT", "{body}");
-        server.gql_ok(ROLE, json!({"id": role}), Some(owner)).await;
+        server.rbac(owner).role(role).await;
     }
 
     // The owner role always holds everything.
-    let all = server
-        .gql_ok(ROLE, json!({"id": owner_role}), Some(owner))
-        .await["role"]["permissions"]
-        .clone();
+    let all = server.rbac(owner).role(owner_role).await["permissions"].clone();
     let (code, body) = server
-        .gql_err(
-            UPDATE_ROLE,
-            json!({"i": {"roleId": owner_role, "permissions": ["admin.users.read"]}}),
-            Some(owner),
-        )
+        .rbac(owner)
+        .update_role_err(json!({"roleId": owner_role, "permissions": ["admin.users.read"]}))
         .await;
     assert_eq!(code, "VALIDATION", "{body}");
     assert!(
         details(&body)["fields"]["permissions"].is_string(),
         "{body}"
     );
-    let data = server
-        .gql_ok(ROLE, json!({"id": owner_role}), Some(owner))
-        .await;
-    assert_eq!(data["role"]["permissions"], all);
+    let role = server.rbac(owner).role(owner_role).await;
+    assert_eq!(role["permissions"], all);
     let catalog = server
         .gql_ok("{ permissions { key } }", json!({}), None)
         .await;
@@ -377,20 +291,11 @@ async fn role_rules_are_kept() {
     );
 
     // A business keeps an owner; taking a role from someone who does not hold it finds nothing.
-    let (code, body) = server
-        .gql_err(
-            UNASSIGN_ROLE,
-            json!({"i": {"userId": cashier, "roleId": owner_role}}),
-            Some(owner),
-        )
-        .await;
+    let (code, body) = server.rbac(owner).unassign_err(cashier, owner_role).await;
     assert_eq!(code, "NOT_FOUND", "{body}");
     let (code, body) = server
-        .gql_err(
-            UNASSIGN_ROLE,
-            json!({"i": {"userId": shop.owner_id, "roleId": owner_role}}),
-            Some(owner),
-        )
+        .rbac(owner)
+        .unassign_err(shop.owner_id, owner_role)
         .await;
     assert_eq!(code, "CONFLICT", "{body}");
     server.gql_ok(USERS, json!({}), Some(owner)).await;
@@ -403,33 +308,19 @@ async fn role_rules_are_kept() {
     );
     // With a second owner, the first may step down, and loses the powers at once.
     let (partner, partner_token) = server.staff(&shop, "owner").await;
-    server
-        .gql_ok(
-            UNASSIGN_ROLE,
-            json!({"i": {"userId": shop.owner_id, "roleId": owner_role}}),
-            Some(owner),
-        )
-        .await;
+    let as_partner = server.rbac(&partner_token);
+    server.rbac(owner).unassign(shop.owner_id, owner_role).await;
     assert_missing(&server, USERS, json!({}), owner, "admin.users.read").await;
-    let data = server
-        .gql_ok(ROLE, json!({"id": owner_role}), Some(&partner_token))
-        .await;
-    assert_eq!(data["role"]["userCount"], 1);
-    let (code, _) = server
-        .gql_err(
-            UNASSIGN_ROLE,
-            json!({"i": {"userId": partner, "roleId": owner_role}}),
-            Some(&partner_token),
-        )
-        .await;
+    assert_eq!(as_partner.role(owner_role).await["userCount"], 1);
+    let (code, _) = as_partner.unassign_err(partner, owner_role).await;
     assert_eq!(code, "CONFLICT", "the last owner again");
 
     // A deactivated owner is no owner to fall back on.
-    let as_partner = TenantFixture {
+    let partner_shop = TenantFixture {
         owner_token: partner_token.clone(),
         ..shop.clone()
     };
-    let (heir, _) = server.staff(&as_partner, "owner").await;
+    let (heir, _) = server.staff(&partner_shop, "owner").await;
     server
         .gql_ok(
             "mutation($i: UserIdInput!) { deactivateUser(input: $i) { user { status } } }",
@@ -437,27 +328,12 @@ async fn role_rules_are_kept() {
             Some(&partner_token),
         )
         .await;
-    let data = server
-        .gql_ok(ROLE, json!({"id": owner_role}), Some(&partner_token))
-        .await;
-    assert_eq!(data["role"]["userCount"], 2);
-    let (code, body) = server
-        .gql_err(
-            UNASSIGN_ROLE,
-            json!({"i": {"userId": partner, "roleId": owner_role}}),
-            Some(&partner_token),
-        )
-        .await;
+    assert_eq!(as_partner.role(owner_role).await["userCount"], 2);
+    let (code, body) = as_partner.unassign_err(partner, owner_role).await;
     assert_eq!(code, "CONFLICT", "the only active owner: {body}");
     server.gql_ok(USERS, json!({}), Some(&partner_token)).await;
     // Taking it from the deactivated one is fine.
-    server
-        .gql_ok(
-            UNASSIGN_ROLE,
-            json!({"i": {"userId": heir, "roleId": owner_role}}),
-            Some(&partner_token),
-        )
-        .await;
+    as_partner.unassign(heir, owner_role).await;
 }
 
 #[tokio::test]

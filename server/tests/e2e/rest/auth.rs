@@ -7,6 +7,9 @@ async fn rest_signup_approve_login_me_refresh_and_logout() {
     let server = TestServer::start().await;
     let slug = format!("rest-{}", &Uuid::new_v4().simple().to_string()[..8]);
     let email = format!("owner@{slug}.test");
+    let login =
+        |password: &str| json!({ "tenantSlug": slug, "email": email, "password": password });
+    let refresh = |token: &str| json!({ "refreshToken": token });
 
     let signup = ok(
         &server,
@@ -50,39 +53,17 @@ async fn rest_signup_approve_login_me_refresh_and_logout() {
     assert!(approved["approvedAt"].is_string(), "{approved}");
 
     // Wrong password: AUTHN, and nothing about which part was wrong.
-    let bad = post(
-        &server,
-        "/v1/auth/login",
-        None,
-        json!({ "tenantSlug": slug, "email": email, "password": "not the password" }),
-    )
-    .await;
+    let bad = post(&server, "/v1/auth/login", None, login("not the password")).await;
     assert_error(bad, 401, "AUTHN");
 
-    let session = ok(
-        &server,
-        Method::POST,
-        "/v1/auth/login",
-        None,
-        Some(json!({ "tenantSlug": slug, "email": email, "password": PASSWORD })),
-        200,
-    )
-    .await;
+    let session = post_ok(&server, "/v1/auth/login", None, login(PASSWORD)).await;
     assert_eq!(session["tokenType"], "Bearer");
     assert_eq!(session["tenantId"], tenant_id.as_str());
     assert_eq!(session["userId"], owner_id.as_str());
     let access = s(&session["accessToken"]).to_owned();
     let refresh1 = s(&session["refreshToken"]).to_owned();
 
-    let me = ok(
-        &server,
-        Method::GET,
-        "/v1/auth/me",
-        Some(&access),
-        None,
-        200,
-    )
-    .await;
+    let me = get_ok(&server, "/v1/auth/me", Some(&access)).await;
     assert_eq!(me["id"], owner_id.as_str());
     assert_eq!(me["email"], email.as_str());
     assert_eq!(me["status"], "active");
@@ -96,88 +77,36 @@ async fn rest_signup_approve_login_me_refresh_and_logout() {
         "{me}"
     );
 
-    let current = ok(
-        &server,
-        Method::GET,
-        "/v1/tenants/current",
-        Some(&access),
-        None,
-        200,
-    )
-    .await;
+    let current = get_ok(&server, "/v1/tenants/current", Some(&access)).await;
     assert_eq!(current["id"], tenant_id.as_str());
     assert_eq!(current["status"], "active");
 
     // Refresh rotates: a new pair, the old refresh token spent.
-    let rotated = ok(
-        &server,
-        Method::POST,
-        "/v1/auth/refresh",
-        None,
-        Some(json!({ "refreshToken": refresh1 })),
-        200,
-    )
-    .await;
+    let rotated = post_ok(&server, "/v1/auth/refresh", None, refresh(&refresh1)).await;
     let refresh2 = s(&rotated["refreshToken"]).to_owned();
     assert_ne!(refresh2, refresh1);
     let access2 = s(&rotated["accessToken"]).to_owned();
-    ok(
-        &server,
-        Method::GET,
-        "/v1/auth/me",
-        Some(&access2),
-        None,
-        200,
-    )
-    .await;
+    get_ok(&server, "/v1/auth/me", Some(&access2)).await;
 
     // Reuse of the spent token: refused, and the whole family ends with it.
-    let reuse = post(
-        &server,
-        "/v1/auth/refresh",
-        None,
-        json!({ "refreshToken": refresh1 }),
-    )
-    .await;
+    let reuse = post(&server, "/v1/auth/refresh", None, refresh(&refresh1)).await;
     let err = assert_error(reuse, 401, "AUTHN");
     assert!(s(&err["message"]).contains("reuse"), "{err}");
-    let after_reuse = post(
-        &server,
-        "/v1/auth/refresh",
-        None,
-        json!({ "refreshToken": refresh2 }),
-    )
-    .await;
+    let after_reuse = post(&server, "/v1/auth/refresh", None, refresh(&refresh2)).await;
     assert_error(after_reuse, 401, "AUTHN");
 
     // Logout ends a fresh session.
-    let session = ok(
-        &server,
-        Method::POST,
-        "/v1/auth/login",
-        None,
-        Some(json!({ "tenantSlug": slug, "email": email, "password": PASSWORD })),
-        200,
-    )
-    .await;
+    let session = post_ok(&server, "/v1/auth/login", None, login(PASSWORD)).await;
     let refresh3 = s(&session["refreshToken"]).to_owned();
-    let done = ok(
+    let done = post_ok(
         &server,
-        Method::POST,
         "/v1/auth/logout",
         Some(s(&session["accessToken"])),
-        Some(json!({ "refreshToken": refresh3 })),
-        200,
+        refresh(&refresh3),
     )
     .await;
     assert_eq!(done, json!({ "ok": true }));
-    let ended = post(
-        &server,
-        "/v1/auth/refresh",
-        None,
-        json!({ "refreshToken": refresh3 }),
-    )
-    .await;
+    let ended = post(&server, "/v1/auth/refresh", None, refresh(&refresh3)).await;
     assert_error(ended, 401, "AUTHN");
 
     // The superadmin is not a tenant user.
@@ -208,13 +137,11 @@ async fn rest_passwords_and_mfa() {
         err["details"]["fields"]["currentPassword"].is_string(),
         "{err}"
     );
-    ok(
+    post_ok(
         &server,
-        Method::POST,
         "/v1/auth/password/change",
         token,
-        Some(json!({ "currentPassword": PASSWORD, "newPassword": "another long passphrase" })),
-        200,
+        json!({ "currentPassword": PASSWORD, "newPassword": "another long passphrase" }),
     )
     .await;
     assert_error(
@@ -222,25 +149,21 @@ async fn rest_passwords_and_mfa() {
         401,
         "AUTHN",
     );
-    ok(
+    post_ok(
         &server,
-        Method::POST,
         "/v1/auth/login",
         None,
-        Some(login("another long passphrase")),
-        200,
+        login("another long passphrase"),
     )
     .await;
 
     // Reset: always ok; the token travels in the outbox event to the email job.
     for email in [t.owner_email.as_str(), "nobody@nowhere.test"] {
-        let done = ok(
+        let done = post_ok(
             &server,
-            Method::POST,
             "/v1/auth/password/reset-request",
             None,
-            Some(json!({ "tenantSlug": t.slug, "email": email })),
-            200,
+            json!({ "tenantSlug": t.slug, "email": email }),
         )
         .await;
         assert_eq!(done["ok"], true);
@@ -262,22 +185,18 @@ async fn rest_passwords_and_mfa() {
     )
     .await;
     assert_error(bad, 400, "VALIDATION");
-    ok(
+    post_ok(
         &server,
-        Method::POST,
         "/v1/auth/password/reset",
         None,
-        Some(json!({ "token": reset_token, "newPassword": "a third long passphrase" })),
-        200,
+        json!({ "token": reset_token, "newPassword": "a third long passphrase" }),
     )
     .await;
-    let session = ok(
+    let session = post_ok(
         &server,
-        Method::POST,
         "/v1/auth/login",
         None,
-        Some(login("a third long passphrase")),
-        200,
+        login("a third long passphrase"),
     )
     .await;
 
@@ -299,13 +218,11 @@ async fn rest_passwords_and_mfa() {
         .with_secret(totp_rs::Secret::try_from_base32(&secret).unwrap())
         .build()
         .unwrap();
-    let confirmed = ok(
+    let confirmed = post_ok(
         &server,
-        Method::POST,
         "/v1/auth/mfa/confirm",
         token,
-        Some(json!({ "code": app.generate(now_secs()).to_string() })),
-        200,
+        json!({ "code": app.generate(now_secs()).to_string() }),
     )
     .await;
     let codes = confirmed["recoveryCodes"].as_array().unwrap().clone();
@@ -317,38 +234,20 @@ async fn rest_passwords_and_mfa() {
     assert_eq!(err["details"]["mfaRequired"], true, "{err}");
     let mut with_recovery = login(password);
     with_recovery["recoveryCode"] = codes[0].clone();
-    let session = ok(
-        &server,
-        Method::POST,
-        "/v1/auth/login",
-        None,
-        Some(with_recovery),
-        200,
-    )
-    .await;
+    let session = post_ok(&server, "/v1/auth/login", None, with_recovery).await;
     let token = s(&session["accessToken"]).to_owned();
-    let me = ok(&server, Method::GET, "/v1/auth/me", Some(&token), None, 200).await;
+    let me = get_ok(&server, "/v1/auth/me", Some(&token)).await;
     assert_eq!(me["mfaEnabled"], true);
 
     // Disable with another recovery code.
-    ok(
+    post_ok(
         &server,
-        Method::POST,
         "/v1/auth/mfa/disable",
         Some(&token),
-        Some(json!({ "code": codes[1] })),
-        200,
+        json!({ "code": codes[1] }),
     )
     .await;
-    let me = ok(&server, Method::GET, "/v1/auth/me", Some(&token), None, 200).await;
+    let me = get_ok(&server, "/v1/auth/me", Some(&token)).await;
     assert_eq!(me["mfaEnabled"], false);
-    ok(
-        &server,
-        Method::POST,
-        "/v1/auth/login",
-        None,
-        Some(login(password)),
-        200,
-    )
-    .await;
+    post_ok(&server, "/v1/auth/login", None, login(password)).await;
 }

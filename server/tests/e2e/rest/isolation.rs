@@ -111,56 +111,21 @@ async fn rest_tenant_isolation_answers_not_found() {
     );
 
     // B's data is unchanged.
-    let role = ok(
-        &server,
-        Method::GET,
-        &format!("/v1/rbac/roles/{b_role_id}"),
-        b_token,
-        None,
-        200,
-    )
-    .await;
+    let role = get_ok(&server, &format!("/v1/rbac/roles/{b_role_id}"), b_token).await;
     assert_eq!(role["name"], "B role");
     assert_eq!(role["permissions"], json!(["pos.ticket.read"]));
     assert_eq!(role["userCount"], 0);
-    let user = ok(
-        &server,
-        Method::GET,
-        &format!("/v1/rbac/users/{b_user_id}"),
-        b_token,
-        None,
-        200,
-    )
-    .await;
+    let user = get_ok(&server, &format!("/v1/rbac/users/{b_user_id}"), b_token).await;
     assert_eq!(user["status"], "active");
     assert_eq!(user["roles"], json!([]));
-    let keys = ok(
-        &server,
-        Method::GET,
-        "/v1/rbac/api-keys",
-        b_token,
-        None,
-        200,
-    )
-    .await;
+    let keys = get_ok(&server, "/v1/rbac/api-keys", b_token).await;
     assert_eq!(keys[0]["id"], b_key_id.as_str());
     assert!(keys[0]["revokedAt"].is_null(), "{keys}");
-    ok(
+    get_ok(&server, "/v1/rbac/users", Some(&b_secret)).await;
+    let audit = get_ok(
         &server,
-        Method::GET,
-        "/v1/rbac/users",
-        Some(&b_secret),
-        None,
-        200,
-    )
-    .await;
-    let audit = ok(
-        &server,
-        Method::GET,
         &format!("/v1/rbac/audit-events?entityId={b_role_id}"),
         b_token,
-        None,
-        200,
     )
     .await;
     assert_eq!(

@@ -11,7 +11,7 @@ mod rbac;
 mod tenants;
 
 use crate::harness::{PASSWORD, SUPERADMIN_EMAIL, SUPERADMIN_PASSWORD, TestServer};
-use crate::harness::{now_secs, s};
+use crate::harness::{module_enabled, now_secs, s};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -61,6 +61,25 @@ async fn ok(
     value["data"].clone()
 }
 
+/// A GET that must answer 200; returns `data`.
+async fn get_ok(server: &TestServer, path: &str, token: Option<&str>) -> Value {
+    ok(server, Method::GET, path, token, None, 200).await
+}
+
+/// A POST with a JSON body that must answer 200; returns `data`.
+async fn post_ok(server: &TestServer, path: &str, token: Option<&str>, body: Value) -> Value {
+    ok(server, Method::POST, path, token, Some(body), 200).await
+}
+
+/// Asserts a success envelope with `status`; returns `data`.
+#[track_caller]
+fn assert_data(got: (u16, Value), status: u16) -> Value {
+    let (got_status, body) = got;
+    assert_eq!(got_status, status, "{body}");
+    assert!(body.get("error").is_none(), "{body}");
+    body["data"].clone()
+}
+
 /// Asserts the REST error envelope, exactly: `{error: {code, message, details?, requestId}}`.
 #[track_caller]
 fn assert_error(got: (u16, Value), status: u16, code: &str) -> Value {
@@ -88,15 +107,7 @@ fn assert_error(got: (u16, Value), status: u16, code: &str) -> Value {
 }
 
 async fn role_id_by_key(server: &TestServer, token: &str, key: &str) -> String {
-    let roles = ok(
-        server,
-        Method::GET,
-        "/v1/rbac/roles",
-        Some(token),
-        None,
-        200,
-    )
-    .await;
+    let roles = get_ok(server, "/v1/rbac/roles", Some(token)).await;
     s(&roles
         .as_array()
         .unwrap()
@@ -107,15 +118,8 @@ async fn role_id_by_key(server: &TestServer, token: &str, key: &str) -> String {
 }
 
 async fn rest_superadmin(server: &TestServer) -> String {
-    let data = ok(
-        server,
-        Method::POST,
-        "/v1/auth/superadmin/login",
-        None,
-        Some(json!({ "email": SUPERADMIN_EMAIL, "password": SUPERADMIN_PASSWORD })),
-        200,
-    )
-    .await;
+    let login = json!({ "email": SUPERADMIN_EMAIL, "password": SUPERADMIN_PASSWORD });
+    let data = post_ok(server, "/v1/auth/superadmin/login", None, login).await;
     assert_eq!(data["tokenType"], "Bearer");
     assert!(data["tenantId"].is_null(), "{data}");
     s(&data["accessToken"]).to_owned()

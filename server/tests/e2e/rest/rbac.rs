@@ -46,15 +46,7 @@ async fn rest_role_crud_and_assignment() {
     .await;
     assert_error(unknown, 400, "VALIDATION");
 
-    let fetched = ok(
-        &server,
-        Method::GET,
-        &format!("/v1/rbac/roles/{role_id}"),
-        token,
-        None,
-        200,
-    )
-    .await;
+    let fetched = get_ok(&server, &format!("/v1/rbac/roles/{role_id}"), token).await;
     assert_eq!(fetched["name"], "Shift lead");
 
     let patched = ok(
@@ -111,15 +103,7 @@ async fn rest_role_crud_and_assignment() {
     )
     .await;
     assert_eq!(assigned["userCount"], 1);
-    let seen = ok(
-        &server,
-        Method::GET,
-        &format!("/v1/rbac/users/{user_id}"),
-        token,
-        None,
-        200,
-    )
-    .await;
+    let seen = get_ok(&server, &format!("/v1/rbac/users/{user_id}"), token).await;
     assert_eq!(seen["roles"][0]["id"], role_id.as_str(), "{seen}");
     assert_eq!(seen["roles"][0]["name"], "Shift leader");
 
@@ -190,15 +174,7 @@ async fn rest_role_crud_and_assignment() {
         "CONFLICT",
     );
 
-    let permissions = ok(
-        &server,
-        Method::GET,
-        "/v1/rbac/permissions",
-        None,
-        None,
-        200,
-    )
-    .await;
+    let permissions = get_ok(&server, "/v1/rbac/permissions", None).await;
     assert!(
         permissions
             .as_array()
@@ -274,15 +250,7 @@ async fn rest_users_paginate_and_deactivate() {
     let a_id = s(&a["id"]).to_owned();
     let a_session = server.login(&t.slug, s(&a["email"]), PASSWORD).await;
     let a_token = s(&a_session["accessToken"]).to_owned();
-    ok(
-        &server,
-        Method::GET,
-        "/v1/auth/me",
-        Some(&a_token),
-        None,
-        200,
-    )
-    .await;
+    get_ok(&server, "/v1/auth/me", Some(&a_token)).await;
     let off = ok(
         &server,
         Method::POST,

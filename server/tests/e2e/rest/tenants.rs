@@ -48,15 +48,7 @@ async fn rest_superadmin_tenant_lifecycle() {
     );
     assert_error(get(&server, "/v1/tenants", None).await, 401, "AUTHN");
 
-    let one = ok(
-        &server,
-        Method::GET,
-        &format!("/v1/tenants/{}", active.id),
-        Some(&admin),
-        None,
-        200,
-    )
-    .await;
+    let one = get_ok(&server, &format!("/v1/tenants/{}", active.id), Some(&admin)).await;
     assert_eq!(one["slug"], active.slug.as_str());
 
     // Reject needs a reason; then the state machine refuses a second verdict.
@@ -69,13 +61,11 @@ async fn rest_superadmin_tenant_lifecycle() {
     .await;
     let err = assert_error(no_reason, 400, "VALIDATION");
     assert_eq!(err["details"]["fields"]["reason"], "is required", "{err}");
-    let rejected = ok(
+    let rejected = post_ok(
         &server,
-        Method::POST,
         &format!("/v1/tenants/{other}/reject"),
         Some(&admin),
-        Some(json!({ "reason": "not a real business" })),
-        200,
+        json!({ "reason": "not a real business" }),
     )
     .await;
     assert_eq!(rejected["status"], "rejected");
@@ -93,25 +83,15 @@ async fn rest_superadmin_tenant_lifecycle() {
     );
 
     // Suspend and reactivate.
-    let suspended = ok(
+    let suspended = post_ok(
         &server,
-        Method::POST,
         &format!("/v1/tenants/{}/suspend", active.id),
         Some(&admin),
-        Some(json!({ "reason": "unpaid invoices" })),
-        200,
+        json!({ "reason": "unpaid invoices" }),
     )
     .await;
     assert_eq!(suspended["status"], "suspended");
-    let current = ok(
-        &server,
-        Method::GET,
-        "/v1/tenants/current",
-        Some(&active.owner_token),
-        None,
-        200,
-    )
-    .await;
+    let current = get_ok(&server, "/v1/tenants/current", Some(&active.owner_token)).await;
     assert_eq!(current["status"], "suspended");
     // A suspended business reaches no business module.
     assert_error(
@@ -129,15 +109,7 @@ async fn rest_superadmin_tenant_lifecycle() {
     )
     .await;
     assert_eq!(back["status"], "active");
-    ok(
-        &server,
-        Method::GET,
-        "/v1/rbac/users",
-        Some(&active.owner_token),
-        None,
-        200,
-    )
-    .await;
+    get_ok(&server, "/v1/rbac/users", Some(&active.owner_token)).await;
 
     assert_error(
         get(
@@ -151,139 +123,74 @@ async fn rest_superadmin_tenant_lifecycle() {
     );
 }
 
+/// The modules the holder of `token` has on.
+async fn my_modules(server: &TestServer, token: &str) -> Value {
+    get_ok(server, "/v1/module-registry/mine", Some(token)).await
+}
+
+/// Switches module `key` of `tenant` as the holder of `token`.
+async fn put_module(
+    server: &TestServer,
+    token: &str,
+    tenant: Uuid,
+    key: &str,
+    body: Value,
+) -> (u16, Value) {
+    let path = format!("/v1/tenants/{tenant}/modules/{key}");
+    call(server, Method::PUT, &path, Some(token), Some(body)).await
+}
+
 #[tokio::test]
 async fn rest_module_toggle_is_reflected_in_mine() {
     let server = TestServer::start().await;
     let admin = rest_superadmin(&server).await;
     let t = server.tenant("restmod").await;
-    let enabled = |modules: &Value, key: &str| -> bool {
-        modules
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["key"] == key)
-            .unwrap_or_else(|| panic!("no module {key}: {modules}"))["enabled"]
-            .as_bool()
-            .unwrap()
-    };
 
-    let mine = ok(
-        &server,
-        Method::GET,
-        "/v1/module-registry/mine",
-        Some(&t.owner_token),
-        None,
-        200,
-    )
-    .await;
+    let mine = my_modules(&server, &t.owner_token).await;
     assert!(
-        !enabled(&mine, "orders"),
+        !module_enabled(&mine, "orders"),
         "orders is off by default: {mine}"
     );
-    assert!(enabled(&mine, "pos"));
+    assert!(module_enabled(&mine, "pos"));
 
-    let toggled = ok(
-        &server,
-        Method::PUT,
-        &format!("/v1/tenants/{}/modules/orders", t.id),
-        Some(&admin),
-        Some(json!({ "enabled": true })),
-        200,
-    )
-    .await;
+    let on = json!({ "enabled": true });
+    let toggled = assert_data(put_module(&server, &admin, t.id, "orders", on).await, 200);
     assert_eq!(toggled["key"], "orders");
     assert_eq!(toggled["enabled"], true);
-    let mine = ok(
+    let mine = my_modules(&server, &t.owner_token).await;
+    assert!(module_enabled(&mine, "orders"), "{mine}");
+    let theirs = get_ok(
         &server,
-        Method::GET,
-        "/v1/module-registry/mine",
-        Some(&t.owner_token),
-        None,
-        200,
-    )
-    .await;
-    assert!(enabled(&mine, "orders"), "{mine}");
-    let theirs = ok(
-        &server,
-        Method::GET,
         &format!("/v1/tenants/{}/modules", t.id),
         Some(&admin),
-        None,
-        200,
     )
     .await;
-    assert!(enabled(&theirs, "orders"));
+    assert!(module_enabled(&theirs, "orders"));
 
-    ok(
-        &server,
-        Method::PUT,
-        &format!("/v1/tenants/{}/modules/pos", t.id),
-        Some(&admin),
-        Some(json!({ "enabled": false })),
-        200,
-    )
-    .await;
-    let mine = ok(
-        &server,
-        Method::GET,
-        "/v1/module-registry/mine",
-        Some(&t.owner_token),
-        None,
-        200,
-    )
-    .await;
-    assert!(!enabled(&mine, "pos"));
-    assert!(!enabled(&mine, "pos.tips"), "a feature follows its module");
+    let off = || json!({ "enabled": false });
+    assert_data(put_module(&server, &admin, t.id, "pos", off()).await, 200);
+    let mine = my_modules(&server, &t.owner_token).await;
+    assert!(!module_enabled(&mine, "pos"));
+    assert!(
+        !module_enabled(&mine, "pos.tips"),
+        "a feature follows its module"
+    );
 
     // Core modules stay on; owners cannot toggle; bad bodies are VALIDATION.
-    assert_error(
-        call(
-            &server,
-            Method::PUT,
-            &format!("/v1/tenants/{}/modules/admin", t.id),
-            Some(&admin),
-            Some(json!({ "enabled": false })),
-        )
-        .await,
-        400,
-        "VALIDATION",
-    );
-    assert_error(
-        call(
-            &server,
-            Method::PUT,
-            &format!("/v1/tenants/{}/modules/orders", t.id),
-            Some(&t.owner_token),
-            Some(json!({ "enabled": false })),
-        )
-        .await,
-        403,
-        "AUTHZ",
-    );
+    let core = put_module(&server, &admin, t.id, "admin", off()).await;
+    assert_error(core, 400, "VALIDATION");
+    let by_owner = put_module(&server, &t.owner_token, t.id, "orders", off()).await;
+    assert_error(by_owner, 403, "AUTHZ");
+    let yes = json!({ "enabled": "yes" });
     let err = assert_error(
-        call(
-            &server,
-            Method::PUT,
-            &format!("/v1/tenants/{}/modules/orders", t.id),
-            Some(&admin),
-            Some(json!({ "enabled": "yes" })),
-        )
-        .await,
+        put_module(&server, &admin, t.id, "orders", yes).await,
         400,
         "VALIDATION",
     );
     assert!(err["details"]["fields"]["enabled"].is_string(), "{err}");
 
     // The registry itself: superadmins read and edit it.
-    let registry = ok(
-        &server,
-        Method::GET,
-        "/v1/module-registry",
-        Some(&admin),
-        None,
-        200,
-    )
-    .await;
+    let registry = get_ok(&server, "/v1/module-registry", Some(&admin)).await;
     assert!(
         registry
             .as_array()

@@ -56,4 +56,18 @@ impl IdentityClient<'_> {
             Ok(body["data"]["refreshSession"].clone())
         }
     }
+
+    /// A refresh that must succeed; returns the new `AuthTokens`.
+    pub async fn refreshed(&self, token: &str) -> Value {
+        self.refresh(token)
+            .await
+            .unwrap_or_else(|(code, body)| panic!("refresh refused, {code}: {body}"))
+    }
+
+    /// A refresh that must be refused as `AUTHN`; returns the error's body.
+    pub async fn refresh_refused(&self, token: &str) -> Value {
+        let (code, body) = self.refresh(token).await.unwrap_err();
+        assert_eq!(code, "AUTHN", "{body}");
+        body
+    }
 }

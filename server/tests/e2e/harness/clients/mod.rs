@@ -15,7 +15,7 @@ pub use cafe::cafe;
 pub use identity::{AUTH, IdentityClient};
 pub use inventory::{ADJUST, InventoryClient};
 pub use pos::{ADD_LINE, PAY, PosClient};
-pub use rbac::{ASSIGN_ROLE, CREATE_ROLE, RbacClient};
+pub use rbac::{ASSIGN_ROLE, CREATE_ROLE, DELETE_ROLE, RbacClient, UPDATE_ROLE};
 pub use rest::{Rest, assert_invalid, data_id};
 
 use super::TestServer;
