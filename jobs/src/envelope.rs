@@ -1,6 +1,7 @@
 //! The event envelope every consumer and subscriber receives.
 
 use chrono::{DateTime, Utc};
+use kernel::{AppError, AppResult, TenantId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -19,6 +20,16 @@ pub struct Envelope {
     /// the relay claims it; `None` for platform events, which have no stream.
     pub sequence: Option<i64>,
     pub data: Value,
+}
+
+impl Envelope {
+    /// The tenant of an event a tenant's consumer handles; one without a
+    /// tenant reaching such a consumer is a bug in its `wants`.
+    pub fn tenant(&self) -> AppResult<TenantId> {
+        self.tenant_id
+            .map(TenantId)
+            .ok_or_else(|| AppError::internal(format!("{} event without tenant", self.event_type)))
+    }
 }
 
 pub use crate::store::OutboxRow;

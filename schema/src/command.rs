@@ -6,8 +6,8 @@
 //! ```ignore
 //! let unit = Unit::begin(db, ctx, MANAGE).await?;
 //! let location = store::insert(&unit, &new).await?;
-//! unit.record(Change::created("location.created", "location", location.id, &location)?).await?;
-//! unit.commit(location).await
+//! let change = Change::created("location.created", "location", location.id, &location)?;
+//! unit.commit_with(change, location).await
 //! ```
 
 use crate::audit::service::{self as audit, AuditEntry, Change, record_change};
@@ -66,6 +66,12 @@ impl<'c> Unit<'c> {
     /// event (sign-ins, password and MFA changes).
     pub async fn audit(&self, entry: AuditEntry<'_>) -> AppResult<()> {
         audit::record(&self.tx, self.ctx, entry).await.map(|_| ())
+    }
+
+    /// The usual ending: records `change`, commits, hands back `value`.
+    pub async fn commit_with<T>(self, change: Change, value: T) -> AppResult<T> {
+        self.record(change).await?;
+        self.commit(value).await
     }
 
     /// Commits and hands back what the command returns.

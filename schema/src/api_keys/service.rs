@@ -121,13 +121,13 @@ pub async fn revoke(db: &Db, ctx: &RequestContext, id: ApiKeyId) -> AppResult<Ap
     let key = store::revoke(&*unit, unit.tenant, id, unit.now())
         .await?
         .ok_or_else(|| AppError::not_found("API key"))?;
-    unit.record(
+    unit.commit_with(
         Change::new("admin.api_key.revoked", "api_key", id)
             .with_after(json!({ "revokedAt": key.revoked_at }))
             .with_event(event(id)),
+        key,
     )
-    .await?;
-    unit.commit(key).await
+    .await
 }
 
 /// Whether a bearer credential looks like an API key rather than a JWT.

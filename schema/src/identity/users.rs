@@ -103,8 +103,7 @@ pub async fn create_user(db: &Db, ctx: &RequestContext, input: NewUser) -> AppRe
     } else {
         Change::new("identity.user.created", "user", id).with_event(json!({ "userId": id }))
     };
-    unit.record(change.with_after(audited)).await?;
-    unit.commit(user).await
+    unit.commit_with(change.with_after(audited), user).await
 }
 
 /// Deactivates or reactivates a user. A deactivated user's next request is
@@ -147,12 +146,12 @@ pub async fn set_user_active(
     if !active {
         sessions::revoke_user(&*unit, tenant, id, unit.now()).await?;
     }
-    unit.record(
+    unit.commit_with(
         Change::new(action, "user", id)
             .with_before(json!({ "status": before.status }))
             .with_after(json!({ "status": after.status }))
             .with_event(json!({ "userId": id })),
+        after,
     )
-    .await?;
-    unit.commit(after).await
+    .await
 }

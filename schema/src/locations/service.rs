@@ -89,14 +89,11 @@ pub async fn create(db: &Db, ctx: &RequestContext, input: NewLocation) -> AppRes
     )
     .await
     .map_err(name_taken)?;
-    unit.record(Change::created(
-        "location.created",
-        "location",
-        location.id,
-        &location,
-    )?)
-    .await?;
-    unit.commit(location).await
+    unit.commit_with(
+        Change::created("location.created", "location", location.id, &location)?,
+        location,
+    )
+    .await
 }
 
 pub async fn update(
@@ -123,13 +120,9 @@ pub async fn update(
     )
     .await
     .map_err(name_taken)?;
-    unit.record(Change::updated(
-        "location.updated",
-        "location",
-        id,
-        &before,
-        &after,
-    )?)
-    .await?;
-    unit.commit(after).await
+    unit.commit_with(
+        Change::updated("location.updated", "location", id, &before, &after)?,
+        after,
+    )
+    .await
 }

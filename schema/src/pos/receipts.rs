@@ -398,13 +398,13 @@ pub async fn email(
     if ticket.status == TicketStatus::Voided {
         return Err(AppError::conflict("a voided ticket has no receipt"));
     }
-    unit.record(
+    unit.commit_with(
         Change::new("pos.receipt.email_requested", "pos_ticket", ticket_id)
             .with_after(json!({ "ticketId": ticket_id, "email": to }))
             .with_version(ticket.version),
+        true,
     )
-    .await?;
-    unit.commit(true).await
+    .await
 }
 
 /// The email of a receipt (for the notifications consumer).

@@ -136,9 +136,8 @@ pub async fn start(db: &Db, ctx: &RequestContext, input: NewCount) -> AppResult<
     )
     .await?;
     let count = one(&*unit, unit.tenant, Some(row)).await?;
-    unit.record(change("inventory.count.started", &count)?)
-        .await?;
-    unit.commit(count).await
+    unit.commit_with(change("inventory.count.started", &count)?, count)
+        .await
 }
 
 /// Records (or corrects) what was counted of one item.
@@ -212,9 +211,8 @@ pub async fn post(db: &Db, ctx: &RequestContext, count_id: CountId) -> AppResult
     )
     .await?;
     let count = one(&*unit, unit.tenant, Some(row)).await?;
-    unit.record(change("inventory.count.posted", &count)?)
-        .await?;
-    unit.commit(count).await
+    unit.commit_with(change("inventory.count.posted", &count)?, count)
+        .await
 }
 
 pub async fn cancel(db: &Db, ctx: &RequestContext, count_id: CountId) -> AppResult<StockCount> {
@@ -229,9 +227,8 @@ pub async fn cancel(db: &Db, ctx: &RequestContext, count_id: CountId) -> AppResu
     )
     .await?;
     let count = one(&*unit, unit.tenant, Some(row)).await?;
-    unit.record(change("inventory.count.cancelled", &count)?)
-        .await?;
-    unit.commit(count).await
+    unit.commit_with(change("inventory.count.cancelled", &count)?, count)
+        .await
 }
 
 pub async fn get(db: &Db, ctx: &RequestContext, count_id: CountId) -> AppResult<StockCount> {

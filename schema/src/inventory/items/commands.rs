@@ -76,12 +76,12 @@ pub async fn create(db: &Db, ctx: &RequestContext, input: NewStockItem) -> AppRe
     )
     .await
     .map_err(taken)?;
-    unit.record(
+    unit.commit_with(
         Change::created("inventory.item.created", "stock_item", item.id, &item)?
             .with_version(item.version),
+        item,
     )
-    .await?;
-    unit.commit(item).await
+    .await
 }
 
 pub async fn update(
@@ -118,12 +118,12 @@ pub async fn update(
     .await
     .map_err(taken)?
     .ok_or_else(|| AppError::not_found("stock item"))?;
-    unit.record(
+    unit.commit_with(
         Change::updated("inventory.item.updated", "stock_item", id, &before, &after)?
             .with_version(after.version),
+        after,
     )
-    .await?;
-    unit.commit(after).await
+    .await
 }
 
 pub async fn get(db: &Db, ctx: &RequestContext, id: StockItemId) -> AppResult<StockItem> {

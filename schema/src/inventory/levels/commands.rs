@@ -59,11 +59,11 @@ pub async fn set_reorder_point(
     let before = level_in(&*unit, unit.tenant, item, location).await?;
     store::upsert_reorder_point(&*unit, unit.tenant, item, location, point, unit.now()).await?;
     let after = level_in(&*unit, unit.tenant, item, location).await?;
-    unit.record(
+    unit.commit_with(
         Change::new("inventory.reorder_point.set", "stock_item", item)
             .with_before(json!({ "locationId": location, "reorderPoint": before.reorder_point }))
             .with_after(json!({ "locationId": location, "reorderPoint": after.reorder_point })),
+        after,
     )
-    .await?;
-    unit.commit(after).await
+    .await
 }

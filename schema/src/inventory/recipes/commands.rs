@@ -76,15 +76,17 @@ pub async fn set(
     let before = load(&*unit, unit.tenant, of).await?;
     store::replace(&*unit, unit.tenant, of, &components).await?;
     let after = load(&*unit, unit.tenant, of).await?;
-    unit.record(Change::updated(
-        "inventory.recipe.set",
-        "recipe",
-        owner_id(of),
-        &before,
-        &after,
-    )?)
-    .await?;
-    unit.commit(after).await
+    unit.commit_with(
+        Change::updated(
+            "inventory.recipe.set",
+            "recipe",
+            owner_id(of),
+            &before,
+            &after,
+        )?,
+        after,
+    )
+    .await
 }
 
 pub async fn get(db: &Db, ctx: &RequestContext, of: RecipeOf) -> AppResult<Recipe> {

@@ -151,14 +151,11 @@ pub async fn send(db: &Db, ctx: &RequestContext, input: NewTransfer) -> AppResul
     };
     out.apply(&unit, lines).await?;
     let transfer = one(&*unit, unit.tenant, Some(row)).await?;
-    unit.record(Change::created(
-        "inventory.transfer.sent",
-        "stock_transfer",
-        id,
-        &transfer,
-    )?)
-    .await?;
-    unit.commit(transfer).await
+    unit.commit_with(
+        Change::created("inventory.transfer.sent", "stock_transfer", id, &transfer)?,
+        transfer,
+    )
+    .await
 }
 
 /// Closes a transfer in transit: received at the destination, or cancelled
@@ -206,9 +203,11 @@ async fn close(
     back_in.apply(&unit, lines).await?;
     let row = store::close(&*unit, unit.tenant, id, outcome.into(), now).await?;
     let transfer = one(&*unit, unit.tenant, Some(row)).await?;
-    unit.record(Change::created(action, "stock_transfer", id, &transfer)?)
-        .await?;
-    unit.commit(transfer).await
+    unit.commit_with(
+        Change::created(action, "stock_transfer", id, &transfer)?,
+        transfer,
+    )
+    .await
 }
 
 pub async fn receive(db: &Db, ctx: &RequestContext, id: TransferId) -> AppResult<StockTransfer> {

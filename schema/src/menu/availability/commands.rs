@@ -53,7 +53,7 @@ pub async fn set_availability(
         change,
     )
     .await?;
-    unit.record(
+    unit.commit_with(
         Change::new("menu.item.availability_changed", "menu_item", id)
             .with_before(json!({ "soldOut": was_sold_out, "locationId": location }))
             .with_after(json!({
@@ -64,9 +64,9 @@ pub async fn set_availability(
                 "locationId": location,
             }))
             .with_version(after.version),
+        after,
     )
-    .await?;
-    unit.commit(after).await
+    .await
 }
 
 /// Locations where each of `items` is sold out (dataloader).

@@ -36,14 +36,16 @@ pub async fn create_category(
     )
     .await
     .map_err(taken("name", NAME_TAKEN))?;
-    unit.record(Change::created(
-        "menu.category.created",
-        "menu_category",
-        category.id,
-        &category,
-    )?)
-    .await?;
-    unit.commit(category).await
+    unit.commit_with(
+        Change::created(
+            "menu.category.created",
+            "menu_category",
+            category.id,
+            &category,
+        )?,
+        category,
+    )
+    .await
 }
 
 pub async fn update_category(
@@ -72,13 +74,15 @@ pub async fn update_category(
     )
     .await
     .map_err(taken("name", NAME_TAKEN))?;
-    unit.record(Change::updated(
-        "menu.category.updated",
-        "menu_category",
-        id,
-        &before,
-        &after,
-    )?)
-    .await?;
-    unit.commit(after).await
+    unit.commit_with(
+        Change::updated(
+            "menu.category.updated",
+            "menu_category",
+            id,
+            &before,
+            &after,
+        )?,
+        after,
+    )
+    .await
 }

@@ -46,10 +46,10 @@ pub async fn create_item(db: &Db, ctx: &RequestContext, input: NewItem) -> AppRe
         Some(&input.modifier_group_ids),
     )
     .await?;
-    unit.record(
+    unit.commit_with(
         Change::created("menu.item.created", "menu_item", item.id, &item)?
             .with_version(item.version),
+        item,
     )
-    .await?;
-    unit.commit(item).await
+    .await
 }

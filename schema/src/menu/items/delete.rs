@@ -23,11 +23,11 @@ pub async fn delete_item(db: &Db, ctx: &RequestContext, id: MenuItemId) -> AppRe
         store::ItemUpdate::Delete,
     )
     .await?;
-    unit.record(
+    unit.commit_with(
         Change::new("menu.item.deleted", "menu_item", id)
             .with_before(serde_json::to_value(&before)?)
             .with_version(version),
+        before,
     )
-    .await?;
-    unit.commit(before).await
+    .await
 }

@@ -70,10 +70,10 @@ pub async fn update_item(
         patch.modifier_group_ids.as_deref(),
     )
     .await?;
-    unit.record(
+    unit.commit_with(
         Change::updated("menu.item.updated", "menu_item", id, &before, &after)?
             .with_version(after.version),
+        after,
     )
-    .await?;
-    unit.commit(after).await
+    .await
 }

@@ -72,12 +72,9 @@ pub async fn create_modifier_group(
         .into_iter()
         .next()
         .ok_or_else(|| AppError::internal("group vanished"))?;
-    unit.record(Change::created(
-        "menu.modifier_group.created",
-        "modifier_group",
-        id,
-        &group,
-    )?)
-    .await?;
-    unit.commit(group).await
+    unit.commit_with(
+        Change::created("menu.modifier_group.created", "modifier_group", id, &group)?,
+        group,
+    )
+    .await
 }

@@ -45,9 +45,8 @@ pub async fn open(db: &Db, ctx: &RequestContext, input: NewShift) -> AppResult<S
             err
         }
     })?;
-    unit.record(shift_event("pos.shift.opened", &shift, json!({}))?)
-        .await?;
-    unit.commit(shift).await
+    unit.commit_with(shift_event("pos.shift.opened", &shift, json!({}))?, shift)
+        .await
 }
 
 /// The shift, locked, if it is still open.
@@ -81,13 +80,15 @@ pub async fn move_cash(
         created_at: unit.now(),
     };
     store::insert_movement(&*unit, unit.tenant, &movement).await?;
-    unit.record(shift_event(
-        "pos.shift.cash_moved",
-        &shift,
-        json!({ "cashMovement": movement }),
-    )?)
-    .await?;
-    unit.commit(movement).await
+    unit.commit_with(
+        shift_event(
+            "pos.shift.cash_moved",
+            &shift,
+            json!({ "cashMovement": movement }),
+        )?,
+        movement,
+    )
+    .await
 }
 
 /// Closes the shift against the cash counted in the drawer; the Z report is kept.
@@ -115,11 +116,9 @@ pub async fn close(
         z_report: serde_json::to_value(&report)?,
     };
     let closed = store::close(&*unit, unit.tenant, shift_id, closing).await?;
-    unit.record(shift_event(
-        "pos.shift.closed",
-        &closed,
-        json!({ "report": report }),
-    )?)
-    .await?;
-    unit.commit(report).await
+    unit.commit_with(
+        shift_event("pos.shift.closed", &closed, json!({ "report": report }))?,
+        report,
+    )
+    .await
 }

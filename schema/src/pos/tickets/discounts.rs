@@ -65,11 +65,13 @@ pub async fn set_discount(
         None => ticket.discount = discount.clone(),
     }
     let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;
-    unit.record(ticket_event(
-        "pos.ticket.updated",
-        &after,
-        json!({ "change": "discount", "lineId": line_id, "discount": discount }),
-    ))
-    .await?;
-    unit.commit(after).await
+    unit.commit_with(
+        ticket_event(
+            "pos.ticket.updated",
+            &after,
+            json!({ "change": "discount", "lineId": line_id, "discount": discount }),
+        ),
+        after,
+    )
+    .await
 }

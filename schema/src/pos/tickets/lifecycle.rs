@@ -65,9 +65,11 @@ pub async fn open(db: &Db, ctx: &RequestContext, input: NewTicket) -> AppResult<
         },
     )
     .await?;
-    unit.record(ticket_event("pos.ticket.opened", &ticket, json!({})))
-        .await?;
-    unit.commit(ticket).await
+    unit.commit_with(
+        ticket_event("pos.ticket.opened", &ticket, json!({})),
+        ticket,
+    )
+    .await
 }
 
 /// Relabels the ticket or changes its service charge.
@@ -92,13 +94,11 @@ pub async fn update(
         ticket.service_charge_bp = s;
     }
     let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;
-    unit.record(ticket_event(
-        "pos.ticket.updated",
-        &after,
-        json!({ "change": "details" }),
-    ))
-    .await?;
-    unit.commit(after).await
+    unit.commit_with(
+        ticket_event("pos.ticket.updated", &after, json!({ "change": "details" })),
+        after,
+    )
+    .await
 }
 
 /// Sends the lines the kitchen has not seen yet (`pos.ticket.sent`).
@@ -131,13 +131,11 @@ pub async fn send(
             })
         })
         .collect();
-    unit.record(ticket_event(
-        "pos.ticket.sent",
-        &after,
-        json!({ "lines": kitchen }),
-    ))
-    .await?;
-    unit.commit(after).await
+    unit.commit_with(
+        ticket_event("pos.ticket.sent", &after, json!({ "lines": kitchen })),
+        after,
+    )
+    .await
 }
 
 /// Voids an unpaid ticket. Needs `pos.ticket.void` and a reason.
@@ -159,11 +157,9 @@ pub async fn void(
         reason: reason.clone(),
     };
     let after = store::update(&*unit, unit.tenant, id, update, unit.now()).await?;
-    unit.record(ticket_event(
-        "pos.ticket.voided",
-        &after,
-        json!({ "reason": reason }),
-    ))
-    .await?;
-    unit.commit(after).await
+    unit.commit_with(
+        ticket_event("pos.ticket.voided", &after, json!({ "reason": reason })),
+        after,
+    )
+    .await
 }

@@ -181,13 +181,11 @@ pub async fn add_line(
     )
     .await?;
     let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;
-    unit.record(ticket_event(
+    unit.commit_with(ticket_event(
         "pos.ticket.updated",
         &after,
         json!({ "change": "line_added", "lineId": line_id, "name": priced.name, "quantity": line.quantity }),
-    ))
-    .await?;
-    unit.commit(after).await
+    ), after).await
 }
 
 /// The line of this ticket; `NOT_FOUND` otherwise.
@@ -238,13 +236,15 @@ pub async fn update_line(
     };
     store::update_line(&*unit, unit.tenant, line_id, change).await?;
     let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;
-    unit.record(ticket_event(
-        "pos.ticket.updated",
-        &after,
-        json!({ "change": "line_changed", "lineId": line_id }),
-    ))
-    .await?;
-    unit.commit(after).await
+    unit.commit_with(
+        ticket_event(
+            "pos.ticket.updated",
+            &after,
+            json!({ "change": "line_changed", "lineId": line_id }),
+        ),
+        after,
+    )
+    .await
 }
 
 /// Voids a line. Once the kitchen has it, that takes `pos.ticket.void`.
@@ -276,12 +276,10 @@ pub async fn void_line(
     };
     store::update_line(&*unit, unit.tenant, line_id, change).await?;
     let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;
-    unit.record(ticket_event(
+    unit.commit_with(ticket_event(
         "pos.ticket.updated",
         &after,
         json!({ "change": "line_voided", "lineId": line_id, "name": line.name, "quantity": line.quantity,
                 "reason": reason, "wasSent": line.sent_at.is_some() }),
-    ))
-    .await?;
-    unit.commit(after).await
+    ), after).await
 }

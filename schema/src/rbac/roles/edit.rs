@@ -54,9 +54,11 @@ pub async fn create_role(db: &Db, ctx: &RequestContext, input: NewRole) -> AppRe
     .map_err(name_taken)?;
     store::set_permissions(&*unit, unit.tenant, id, &permissions).await?;
     let role = store::find(&*unit, unit.tenant, id).await?;
-    unit.record(Change::created("rbac.role.created", "role", id, &role)?.with_event(event(id)))
-        .await?;
-    unit.commit(role).await
+    unit.commit_with(
+        Change::created("rbac.role.created", "role", id, &role)?.with_event(event(id)),
+        role,
+    )
+    .await
 }
 
 pub async fn update_role(
@@ -92,11 +94,11 @@ pub async fn update_role(
         store::set_permissions(&*unit, unit.tenant, id, permissions).await?;
     }
     let after = store::find(&*unit, unit.tenant, id).await?;
-    unit.record(
+    unit.commit_with(
         Change::updated("rbac.role.updated", "role", id, &before, &after)?.with_event(event(id)),
+        after,
     )
-    .await?;
-    unit.commit(after).await
+    .await
 }
 
 /// Deletes a custom role that nobody holds; returns it as it was.
@@ -115,11 +117,11 @@ pub async fn delete_role(db: &Db, ctx: &RequestContext, id: RoleId) -> AppResult
         .with_details(json!({ "roleId": id, "userCount": before.user_count })));
     }
     store::delete(&*unit, unit.tenant, id).await?;
-    unit.record(
+    unit.commit_with(
         Change::new("rbac.role.deleted", "role", id)
             .with_before(serde_json::to_value(&before)?)
             .with_event(event(id)),
+        before,
     )
-    .await?;
-    unit.commit(before).await
+    .await
 }
