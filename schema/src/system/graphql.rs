@@ -1,36 +1,10 @@
-use super::service::{self, ServerMeta};
-use async_graphql::{Context, Object, SimpleObject, Subscription};
+use super::service::{self, ServerInfo, ServerMeta};
+use async_graphql::{Context, Object, Subscription};
 use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt};
 use kernel::AppError;
 use std::sync::Arc;
 use tokio_stream::wrappers::IntervalStream;
-use uuid::Uuid;
-
-/// This server process: what runs and since when.
-#[derive(SimpleObject)]
-pub struct ServerInfo {
-    pub name: String,
-    pub version: String,
-    /// Differs between replicas.
-    pub instance_id: Uuid,
-    pub started_at: DateTime<Utc>,
-    pub server_time: DateTime<Utc>,
-    pub uptime_seconds: i64,
-}
-
-impl From<service::ServerInfo> for ServerInfo {
-    fn from(i: service::ServerInfo) -> Self {
-        Self {
-            name: i.name,
-            version: i.version,
-            instance_id: i.instance_id,
-            started_at: i.started_at,
-            server_time: i.server_time,
-            uptime_seconds: i.uptime_seconds,
-        }
-    }
-}
 
 fn meta<'a>(ctx: &Context<'a>) -> Result<&'a Arc<ServerMeta>, AppError> {
     Ok(&crate::gql::svc(ctx)?.server)
@@ -43,7 +17,7 @@ pub struct SystemQuery;
 impl SystemQuery {
     /// Name, version and clock of the server that answers.
     async fn server_info(&self, ctx: &Context<'_>) -> async_graphql::Result<ServerInfo> {
-        Ok(service::server_info(meta(ctx)?).into())
+        Ok(service::server_info(meta(ctx)?))
     }
 }
 

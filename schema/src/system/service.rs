@@ -30,11 +30,13 @@ impl Default for ServerMeta {
     }
 }
 
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+/// This server process: what runs and since when.
+#[derive(Debug, Clone, serde::Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerInfo {
     pub name: String,
     pub version: String,
+    /// Differs between replicas.
     pub instance_id: Uuid,
     pub started_at: DateTime<Utc>,
     pub server_time: DateTime<Utc>,
