@@ -287,6 +287,7 @@ fn guard(iterations: u64) {
             .map(|s| s.to_string())
             .collect(),
         permissions,
+        billing_status: None,
     });
     let start = Instant::now();
     let mut allowed = 0u64;

@@ -39,11 +39,28 @@ pub struct Access {
     pub permissions: BTreeSet<String>,
     /// Modules and features switched on for the tenant.
     pub enabled_modules: BTreeSet<String>,
+    /// The subscription's status (`active`, `past_due`, `unpaid`, ...), or
+    /// `None` for a tenant the operator has put on no plan.
+    pub billing_status: Option<String>,
 }
+
+/// Modules that keep working when billing makes a tenant read-only: the
+/// owner must still be able to manage the business, pay, ask for help and
+/// read its reports.
+const OPEN_WHEN_UNPAID: [&str; 4] = ["admin", "billing", "support", "reporting"];
 
 impl Access {
     pub fn tenant_active(&self) -> bool {
         self.tenant_status == "active"
+    }
+
+    /// Whether billing has made business modules read-only: the
+    /// subscription is `unpaid`, `canceled` or `paused`. `past_due` is grace.
+    pub fn billing_read_only(&self) -> bool {
+        matches!(
+            self.billing_status.as_deref(),
+            Some("unpaid" | "canceled" | "paused")
+        )
     }
 }
 
@@ -184,6 +201,21 @@ impl RequestContext {
             return Err(AppError::authz(format!("missing permission {permission}"))
                 .with_details(json!({ "permission": permission, "module": module })));
         }
+        if access.billing_read_only()
+            && !permission.ends_with(".read")
+            && !OPEN_WHEN_UNPAID.contains(&module)
+        {
+            let status = access.billing_status.as_deref().unwrap_or_default();
+            return Err(AppError::authz(format!(
+                "billing: the subscription is {status}, so {module} is read-only until the open invoice is paid"
+            ))
+            .with_details(json!({
+                "reason": "billing",
+                "subscriptionStatus": status,
+                "permission": permission,
+                "module": module,
+            })));
+        }
         Ok(tenant)
     }
 
@@ -217,6 +249,7 @@ mod tests {
             tenant_status: status.into(),
             permissions: perms.iter().map(|p| p.to_string()).collect(),
             enabled_modules: modules.iter().map(|m| m.to_string()).collect(),
+            billing_status: None,
         })
     }
 
@@ -243,6 +276,27 @@ mod tests {
                 .require("pos.ticket.write")
                 .is_err()
         );
+        let mut unpaid = ctx(
+            "active",
+            &[
+                "pos.ticket.write",
+                "pos.ticket.read",
+                "billing.subscription.manage",
+            ],
+            &["pos", "billing"],
+        );
+        if let Some(access) = unpaid.access.as_mut().and_then(Arc::get_mut) {
+            access.billing_status = Some("unpaid".into());
+        }
+        let refused = unpaid.require("pos.ticket.write").err();
+        assert_eq!(
+            refused
+                .and_then(|e| e.details().cloned())
+                .map(|d| d["reason"].clone()),
+            Some(json!("billing"))
+        );
+        assert!(unpaid.require("pos.ticket.read").is_ok());
+        assert!(unpaid.require("billing.subscription.manage").is_ok());
         let anon = RequestContext::new("r", Actor::Anonymous).require("pos.ticket.write");
         assert_eq!(anon.err().map(|e| e.code()), Some(crate::ErrorCode::Authn));
     }

@@ -50,4 +50,16 @@ id_types!(
     EventId,
     /// An audit record.
     AuditId,
+    /// A plan of the operator's catalog.
+    PlanId,
+    /// One version of a plan's prices and entitlements.
+    PlanVersionId,
+    /// A tenant's subscription to a plan.
+    SubscriptionId,
+    /// An invoice to a tenant.
+    InvoiceId,
+    /// A line of an invoice.
+    InvoiceLineId,
+    /// A credit note against an invoice.
+    CreditNoteId,
 );

@@ -17,4 +17,4 @@ pub use context::{Access, Actor, RequestContext};
 pub use db::Db;
 pub use error::{AppError, AppResult, ErrorCode};
 pub use ids::*;
-pub use money::{Currency, Money};
+pub use money::{Currency, Long, Money};

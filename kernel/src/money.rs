@@ -46,6 +46,55 @@ impl From<Currency> for String {
     }
 }
 
+/// A 64-bit integer on the wire: GraphQL's `Int` is 32 bits, too small for
+/// sums of money in minor units. The GraphQL `Long` scalar is a JSON number
+/// (exact in JavaScript up to 2^53, about 90 trillion in cents); a string of
+/// digits is accepted as input too.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(transparent)]
+#[schema(value_type = i64, format = Int64)]
+pub struct Long(pub i64);
+
+#[async_graphql::Scalar(name = "Long")]
+impl async_graphql::ScalarType for Long {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        match &value {
+            async_graphql::Value::Number(n) => n
+                .as_i64()
+                .map(Long)
+                .ok_or_else(|| async_graphql::InputValueError::custom("expected a 64-bit integer")),
+            async_graphql::Value::String(s) => s
+                .parse::<i64>()
+                .map(Long)
+                .map_err(|_| async_graphql::InputValueError::custom("expected a 64-bit integer")),
+            _ => Err(async_graphql::InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::Number(self.0.into())
+    }
+}
+
+impl From<i64> for Long {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+
 /// An amount in minor units (cents) of a currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -16,5 +16,7 @@ pub fn write_utoipa_config() {
     for name in ID_TYPE_NAMES {
         config = config.alias_for(name, "Uuid");
     }
+    // Amounts that may pass 32 bits are a `Long` in GraphQL, an int64 in OpenAPI.
+    config = config.alias_for("Long", "i64");
     config.write_to_file();
 }

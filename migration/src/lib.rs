@@ -13,6 +13,7 @@ mod m20261124_000007_menu;
 mod m20261125_000008_locations_inventory;
 mod m20261125_000009_pos;
 mod m20261125_000010_access_in_one_statement;
+mod m20261205_000011_billing;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ const ALL: &[Sql] = &[
     m20261125_000008_locations_inventory::MIGRATION,
     m20261125_000009_pos::MIGRATION,
     m20261125_000010_access_in_one_statement::MIGRATION,
+    m20261205_000011_billing::MIGRATION,
 ];
 
 #[async_trait::async_trait]

@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod background;
+pub mod billing;
 pub mod command;
 pub mod demo;
 pub mod errors;
@@ -51,6 +52,7 @@ pub struct QueryRoot(
     locations::graphql::LocationsQuery,
     inventory::graphql::InventoryQuery,
     pos::graphql::PosQuery,
+    billing::graphql::BillingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -66,6 +68,7 @@ pub struct MutationRoot(
     locations::graphql::LocationsMutation,
     inventory::graphql::InventoryMutation,
     pos::graphql::PosMutation,
+    billing::graphql::BillingMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -47,6 +47,17 @@ pub struct Services {
     pub public_url: Arc<str>,
     /// Where export and backup files are written.
     pub export_dir: Arc<std::path::PathBuf>,
+    /// The payment provider and its webhook secrets.
+    pub billing: Arc<BillingProvider>,
+}
+
+/// How billing reaches its payment provider.
+#[derive(Debug, Default)]
+pub struct BillingProvider {
+    /// `None`: invoices are not charged and wait for a superadmin.
+    pub provider: Option<Arc<dyn crate::billing::provider::PaymentProvider>>,
+    /// Secrets whose signatures webhooks may carry (several while rotating).
+    pub webhook_secrets: Vec<Vec<u8>>,
 }
 
 impl fmt::Debug for Services {

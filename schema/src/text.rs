@@ -380,6 +380,20 @@ text_type!(
     }
 );
 text_type!(
+    /// A plan's code in the operator's catalog: `starter`, `pro-2027`.
+    PlanCode = Rule {
+        lowercase: true,
+        ..shaped(
+            "PlanCode",
+            "A plan code",
+            (1, 40),
+            Alphabet::Slug,
+            true,
+            "must be 1 to 40 lowercase letters, digits or dashes, not starting or ending with a dash",
+        )
+    }
+);
+text_type!(
     /// A stock-keeping unit.
     Sku = shaped(
         "Sku",

@@ -140,6 +140,14 @@ pub struct Config {
     #[serde(deserialize_with = "lossy_string")]
     pub export_dir: String,
     pub audit_partitions_ahead_months: u32,
+    /// The payment provider's API (`server sandbox-billing` speaks it);
+    /// unset: invoices are not charged and wait for a superadmin.
+    #[serde(deserialize_with = "lossy_opt_string")]
+    pub billing_provider_url: Option<String>,
+    pub billing_provider_api_key: Option<Secret>,
+    /// Secrets that sign provider webhooks, comma-separated: more than one
+    /// while a secret rotates.
+    pub billing_webhook_secrets: Option<Secret>,
     #[serde(deserialize_with = "lossy_opt_string")]
     pub bootstrap_superadmin_email: Option<String>,
     pub bootstrap_superadmin_password: Option<Secret>,
@@ -185,6 +193,9 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".into(),
             export_dir: "var/exports".into(),
             audit_partitions_ahead_months: 3,
+            billing_provider_url: None,
+            billing_provider_api_key: None,
+            billing_webhook_secrets: None,
             bootstrap_superadmin_email: None,
             bootstrap_superadmin_password: None,
         }
@@ -230,6 +241,9 @@ pub const VARIABLES: &[&str] = &[
     "PUBLIC_URL",
     "EXPORT_DIR",
     "AUDIT_PARTITIONS_AHEAD_MONTHS",
+    "BILLING_PROVIDER_URL",
+    "BILLING_PROVIDER_API_KEY",
+    "BILLING_WEBHOOK_SECRETS",
     "BOOTSTRAP_SUPERADMIN_EMAIL",
     "BOOTSTRAP_SUPERADMIN_PASSWORD",
 ];

@@ -12,8 +12,9 @@ use jobs::queue::{Queue, QueueConfig};
 use jobs::relay::events_stream_key;
 use jobs::{Runner, RunnerConfig};
 use kernel::{Db, RequestContext};
+use schema::billing::provider::{HttpProvider, PaymentProvider};
 use schema::identity::tokens::TokenKeys;
-use schema::services::{LoginThrottle, Services};
+use schema::services::{BillingProvider, LoginThrottle, Services};
 use schema::superadmin::service::{Ensured, ensure_superadmin};
 use schema::system::service::ServerMeta;
 use std::net::SocketAddr;
@@ -58,6 +59,25 @@ fn runner(config: &Config, services: &Services) -> Runner {
             ..RunnerConfig::default()
         },
     )
+}
+
+/// Renewals, trial ends and dunning retries of tenants on real time, once
+/// a minute beside the job runner. Every replica may run it: each step
+/// locks its subscription and rechecks what is due, so none runs twice.
+async fn billing_ticker(services: Services, shutdown: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = tick.tick() => {
+                let ctx = RequestContext::system(format!("billing-cycle-{}", uuid::Uuid::now_v7()));
+                if let Err(err) = schema::billing::subscriptions::cycle::run_all_due(&services, &ctx).await {
+                    tracing::warn!(module = "billing", error = %err, "billing cycle tick failed; retrying next tick");
+                }
+            }
+        }
+    }
 }
 
 fn redis_pool(config: &Config, size: usize) -> anyhow::Result<deadpool_redis::Pool> {
@@ -134,7 +154,41 @@ fn services(
         mailer,
         public_url: Arc::from(config.public_url.as_str()),
         export_dir: Arc::new(std::path::PathBuf::from(&config.export_dir)),
+        billing: billing_settings(config)?,
     })
+}
+
+/// The payment provider and the webhook secrets, from the configuration.
+fn billing_settings(config: &Config) -> anyhow::Result<Arc<BillingProvider>> {
+    let provider = match &config.billing_provider_url {
+        Some(url) => {
+            let key = config
+                .billing_provider_api_key
+                .as_ref()
+                .map(|k| k.expose().to_owned())
+                .unwrap_or_default();
+            let client = HttpProvider::new(url.clone(), key)
+                .map_err(|e| anyhow::anyhow!("BILLING_PROVIDER_URL: {e}"))?;
+            Some(Arc::new(client) as Arc<dyn PaymentProvider>)
+        }
+        None => None,
+    };
+    let secrets = config
+        .billing_webhook_secrets
+        .as_ref()
+        .map(|s| {
+            s.expose()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| s.as_bytes().to_vec())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Arc::new(BillingProvider {
+        provider,
+        webhook_secrets: secrets,
+    }))
 }
 
 fn jwt_keys(config: &Config) -> TokenKeys {
@@ -198,9 +252,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         websockets: websockets.clone(),
     };
 
-    let runner = config
-        .run_jobs_in_process
-        .then(|| tokio::spawn(runner(&config, &state.services).run(shutdown.clone())));
+    let runner = config.run_jobs_in_process.then(|| {
+        tokio::spawn(billing_ticker(state.services.clone(), shutdown.clone()));
+        tokio::spawn(runner(&config, &state.services).run(shutdown.clone()))
+    });
 
     let listener = tokio::net::TcpListener::bind(config.bind_addr)
         .await
@@ -258,6 +313,7 @@ pub async fn jobs_only(config: Config) -> anyhow::Result<()> {
         None,
     )?;
     let metrics = http::metrics::install()?;
+    tokio::spawn(billing_ticker(services.clone(), shutdown.clone()));
     let runner = tokio::spawn(runner(&config, &services).run(shutdown.clone()));
     let state = AppState {
         schema: schema::build(services.clone(), &schema::SchemaLimits::default()),

@@ -4,6 +4,7 @@
 use super::store;
 pub use super::types::{ApiKey, CreatedApiKey, NewApiKey};
 use crate::audit::service::Change;
+use crate::billing::entitlements::Limit;
 use crate::command::Unit;
 use crate::identity::secrets;
 use crate::module_registry::catalog::catalog;
@@ -83,6 +84,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, input: NewApiKey) -> AppResul
     let key = format!("{KEY_PREFIX}{}_{secret}", id.as_uuid().simple());
     let prefix: String = key.chars().take(KEY_PREFIX.len() + 12).collect();
     let unit = Unit::open(db, ctx, tenant).await?;
+    crate::billing::entitlements::check(&*unit, tenant, Limit::ApiKeys, unit.now()).await?;
     let api_key = store::insert(
         &*unit,
         store::Insert {
@@ -167,6 +169,7 @@ pub async fn authenticate(db: &Db, clock: Clock, presented: &str) -> AppResult<(
             tenant_status: row.tenant_status.to_value(),
             permissions: row.permissions.into_iter().collect(),
             enabled_modules: row.modules.into_iter().collect(),
+            billing_status: row.billing_status,
         },
     ))
 }

@@ -81,6 +81,7 @@ pub(crate) struct Presented {
     pub usable: bool,
     pub tenant_status: TenantStatus,
     pub modules: Vec<String>,
+    pub billing_status: Option<String>,
 }
 
 /// The key `id` with its tenant's status and enabled modules (a platform
@@ -94,8 +95,9 @@ pub(crate) async fn presented(
         "SELECT k.tenant_id, k.secret_hash, k.permissions,
                 (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)) AS usable,
                 t.status AS tenant_status,
-                ARRAY(SELECT module_key FROM tenant_modules m
-                      WHERE m.tenant_id = k.tenant_id AND m.enabled) AS modules
+                app_effective_modules(k.tenant_id) AS modules,
+                (SELECT s.status FROM billing_subscriptions s
+                 WHERE s.tenant_id = k.tenant_id) AS billing_status
          FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.id = $1",
         [id.into(), now.into()],
     ))

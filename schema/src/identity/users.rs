@@ -79,6 +79,13 @@ pub async fn create_user(db: &Db, ctx: &RequestContext, input: NewUser) -> AppRe
     };
     let id = UserId::new();
     let unit = Unit::open(db, ctx, tenant).await?;
+    crate::billing::entitlements::check(
+        &*unit,
+        tenant,
+        crate::billing::entitlements::Limit::Users,
+        unit.now(),
+    )
+    .await?;
     let roles = grantable_roles(&*unit, ctx, tenant, &input.role_ids).await?;
     let row = store::Insert {
         tenant,
@@ -135,6 +142,15 @@ pub async fn set_user_active(
         return Err(AppError::conflict(
             "an invited user becomes active by accepting the invitation",
         ));
+    }
+    if active && before.status == "deactivated" {
+        crate::billing::entitlements::check(
+            &*unit,
+            tenant,
+            crate::billing::entitlements::Limit::Users,
+            unit.now(),
+        )
+        .await?;
     }
     let (status, action) = if active {
         (UserStatus::Active, "identity.user.reactivated")

@@ -4,6 +4,7 @@
 use super::store;
 pub use super::types::{Location, LocationPatch, NewLocation};
 use crate::audit::service::Change;
+use crate::billing::entitlements::Limit;
 use crate::command::Unit;
 use crate::store_support;
 use entities::locations::Entity;
@@ -77,6 +78,7 @@ pub async fn create(db: &Db, ctx: &RequestContext, input: NewLocation) -> AppRes
     let name = location_name(&input.name)?;
     let unit = Unit::begin(db, ctx, MANAGE).await?;
     let zone = check_timezone(&*unit, input.timezone.as_deref().unwrap_or("UTC")).await?;
+    crate::billing::entitlements::check(&*unit, unit.tenant, Limit::Locations, unit.now()).await?;
     let location = store::insert(
         &*unit,
         store::Insert {

@@ -16,7 +16,9 @@ pub struct SetTenantModuleInput {
     pub tenant_id: TenantId,
     /// A module (`pos`) or feature (`pos.tips`) key.
     pub module_key: Key,
-    pub enabled: bool,
+    /// On or off for this business, over its plan; `null` drops the
+    /// override so the plan (or the registry default) decides again.
+    pub enabled: Option<bool>,
 }
 
 #[derive(SimpleObject)]
@@ -72,7 +74,8 @@ impl ModuleRegistryMutation {
         Ok(ModuleRegistryEntryPayload { entry })
     }
 
-    /// Superadmins: switch a module or feature on or off for a business.
+    /// Superadmins: switch a module or feature on or off for a business,
+    /// over its plan (or give the decision back to the plan with `null`).
     async fn set_tenant_module(
         &self,
         ctx: &Context<'_>,

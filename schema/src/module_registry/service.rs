@@ -155,14 +155,15 @@ pub async fn provision_defaults(conn: &impl ConnectionTrait, tenant: TenantId) -
     store::provision(conn, tenant).await
 }
 
-/// Switches a module or feature on or off for a tenant (superadmins): the
-/// seed's "module toggle" flow. Applies to the tenant's very next request.
+/// Switches a module or feature on or off for a tenant over its plan
+/// (superadmins): the seed's "module toggle" flow; `None` drops the override.
+/// Applies to the tenant's very next request.
 pub async fn set_tenant_module(
     db: &Db,
     ctx: &RequestContext,
     tenant: TenantId,
     key: &str,
-    enabled: bool,
+    enabled: Option<bool>,
 ) -> AppResult<TenantModule> {
     ctx.require_superadmin()?;
     let tx = db.system_tx().await?;
@@ -170,14 +171,17 @@ pub async fn set_tenant_module(
     let entry = store::find(&tx, key).await?.ok_or_else(|| {
         AppError::invalid_field("moduleKey", format!("no module or feature named {key}"))
     })?;
-    if entry.core && !enabled {
+    if entry.core && enabled == Some(false) {
         return Err(AppError::invalid_field(
             "moduleKey",
             format!("{key} is a core module and cannot be switched off"),
         ));
     }
-    let before = store::switched_on(&tx, tenant, key).await?;
-    store::switch(&tx, tenant, key, enabled, ctx.now()).await?;
+    let before = store::override_of(&tx, tenant, key).await?;
+    match enabled {
+        Some(on) => store::switch(&tx, tenant, key, on, ctx.now()).await?,
+        None => store::clear_override(&tx, tenant, key, ctx.now()).await?,
+    }
     audit::record(
         &tx,
         ctx,
@@ -186,8 +190,8 @@ pub async fn set_tenant_module(
             action: "tenant.module.toggled",
             entity_type: "tenant_module",
             entity_id: Some(key.to_owned()),
-            before: before.map(|b| json!({ "enabled": b })),
-            after: Some(json!({ "enabled": enabled })),
+            before: Some(json!({ "override": before })),
+            after: Some(json!({ "override": enabled })),
         },
     )
     .await?;

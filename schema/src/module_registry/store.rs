@@ -1,6 +1,6 @@
 //! Every statement on `module_registry_entries` and `tenant_modules`.
 
-use super::types::{RegistryEntry, TenantModule};
+use super::types::{EntitlementSource, RegistryEntry, TenantModule};
 use chrono::{DateTime, Utc};
 use entities::module_registry_entries::{self as entries, RegistryEntryKind};
 use kernel::db::sql;
@@ -124,10 +124,19 @@ struct TenantModuleRow {
     description: String,
     core: bool,
     enabled: bool,
+    source: String,
+    plan_value: Option<bool>,
+    override_value: Option<bool>,
 }
 
 impl From<TenantModuleRow> for TenantModule {
     fn from(r: TenantModuleRow) -> Self {
+        let source = match r.source.as_str() {
+            "core" => EntitlementSource::Core,
+            "override" => EntitlementSource::Override,
+            "plan" => EntitlementSource::Plan,
+            _ => EntitlementSource::Default,
+        };
         Self {
             key: r.key,
             kind: sea_orm::ActiveEnum::to_value(&r.kind),
@@ -136,12 +145,17 @@ impl From<TenantModuleRow> for TenantModule {
             description: r.description,
             core: r.core,
             enabled: r.enabled,
+            source,
+            plan_value: r.plan_value,
+            override_value: r.override_value,
         }
     }
 }
 
 /// The tenant's view of every entry (or of the one named `key`), in
 /// display order: a feature counts as on only when its module is on too.
+/// What is on is `app_effective_modules`, the rule the guard reads; the
+/// plan's and the override's values are shown beside it.
 pub(crate) async fn of_tenant(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
@@ -149,11 +163,17 @@ pub(crate) async fn of_tenant(
 ) -> AppResult<Vec<TenantModule>> {
     let rows = TenantModuleRow::find_by_statement(sql(
         "SELECT e.key, e.kind, e.module_key, e.name, e.description, e.core,
-                (COALESCE(tm.enabled, false)
-                 AND (e.module_key IS NULL OR COALESCE(parent.enabled, false))) AS enabled
+                (e.key = ANY (eff.keys) AND (e.module_key IS NULL OR e.module_key = ANY (eff.keys)))
+                  AS enabled,
+                CASE WHEN e.core THEN 'core' WHEN tm.overridden THEN 'override'
+                     WHEN pv.id IS NOT NULL THEN 'plan' ELSE 'default' END AS source,
+                CASE WHEN pv.id IS NOT NULL THEN e.key = ANY (pv.modules) END AS plan_value,
+                CASE WHEN tm.overridden THEN tm.enabled END AS override_value
          FROM module_registry_entries e
+         CROSS JOIN (SELECT app_effective_modules($1) AS keys) eff
          LEFT JOIN tenant_modules tm ON tm.module_key = e.key AND tm.tenant_id = $1
-         LEFT JOIN tenant_modules parent ON parent.module_key = e.module_key AND parent.tenant_id = $1
+         LEFT JOIN billing_subscriptions s ON s.tenant_id = $1
+         LEFT JOIN billing_plan_versions pv ON pv.id = s.plan_version_id
          WHERE ($2::text IS NULL OR e.key = $2)
          ORDER BY e.sort_order, e.key",
         [tenant.into(), key.map(str::to_owned).into()],
@@ -163,19 +183,17 @@ pub(crate) async fn of_tenant(
     Ok(rows.into_iter().map(TenantModule::from).collect())
 }
 
-/// Whether the module is on for the tenant; `None` when it has no row.
-pub(crate) async fn switched_on(
+/// The superadmin's override of the entry for the tenant, if any.
+pub(crate) async fn override_of(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
     key: &str,
 ) -> AppResult<Option<bool>> {
-    use entities::tenant_modules::{Column, Entity};
+    use entities::tenant_modules::Entity;
     Ok(Entity::find_by_id((tenant.as_uuid(), key.to_owned()))
-        .select_only()
-        .column(Column::Enabled)
-        .into_tuple::<bool>()
         .one(conn)
-        .await?)
+        .await?
+        .and_then(|row| row.overridden.then_some(row.enabled)))
 }
 
 pub(crate) async fn switch(
@@ -186,10 +204,30 @@ pub(crate) async fn switch(
     at: DateTime<Utc>,
 ) -> AppResult<()> {
     conn.execute_raw(sql(
-        "INSERT INTO tenant_modules (tenant_id, module_key, enabled, updated_at) VALUES ($1, $2, $3, $4)
+        "INSERT INTO tenant_modules (tenant_id, module_key, enabled, overridden, updated_at)
+         VALUES ($1, $2, $3, true, $4)
          ON CONFLICT (tenant_id, module_key) DO UPDATE
-           SET enabled = EXCLUDED.enabled, updated_at = EXCLUDED.updated_at",
+           SET enabled = EXCLUDED.enabled, overridden = true, updated_at = EXCLUDED.updated_at",
         [tenant.into(), key.into(), enabled.into(), at.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Drops the superadmin's override: the plan decides again (or, on no plan,
+/// the registry default).
+pub(crate) async fn clear_override(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    key: &str,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    conn.execute_raw(sql(
+        "UPDATE tenant_modules tm SET overridden = false, updated_at = $3,
+                enabled = e.default_enabled OR e.core
+         FROM module_registry_entries e
+         WHERE e.key = tm.module_key AND tm.tenant_id = $1 AND tm.module_key = $2",
+        [tenant.into(), key.into(), at.into()],
     ))
     .await?;
     Ok(())

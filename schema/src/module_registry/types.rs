@@ -51,6 +51,28 @@ pub struct TenantModule {
     pub core: bool,
     /// Switched on for the tenant (a feature only counts if its module is on too).
     pub enabled: bool,
+    /// What decided `enabled`.
+    pub source: EntitlementSource,
+    /// What the tenant's plan says, when it is on one.
+    pub plan_value: Option<bool>,
+    /// What the superadmin's per-tenant toggle says, when there is one.
+    pub override_value: Option<bool>,
+}
+
+/// Where a tenant's module or feature switch comes from, strongest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EntitlementSource {
+    /// A core module: always on.
+    Core,
+    /// The superadmin's toggle for this tenant.
+    Override,
+    /// The tenant's plan.
+    Plan,
+    /// The registry default (the tenant is on no plan).
+    Default,
 }
 
 /// Leave a field out to keep it.

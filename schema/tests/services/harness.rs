@@ -169,6 +169,7 @@ impl Cafe {
             tenant_status: "active".into(),
             permissions: set(permissions),
             enabled_modules: set(modules),
+            billing_status: None,
         })
     }
 }

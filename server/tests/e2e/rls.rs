@@ -74,6 +74,15 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
               VALUES ('{t}', '{t}', '{t}', 1, '{t}', 'LATTE', 'Latte', 1, 350, 1000);
             INSERT INTO pos_payments (tenant_id, id, ticket_id, shift_id, method, amount_minor, currency) VALUES ('{t}', '{t}', '{t}', '{t}', 'cash', 350, 'EUR');
             INSERT INTO pos_refunds (tenant_id, id, ticket_id, payment_id, amount_minor, reason, restock) VALUES ('{t}', '{t}', '{t}', '{t}', 100, 'x', false);
+            INSERT INTO billing_plans (id, code, name, created_at, updated_at) VALUES ('{t}', 'p-{s}', 'Plan', now(), now());
+            INSERT INTO billing_plan_versions (id, plan_id, version, currency, monthly_price_minor, created_at) VALUES ('{t}', '{t}', 1, 'EUR', 2900, now());
+            INSERT INTO billing_subscriptions (tenant_id, id, plan_version_id, interval, status, current_period_start, current_period_end, created_at, updated_at)
+              VALUES ('{t}', '{t}', '{t}', 'month', 'active', now(), now() + interval '1 month', now(), now());
+            INSERT INTO billing_clocks (tenant_id, frozen_at, updated_at) VALUES ('{t}', now(), now());
+            INSERT INTO billing_invoices (tenant_id, id, number, status, reason, currency, subtotal_minor, tax_name, tax_rate_ppm, total_minor, period_start, period_end, created_at, finalized_at)
+              VALUES ('{t}', '{t}', 'INV-{s}', 'open', 'subscription_create', 'EUR', 2900, 'VAT', 0, 2900, now(), now(), now(), now());
+            INSERT INTO billing_invoice_lines (tenant_id, invoice_id, id, position, kind, description, amount_minor) VALUES ('{t}', '{t}', '{t}', 0, 'plan', 'Plan', 2900);
+            INSERT INTO billing_credit_notes (tenant_id, id, invoice_id, number, amount_minor, reason, created_at) VALUES ('{t}', '{t}', '{t}', 'CN-{s}', 100, 'x', now());
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)

@@ -30,6 +30,13 @@ pub async fn open(db: &Db, ctx: &RequestContext, input: NewShift) -> AppResult<S
     let currency = Currency::parse("currency", &input.currency)?;
     crate::locations::service::referenced(&*unit, unit.tenant, "locationId", input.location_id)
         .await?;
+    crate::billing::entitlements::check(
+        &*unit,
+        unit.tenant,
+        crate::billing::entitlements::Limit::OpenShifts,
+        unit.now(),
+    )
+    .await?;
     let opening = Opening {
         tenant: unit.tenant,
         location: input.location_id,

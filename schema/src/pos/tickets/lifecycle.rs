@@ -50,6 +50,13 @@ pub async fn open(db: &Db, ctx: &RequestContext, input: NewTicket) -> AppResult<
             "the location is closed",
         ));
     }
+    crate::billing::entitlements::check(
+        &*unit,
+        unit.tenant,
+        crate::billing::entitlements::Limit::MonthlyTickets,
+        unit.now(),
+    )
+    .await?;
     let ticket = store::open(
         &*unit,
         Opening {

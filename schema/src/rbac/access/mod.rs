@@ -29,6 +29,7 @@ pub async fn load_user_access(db: &Db, tenant: TenantId, user: UserId) -> AppRes
         tenant_status: row.tenant_status.to_value(),
         permissions: row.permissions.into_iter().collect(),
         enabled_modules: row.modules.into_iter().collect(),
+        billing_status: row.billing_status,
     })
 }
 

@@ -12,6 +12,7 @@ pub(crate) struct AccessRow {
     pub user_status: UserStatus,
     pub permissions: Vec<String>,
     pub modules: Vec<String>,
+    pub billing_status: Option<String>,
 }
 
 /// A user's standing, permissions and the tenant's modules. The function
@@ -23,7 +24,8 @@ pub(crate) async fn user_access(
     user: UserId,
 ) -> AppResult<Option<AccessRow>> {
     Ok(AccessRow::find_by_statement(sql(
-        "SELECT tenant_status, user_status, permissions, modules FROM app_user_access($1, $2)",
+        "SELECT tenant_status, user_status, permissions, modules, billing_status
+         FROM app_user_access($1, $2)",
         [tenant.into(), user.into()],
     ))
     .one(conn)

@@ -24,7 +24,9 @@ pub struct TenantFilter {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ModuleToggleBody {
-    pub enabled: bool,
+    /// On or off for this business, over its plan; `null` drops the
+    /// override so the plan (or the registry default) decides again.
+    pub enabled: Option<bool>,
 }
 
 /// `/{id}/modules/{key}`.

@@ -4,6 +4,7 @@
 //! that it succeeded. GraphQL clients hold a server and a bearer token; the
 //! REST helpers of each module are methods of the one REST client, [`Rest`].
 
+mod billing;
 mod cafe;
 mod identity;
 mod inventory;

@@ -1,0 +1,272 @@
+//! Billing over GraphQL: thin resolvers over the services. Superadmin
+//! fields say so; a tenant's fields act on the caller's own business.
+
+use super::clock::{self, BillingClock};
+use super::invoices::read::{self, InvoiceDocument};
+use super::invoices::{self, Invoice, InvoiceStatus, NewCreditNote, NewLine};
+use super::plans::{self, NewPlan, Plan, PlanTerms};
+use super::settings::{self, BillingSettings, SettingsPatch};
+use super::subscriptions::read::BillingOverview;
+use super::subscriptions::{self, Cancel, ChoosePlan, Subscription};
+use crate::gql::{connection, page, rc, svc};
+use crate::text::{CurrencyCode, PlanCode};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Object};
+use chrono::{DateTime, Utc};
+use kernel::{InvoiceId, TenantId};
+
+#[derive(Default)]
+pub struct BillingQuery;
+
+#[Object]
+impl BillingQuery {
+    /// Plans on sale (superadmins may include archived ones).
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] include_archived: bool,
+    ) -> async_graphql::Result<Vec<Plan>> {
+        Ok(plans::list(&svc(ctx)?.db, rc(ctx)?, include_archived).await?)
+    }
+
+    async fn plan(&self, ctx: &Context<'_>, code: PlanCode) -> async_graphql::Result<Plan> {
+        Ok(plans::get(&svc(ctx)?.db, rc(ctx)?, &code).await?)
+    }
+
+    /// The caller's business: its plan, usage against each limit, the next invoice.
+    async fn billing(&self, ctx: &Context<'_>) -> async_graphql::Result<BillingOverview> {
+        Ok(subscriptions::current(&svc(ctx)?.db, rc(ctx)?).await?)
+    }
+
+    /// The caller's business's invoices, newest first.
+    async fn invoices(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<InvoiceStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Invoice>> {
+        let result = invoices::list(&svc(ctx)?.db, rc(ctx)?, status, page(first, after)?).await?;
+        Ok(connection(result, |i| i.id.as_uuid()))
+    }
+
+    /// One invoice: the caller's business's, or any for superadmins.
+    async fn invoice(&self, ctx: &Context<'_>, id: InvoiceId) -> async_graphql::Result<Invoice> {
+        Ok(invoices::get(&svc(ctx)?.db, rc(ctx)?, id).await?)
+    }
+
+    /// An invoice as HTML and plain text.
+    async fn invoice_document(
+        &self,
+        ctx: &Context<'_>,
+        id: InvoiceId,
+    ) -> async_graphql::Result<InvoiceDocument> {
+        Ok(read::document(&svc(ctx)?.db, rc(ctx)?, id).await?)
+    }
+
+    /// Superadmins: a business's billing.
+    async fn tenant_billing(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: TenantId,
+    ) -> async_graphql::Result<BillingOverview> {
+        Ok(subscriptions::of_tenant(&svc(ctx)?.db, rc(ctx)?, tenant_id).await?)
+    }
+
+    /// Superadmins: every business's invoices (or one's), newest first.
+    async fn all_invoices(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: Option<TenantId>,
+        status: Option<InvoiceStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Invoice>> {
+        let result = invoices::list_all(
+            &svc(ctx)?.db,
+            rc(ctx)?,
+            tenant_id,
+            status,
+            page(first, after)?,
+        )
+        .await?;
+        Ok(connection(result, |i| i.id.as_uuid()))
+    }
+
+    /// Superadmins: tax, invoice numbering and the dunning schedule.
+    async fn billing_settings(&self, ctx: &Context<'_>) -> async_graphql::Result<BillingSettings> {
+        Ok(settings::get(&svc(ctx)?.db, rc(ctx)?).await?)
+    }
+}
+
+#[derive(Default)]
+pub struct BillingMutation;
+
+#[Object]
+impl BillingMutation {
+    /// Superadmins: a new plan.
+    async fn create_plan(&self, ctx: &Context<'_>, input: NewPlan) -> async_graphql::Result<Plan> {
+        Ok(plans::create(&svc(ctx)?.db, rc(ctx)?, input).await?)
+    }
+
+    /// Superadmins: new prices or entitlements, as the plan's next version.
+    async fn revise_plan(
+        &self,
+        ctx: &Context<'_>,
+        code: PlanCode,
+        terms: PlanTerms,
+    ) -> async_graphql::Result<Plan> {
+        Ok(plans::revise(&svc(ctx)?.db, rc(ctx)?, &code, terms).await?)
+    }
+
+    /// Superadmins: hide a plan from new sign-ups.
+    async fn archive_plan(&self, ctx: &Context<'_>, code: PlanCode) -> async_graphql::Result<Plan> {
+        Ok(plans::archive(&svc(ctx)?.db, rc(ctx)?, &code).await?)
+    }
+
+    /// Superadmins: change tax, numbering or dunning settings.
+    async fn update_billing_settings(
+        &self,
+        ctx: &Context<'_>,
+        patch: SettingsPatch,
+    ) -> async_graphql::Result<BillingSettings> {
+        Ok(settings::update(&svc(ctx)?.db, rc(ctx)?, patch).await?)
+    }
+
+    /// The owner chooses or changes the business's plan.
+    async fn choose_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: ChoosePlan,
+    ) -> async_graphql::Result<Subscription> {
+        Ok(subscriptions::choose(svc(ctx)?, rc(ctx)?, input).await?)
+    }
+
+    /// Superadmins: assign or change a business's plan.
+    async fn assign_plan(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: TenantId,
+        input: ChoosePlan,
+    ) -> async_graphql::Result<Subscription> {
+        Ok(subscriptions::assign(svc(ctx)?, rc(ctx)?, tenant_id, input).await?)
+    }
+
+    /// Cancel now or at the period end: the owner, or a superadmin naming the business.
+    async fn cancel_subscription(
+        &self,
+        ctx: &Context<'_>,
+        input: Cancel,
+        tenant_id: Option<TenantId>,
+    ) -> async_graphql::Result<Subscription> {
+        Ok(subscriptions::cancel(svc(ctx)?, rc(ctx)?, tenant_id, input).await?)
+    }
+
+    /// Pause: no invoices, business modules read-only until resumed.
+    async fn pause_subscription(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: Option<TenantId>,
+    ) -> async_graphql::Result<Subscription> {
+        Ok(subscriptions::pause(svc(ctx)?, rc(ctx)?, tenant_id).await?)
+    }
+
+    /// Resume a paused subscription: a new period starts now.
+    async fn resume_subscription(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: Option<TenantId>,
+    ) -> async_graphql::Result<Subscription> {
+        Ok(subscriptions::resume(svc(ctx)?, rc(ctx)?, tenant_id).await?)
+    }
+
+    /// Superadmins: freeze a business's billing time (a test clock), or
+    /// return it to real time with `null`.
+    async fn set_billing_clock(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: TenantId,
+        frozen_at: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<BillingClock> {
+        Ok(clock::set_clock(svc(ctx)?, rc(ctx)?, tenant_id, frozen_at).await?)
+    }
+
+    /// Superadmins: move a test clock forward and run what falls due.
+    async fn advance_billing_clock(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: TenantId,
+        to: DateTime<Utc>,
+    ) -> async_graphql::Result<BillingClock> {
+        Ok(clock::advance(svc(ctx)?, rc(ctx)?, tenant_id, to).await?)
+    }
+
+    /// Superadmins: a manual draft invoice.
+    async fn create_invoice(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: TenantId,
+        currency: CurrencyCode,
+        lines: Vec<NewLine>,
+    ) -> async_graphql::Result<Invoice> {
+        Ok(invoices::create_draft(&svc(ctx)?.db, rc(ctx)?, tenant_id, currency, lines).await?)
+    }
+
+    /// Superadmins: add a line to a draft (a finalized invoice is `CONFLICT`).
+    async fn add_invoice_line(
+        &self,
+        ctx: &Context<'_>,
+        invoice_id: InvoiceId,
+        line: NewLine,
+    ) -> async_graphql::Result<Invoice> {
+        Ok(invoices::add_line(&svc(ctx)?.db, rc(ctx)?, invoice_id, line).await?)
+    }
+
+    /// Superadmins: finalize a draft (numbered, immutable, owed) and collect it.
+    async fn finalize_invoice(
+        &self,
+        ctx: &Context<'_>,
+        id: InvoiceId,
+    ) -> async_graphql::Result<Invoice> {
+        let services = svc(ctx)?;
+        let invoice = invoices::finalize(&services.db, rc(ctx)?, id).await?;
+        super::payments::collect(services, rc(ctx)?, invoice.tenant_id, id).await;
+        Ok(invoices::get(&services.db, rc(ctx)?, id).await?)
+    }
+
+    /// Superadmins: paid outside the provider.
+    async fn mark_invoice_paid(
+        &self,
+        ctx: &Context<'_>,
+        id: InvoiceId,
+    ) -> async_graphql::Result<Invoice> {
+        Ok(invoices::mark_paid(&svc(ctx)?.db, rc(ctx)?, id).await?)
+    }
+
+    /// Superadmins: void an open or uncollectible invoice.
+    async fn void_invoice(
+        &self,
+        ctx: &Context<'_>,
+        id: InvoiceId,
+    ) -> async_graphql::Result<Invoice> {
+        Ok(invoices::void(&svc(ctx)?.db, rc(ctx)?, id).await?)
+    }
+
+    /// Superadmins: write an open invoice off (it stays payable).
+    async fn mark_invoice_uncollectible(
+        &self,
+        ctx: &Context<'_>,
+        id: InvoiceId,
+    ) -> async_graphql::Result<Invoice> {
+        Ok(invoices::mark_uncollectible(&svc(ctx)?.db, rc(ctx)?, id).await?)
+    }
+
+    /// Superadmins: a credit note; credit notes never exceed the invoice.
+    async fn create_credit_note(
+        &self,
+        ctx: &Context<'_>,
+        input: NewCreditNote,
+    ) -> async_graphql::Result<Invoice> {
+        Ok(invoices::credit(&svc(ctx)?.db, rc(ctx)?, input).await?)
+    }
+}

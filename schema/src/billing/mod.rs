@@ -1,0 +1,52 @@
+//! Billing: the operator sells plans, tenants pay, entitlements follow.
+//!
+//! Where things are: `plans/` is the versioned catalog; `subscriptions/`
+//! one subscription per tenant with Stripe's states (changes, renewals,
+//! dunning); `invoices/` numbering, arithmetic, credit notes and rendering;
+//! `clock.rs` a tenant's billing time (a test clock when set);
+//! `entitlements.rs` the limits services check; `arithmetic.rs` proration,
+//! tax and totals on minor units; `provider/` the payment provider and
+//! `signature.rs` its webhook signatures.
+
+pub mod arithmetic;
+pub mod clock;
+pub mod currency;
+pub mod entitlements;
+pub mod graphql;
+pub mod invoices;
+pub mod payments;
+pub mod plans;
+pub mod provider;
+pub mod settings;
+pub mod signature;
+pub mod subscriptions;
+
+/// See the tenant's plan, subscription and invoices.
+pub const READ: &str = "billing.subscription.read";
+/// Choose or change the plan, cancel, pause, resume.
+pub const MANAGE: &str = "billing.subscription.manage";
+
+/// A wire enum (GraphQL, REST, OpenAPI) and its column's enum, converted
+/// both ways by variant name.
+macro_rules! wire_enum {
+    ($wire:ident, $row:ty { $($variant:ident),+ $(,)? }) => {
+        impl From<$row> for $wire {
+            fn from(value: $row) -> Self {
+                type Row = $row;
+                match value {
+                    $(Row::$variant => Self::$variant,)+
+                }
+            }
+        }
+
+        impl From<$wire> for $row {
+            fn from(value: $wire) -> Self {
+                type Row = $row;
+                match value {
+                    $($wire::$variant => Row::$variant,)+
+                }
+            }
+        }
+    };
+}
+pub(crate) use wire_enum;
