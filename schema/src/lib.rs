@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod background;
+pub mod billing;
 pub mod command;
 pub mod demo;
 pub mod errors;

@@ -1,0 +1,3 @@
+//! Billing: plans, subscriptions, invoices and the payment provider behind them.
+pub mod provider;
+pub mod signature;
