@@ -1,6 +1,7 @@
 //! The command line: `server [--config FILE] [COMMAND]`.
 
 use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -59,4 +60,59 @@ pub enum Command {
         #[arg(long, default_value = "Platform admin")]
         name: String,
     },
+    /// Run a sandbox payment provider: a Stripe-shaped API and signed
+    /// webhooks, kept in memory, for development and tests. Needs no database
+    /// or Redis.
+    SandboxBilling(SandboxBillingArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct SandboxBillingArgs {
+    /// Where the sandbox API listens; port 0 picks a free one (logged as `addr`).
+    #[arg(
+        long,
+        env = "SANDBOX_BILLING_LISTEN",
+        default_value = "127.0.0.1:12111"
+    )]
+    pub listen: SocketAddr,
+    /// Where webhook events are POSTed.
+    #[arg(
+        long,
+        env = "SANDBOX_BILLING_WEBHOOK_URL",
+        default_value = "http://127.0.0.1:8080/v1/billing/webhooks/sandbox"
+    )]
+    pub webhook_url: String,
+    /// The secret each delivery's `Stripe-Signature` is made with.
+    #[arg(
+        long,
+        env = "SANDBOX_BILLING_WEBHOOK_SECRET",
+        default_value = "whsec_sandbox",
+        hide_env_values = true
+    )]
+    pub webhook_secret: String,
+    /// The bearer key clients must present.
+    #[arg(
+        long,
+        env = "SANDBOX_BILLING_API_KEY",
+        default_value = "sk_sandbox",
+        hide_env_values = true
+    )]
+    pub api_key: String,
+    /// The chance (0 to 1) that an event is delivered twice.
+    #[arg(long, env = "SANDBOX_BILLING_DUPLICATE_RATE", default_value_t = 0.0, value_parser = rate)]
+    pub duplicate_rate: f64,
+    /// Collect events for a moment, then deliver each batch in random order.
+    #[arg(long, env = "SANDBOX_BILLING_SHUFFLE")]
+    pub shuffle: bool,
+    /// Delivery attempts per event before the sandbox gives up on it.
+    #[arg(long, env = "SANDBOX_BILLING_MAX_ATTEMPTS", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: u32,
+}
+
+fn rate(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err("must be a number from 0 to 1".to_owned()),
+    }
 }

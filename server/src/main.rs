@@ -5,6 +5,7 @@ mod config;
 mod database;
 mod http;
 mod rest;
+mod sandbox_billing;
 mod serve;
 mod state;
 mod telemetry;
@@ -21,6 +22,12 @@ fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();
 
     let cli = Cli::parse();
+    // The sandbox stands in for an outside service: it must start without
+    // the platform's configuration, database or Redis.
+    let command = match cli.command.unwrap_or(Command::Serve) {
+        Command::SandboxBilling(args) => return block_on(sandbox_billing::run(args)),
+        command => command,
+    };
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(err) => {
@@ -28,6 +35,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    block_on(run(command, config))
+}
+
+fn block_on(work: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -38,7 +49,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+    match runtime.block_on(work) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(error = format!("{err:#}"), "exiting on error");
@@ -91,7 +102,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::ExportSchema { .. } => Ok(()),
+        Command::ExportSchema { .. } | Command::SandboxBilling(_) => Ok(()),
     };
     telemetry.shutdown();
     result

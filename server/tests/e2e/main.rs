@@ -29,6 +29,7 @@ mod rbac;
 mod resilience;
 mod rest;
 mod rls;
+mod sandbox_billing;
 mod shutdown;
 mod statements;
 mod websocket;

@@ -123,7 +123,7 @@ pub fn base_command(db_url: &str, redis_prefix: &str) -> Command {
     cmd
 }
 
-async fn spawn_and_wait(mut cmd: Command) -> (Child, Logs, String) {
+pub(super) async fn spawn_and_wait(mut cmd: Command) -> (Child, Logs, String) {
     let mut child = cmd.spawn().expect("spawn server binary");
     let logs = Logs::default();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
