@@ -178,7 +178,7 @@ entities! {
     billing_invoices { status, reason },
     billing_plan_versions { on_unpaid },
     billing_plans,
-    billing_sequences,
+    billing_sequences { kind },
     billing_settings,
     billing_subscriptions { interval, status, pending_interval: Option },
     billing_webhook_events { status },

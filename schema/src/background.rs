@@ -26,6 +26,12 @@ pub fn handlers(services: &Services) -> Registry {
     Registry::new()
         .handler(EMAIL_JOB, services.mailer.clone())
         .handler(
+            crate::billing::webhooks::WEBHOOK_JOB,
+            crate::billing::webhooks::WebhookProcessor {
+                services: services.clone(),
+            },
+        )
+        .handler(
             EXPORT_JOB,
             ExportRunner {
                 services: services.clone(),

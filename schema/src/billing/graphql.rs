@@ -7,7 +7,8 @@ use super::invoices::{self, Invoice, InvoiceStatus, NewCreditNote, NewLine};
 use super::plans::{self, NewPlan, Plan, PlanTerms};
 use super::settings::{self, BillingSettings, SettingsPatch};
 use super::subscriptions::read::BillingOverview;
-use super::subscriptions::{self, Cancel, ChoosePlan, Subscription};
+use super::subscriptions::{self, Cancel, ChoosePlan, SetPaymentMethod, Subscription};
+use super::webhooks::{self, WebhookEvent};
 use crate::gql::{connection, page, rc, svc};
 use crate::text::{CurrencyCode, PlanCode};
 use async_graphql::connection::Connection;
@@ -91,6 +92,18 @@ impl BillingQuery {
         )
         .await?;
         Ok(connection(result, |i| i.id.as_uuid()))
+    }
+
+    /// Superadmins: provider webhooks as received, newest first; `deadOnly`
+    /// lists the dead letters.
+    async fn billing_webhook_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] dead_only: bool,
+        #[graphql(default = 50)] first: i32,
+    ) -> async_graphql::Result<Vec<WebhookEvent>> {
+        let limit = u64::try_from(first.clamp(1, 200)).unwrap_or(50);
+        Ok(webhooks::list(&svc(ctx)?.db, rc(ctx)?, dead_only, limit).await?)
     }
 
     /// Superadmins: tax, invoice numbering and the dunning schedule.
@@ -178,6 +191,27 @@ impl BillingMutation {
         tenant_id: Option<TenantId>,
     ) -> async_graphql::Result<Subscription> {
         Ok(subscriptions::resume(svc(ctx)?, rc(ctx)?, tenant_id).await?)
+    }
+
+    /// Save the payment method on file (the owner, or a superadmin naming
+    /// the business); an invoice waiting on payment is charged at once.
+    async fn set_payment_method(
+        &self,
+        ctx: &Context<'_>,
+        input: SetPaymentMethod,
+        tenant_id: Option<TenantId>,
+    ) -> async_graphql::Result<Subscription> {
+        Ok(subscriptions::set_payment_method(svc(ctx)?, rc(ctx)?, tenant_id, input).await?)
+    }
+
+    /// Superadmins: process a dead or ignored webhook event again.
+    async fn replay_billing_webhook(
+        &self,
+        ctx: &Context<'_>,
+        provider: String,
+        event_id: String,
+    ) -> async_graphql::Result<WebhookEvent> {
+        Ok(webhooks::replay(svc(ctx)?, rc(ctx)?, &provider, &event_id).await?)
     }
 
     /// Superadmins: freeze a business's billing time (a test clock), or

@@ -14,12 +14,14 @@ pub mod currency;
 pub mod entitlements;
 pub mod graphql;
 pub mod invoices;
+pub mod notices;
 pub mod payments;
 pub mod plans;
 pub mod provider;
 pub mod settings;
 pub mod signature;
 pub mod subscriptions;
+pub mod webhooks;
 
 /// See the tenant's plan, subscription and invoices.
 pub const READ: &str = "billing.subscription.read";

@@ -77,7 +77,7 @@ async fn try_collect(
         // The provider refused the request itself (an unknown payment
         // method): a failed payment, as a decline would be.
         Err(err) if err.code() == ErrorCode::Validation => {
-            settled(services, ctx, tenant, id, Outcome::Failed).await
+            settled(services, ctx, tenant, id, Outcome::Failed, None).await
         }
         Err(err) => Err(err),
     }
@@ -92,18 +92,23 @@ pub enum Outcome {
 
 /// Applies a charge's outcome to the invoice and its subscription, at the
 /// tenant's billing time. An outcome for an invoice no longer open (paid by
-/// an earlier delivery, voided) changes nothing.
+/// an earlier delivery, voided) changes nothing. `reported_at` is the
+/// provider event's time: the subscription remembers the newest it applied.
 pub async fn settled(
     services: &Services,
     ctx: &RequestContext,
     tenant: TenantId,
     id: InvoiceId,
     outcome: Outcome,
+    reported_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> AppResult<()> {
     let unit = Unit::open(&services.db, ctx, tenant).await?;
     let Some(invoice) = invoices::load(&*unit, tenant, id, true).await? else {
         return unit.commit(()).await;
     };
+    if let Some(at) = reported_at {
+        subscriptions::note_provider_event(&*unit, tenant, at).await?;
+    }
     let now = clock::now(&*unit, ctx, tenant).await?;
     match (outcome, invoice.status) {
         (Outcome::Succeeded, InvoiceStatus::Open | InvoiceStatus::Uncollectible) => {

@@ -29,6 +29,9 @@ impl EmailNotifications {
     ) -> AppResult<Vec<jobs::email::Email>> {
         let data = &event.data;
         let text = |k: &str| data[k].as_str().unwrap_or_default().to_owned();
+        if crate::billing::notices::wants(&event.event_type) {
+            return crate::billing::notices::emails(&self.services, tenant, event).await;
+        }
         if event.event_type == "inventory.stock.low" {
             return self.low_stock(tenant, data).await;
         }
@@ -176,7 +179,7 @@ impl Consumer for EmailNotifications {
                 | "tenant.approved"
                 | "inventory.stock.low"
                 | "pos.receipt.email_requested"
-        )
+        ) || crate::billing::notices::wants(event_type)
     }
 
     fn consume<'a>(&'a self, event: &'a Envelope) -> ConsumerFuture<'a> {

@@ -9,7 +9,7 @@
 //! property clients had.
 
 use super::v1::{
-    auth, exports, inventory, locations, menu, module_registry, pos, rbac, system, tenants,
+    auth, billing, exports, inventory, locations, menu, module_registry, pos, rbac, system, tenants,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -34,7 +34,8 @@ use utoipa::{Modify, OpenApi};
         (name = "menu", description = "Categories, items, variants, modifier groups and availability"),
         (name = "locations", description = "The business's shops, kitchens and warehouses"),
         (name = "inventory", description = "Stock items, levels, the ledger, counts, transfers, reorder points and recipes. Quantities are decimal strings in answers; requests may send strings or numbers"),
-        (name = "pos", description = "The point of sale: tickets with lines, modifiers and discounts, kitchen sends, cash and card payments (split, partial, tips), settling, voids, refunds with restock, receipts, and shifts with X/Z reports. Money is in minor units. Payments and refunds take an `Idempotency-Key` header")
+        (name = "pos", description = "The point of sale: tickets with lines, modifiers and discounts, kitchen sends, cash and card payments (split, partial, tips), settling, voids, refunds with restock, receipts, and shifts with X/Z reports. Money is in minor units. Payments and refunds take an `Idempotency-Key` header"),
+        (name = "billing", description = "The business's plan, subscription and invoices, and the payment provider's signed webhooks. Money is in minor units (64-bit)")
     )
 )]
 pub struct ApiDoc;
@@ -127,6 +128,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         locations::Api::openapi(),
         inventory::Api::openapi(),
         pos::Api::openapi(),
+        billing::Api::openapi(),
     ] {
         doc.merge(module);
     }

@@ -6,6 +6,7 @@
 mod harness;
 
 mod billing;
+mod billing_payments;
 mod cli;
 mod config;
 mod errors;

@@ -80,7 +80,12 @@ async fn finalize_in(
     )?;
     store::set_totals(conn, draft.tenant_id, draft.id, totals).await?;
     let year = at.year();
-    let n = store::next_number(conn, "invoice", year).await?;
+    let n = store::next_number(
+        conn,
+        entities::billing_sequences::SequenceKind::Invoice,
+        year,
+    )
+    .await?;
     let number = format!("{prefix}-{year}-{n:06}");
     store::transition(
         conn,

@@ -126,7 +126,12 @@ pub async fn credit(db: &Db, ctx: &RequestContext, input: NewCreditNote) -> AppR
     }
     let now = clock::now(&*unit, ctx, unit.tenant).await?;
     let year = now.year();
-    let n = store::next_number(&*unit, "credit_note", year).await?;
+    let n = store::next_number(
+        &*unit,
+        entities::billing_sequences::SequenceKind::CreditNote,
+        year,
+    )
+    .await?;
     let number = format!("CN-{year}-{n:06}");
     store::insert_credit_note(&*unit, unit.tenant, id, &number, amount, &input.reason, now).await?;
     let credited = before.credited_minor.0 + amount;

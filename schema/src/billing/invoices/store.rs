@@ -292,14 +292,14 @@ struct Next {
 /// until the transaction ends, and a rollback gives the number back.
 pub(crate) async fn next_number(
     conn: &impl ConnectionTrait,
-    kind: &str,
+    kind: entities::billing_sequences::SequenceKind,
     year: i32,
 ) -> AppResult<i64> {
     Next::find_by_statement(sql(
         "INSERT INTO billing_sequences (kind, year, last) VALUES ($1, $2, 1)
          ON CONFLICT (kind, year) DO UPDATE SET last = billing_sequences.last + 1
          RETURNING last",
-        [kind.into(), year.into()],
+        [sea_orm::ActiveEnum::to_value(&kind).into(), year.into()],
     ))
     .one(conn)
     .await?

@@ -145,3 +145,34 @@ async fn finish(
     let after = record::save(&unit, before, next, kind, now).await?;
     unit.commit(after).await
 }
+
+/// Saves the payment method on file. A subscription waiting on a payment
+/// (`incomplete`, `past_due`, `unpaid`) has its open invoices charged with
+/// it at once: paying restores a read-only business on the next request.
+pub async fn set_payment_method(
+    services: &Services,
+    ctx: &RequestContext,
+    tenant: Option<TenantId>,
+    input: super::SetPaymentMethod,
+) -> AppResult<Subscription> {
+    let unit = unit(services, ctx, tenant).await?;
+    let row = locked(&unit).await?;
+    let now = clock::now(&*unit, ctx, unit.tenant).await?;
+    let mut next = row.clone();
+    next.payment_method = Some(input.payment_method.into_inner());
+    let status: SubscriptionStatus = row.status.into();
+    let owed = if matches!(
+        status,
+        SubscriptionStatus::Incomplete | SubscriptionStatus::PastDue | SubscriptionStatus::Unpaid
+    ) {
+        crate::billing::invoices::store::open_of(&*unit, unit.tenant).await?
+    } else {
+        Vec::new()
+    };
+    let tenant = unit.tenant;
+    let after = finish(unit, &row, next, "payment_method_updated", now).await?;
+    for invoice in owed {
+        payments::collect(services, ctx, tenant, invoice.id).await;
+    }
+    Ok(after)
+}

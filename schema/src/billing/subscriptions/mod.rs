@@ -18,7 +18,7 @@ mod record;
 pub(crate) mod store;
 
 pub use change::{assign, choose};
-pub use lifecycle::{cancel, pause, resume};
+pub use lifecycle::{cancel, pause, resume, set_payment_method};
 pub use read::{current, of_tenant};
 
 use crate::billing::plans::{Interval, PlanVersion};
@@ -102,4 +102,13 @@ pub struct ChoosePlan {
 pub struct Cancel {
     /// `true`: keep it until the period ends; `false`: end it now.
     pub at_period_end: bool,
+}
+
+/// The payment method to keep on file.
+#[derive(Debug, Clone, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
+#[graphql(name = "SetPaymentMethodInput")]
+#[serde(rename_all = "camelCase")]
+pub struct SetPaymentMethod {
+    /// The provider's saved payment method (`pm_card_ok` in the sandbox).
+    pub payment_method: Token,
 }

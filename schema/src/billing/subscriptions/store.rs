@@ -63,3 +63,20 @@ pub(crate) async fn due_tenants(
         .map(|r| TenantId::from(r.tenant_id))
         .collect())
 }
+
+/// Remembers the newest provider event applied to the subscription (the
+/// later of the two), so an older one arriving late is recognised.
+pub(crate) async fn note_provider_event(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    conn.execute_raw(kernel::db::sql(
+        "UPDATE billing_subscriptions
+         SET provider_event_at = greatest(coalesce(provider_event_at, $2), $2)
+         WHERE tenant_id = $1",
+        [tenant.into(), at.into()],
+    ))
+    .await?;
+    Ok(())
+}

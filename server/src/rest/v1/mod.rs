@@ -2,6 +2,7 @@
 //! service (the same functions GraphQL calls), and wrap the answer.
 
 pub mod auth;
+pub mod billing;
 pub mod exports;
 pub mod inventory;
 pub mod locations;
@@ -26,6 +27,7 @@ pub struct IdPath {
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(system::router())
+        .merge(billing::router())
         .merge(exports::router())
         .merge(menu::router())
         .merge(locations::router())
