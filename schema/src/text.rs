@@ -394,6 +394,17 @@ text_type!(
     }
 );
 text_type!(
+    /// What invoice numbers start with: `INV` in `INV-2027-000123`.
+    InvoicePrefix = shaped(
+        "InvoicePrefix",
+        "An invoice number prefix",
+        (1, 10),
+        Alphabet::Sku,
+        true,
+        "must be 1 to 10 capital letters or digits, starting with a letter",
+    )
+);
+text_type!(
     /// A stock-keeping unit.
     Sku = shaped(
         "Sku",

@@ -10,7 +10,7 @@ use super::subscriptions::read::BillingOverview;
 use super::subscriptions::{self, Cancel, ChoosePlan, SetPaymentMethod, Subscription};
 use super::webhooks::{self, WebhookEvent};
 use crate::gql::{connection, page, rc, svc};
-use crate::text::{CurrencyCode, PlanCode};
+use crate::text::{CurrencyCode, Key, PlanCode, Token};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
@@ -208,8 +208,8 @@ impl BillingMutation {
     async fn replay_billing_webhook(
         &self,
         ctx: &Context<'_>,
-        provider: String,
-        event_id: String,
+        provider: Key,
+        event_id: Token,
     ) -> async_graphql::Result<WebhookEvent> {
         Ok(webhooks::replay(svc(ctx)?, rc(ctx)?, &provider, &event_id).await?)
     }
@@ -254,6 +254,16 @@ impl BillingMutation {
         line: NewLine,
     ) -> async_graphql::Result<Invoice> {
         Ok(invoices::add_line(&svc(ctx)?.db, rc(ctx)?, invoice_id, line).await?)
+    }
+
+    /// Superadmins: a draft's discount (minor units off its lines, before tax).
+    async fn set_invoice_discount(
+        &self,
+        ctx: &Context<'_>,
+        invoice_id: InvoiceId,
+        discount_minor: kernel::Long,
+    ) -> async_graphql::Result<Invoice> {
+        Ok(invoices::set_discount(&svc(ctx)?.db, rc(ctx)?, invoice_id, discount_minor).await?)
     }
 
     /// Superadmins: finalize a draft (numbered, immutable, owed) and collect it.

@@ -77,7 +77,9 @@ async fn try_collect(
         // The provider refused the request itself (an unknown payment
         // method): a failed payment, as a decline would be.
         Err(err) if err.code() == ErrorCode::Validation => {
-            settled(services, ctx, tenant, id, Outcome::Failed, None).await
+            settled(services, ctx, tenant, id, Outcome::Failed, None)
+                .await
+                .map(|_| ())
         }
         Err(err) => Err(err),
     }
@@ -93,7 +95,9 @@ pub enum Outcome {
 /// Applies a charge's outcome to the invoice and its subscription, at the
 /// tenant's billing time. An outcome for an invoice no longer open (paid by
 /// an earlier delivery, voided) changes nothing. `reported_at` is the
-/// provider event's time: the subscription remembers the newest it applied.
+/// provider event's time: the subscription remembers the newest it applied,
+/// and an older one is not applied (`Ok(false)`), checked under the
+/// subscription's lock so concurrent deliveries cannot slip past each other.
 pub async fn settled(
     services: &Services,
     ctx: &RequestContext,
@@ -101,14 +105,20 @@ pub async fn settled(
     id: InvoiceId,
     outcome: Outcome,
     reported_at: Option<chrono::DateTime<chrono::Utc>>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let unit = Unit::open(&services.db, ctx, tenant).await?;
-    let Some(invoice) = invoices::load(&*unit, tenant, id, true).await? else {
-        return unit.commit(()).await;
-    };
     if let Some(at) = reported_at {
+        let newest = subscriptions::find(&*unit, tenant, true)
+            .await?
+            .and_then(|s| s.provider_event_at);
+        if newest.is_some_and(|n| at < n) {
+            return unit.commit(false).await;
+        }
         subscriptions::note_provider_event(&*unit, tenant, at).await?;
     }
+    let Some(invoice) = invoices::load(&*unit, tenant, id, true).await? else {
+        return unit.commit(true).await;
+    };
     let now = clock::now(&*unit, ctx, tenant).await?;
     match (outcome, invoice.status) {
         (Outcome::Succeeded, InvoiceStatus::Open | InvoiceStatus::Uncollectible) => {
@@ -121,7 +131,7 @@ pub async fn settled(
                 &invoice,
                 &after,
             )?;
-            unit.commit_with(change, ()).await
+            unit.commit_with(change, true).await
         }
         (Outcome::Failed, InvoiceStatus::Open) => {
             cycle::payment_failed(&unit, &invoice, now).await?;
@@ -133,8 +143,8 @@ pub async fn settled(
             .with_after(
                 serde_json::json!({ "invoiceId": id, "attemptCount": invoice.attempt_count }),
             );
-            unit.commit_with(change, ()).await
+            unit.commit_with(change, true).await
         }
-        _ => unit.commit(()).await,
+        _ => unit.commit(true).await,
     }
 }

@@ -2,7 +2,7 @@
 //! invoice number prefix, and the dunning schedule.
 
 use crate::audit::service::{self as audit, AuditEntry};
-use crate::text::Name;
+use crate::text::{InvoicePrefix, Name};
 use chrono::{DateTime, Utc};
 use entities::billing_settings::{ActiveModel, Entity, Model};
 use kernel::{AppError, AppResult, Db, RequestContext};
@@ -48,7 +48,7 @@ impl From<Model> for BillingSettings {
 pub struct SettingsPatch {
     pub tax_rate_ppm: Option<i32>,
     pub tax_name: Option<Name>,
-    pub invoice_prefix: Option<String>,
+    pub invoice_prefix: Option<InvoicePrefix>,
     pub retry_days: Option<Vec<i32>>,
 }
 
@@ -122,7 +122,7 @@ pub async fn update(
         row.tax_name = Set(name.into_inner());
     }
     if let Some(prefix) = patch.invoice_prefix {
-        row.invoice_prefix = Set(prefix);
+        row.invoice_prefix = Set(prefix.into_inner());
     }
     if let Some(days) = patch.retry_days {
         row.retry_days = Set(days);

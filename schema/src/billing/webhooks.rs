@@ -11,7 +11,6 @@
 
 use crate::billing::payments::{self, Outcome};
 use crate::billing::signature;
-use crate::billing::subscriptions::store as subscriptions;
 use crate::services::Services;
 use chrono::{DateTime, Utc};
 use entities::billing_webhook_events::{ActiveModel, Column, Entity, Model, WebhookStatus};
@@ -271,7 +270,16 @@ async fn apply(services: &Services, provider: &str, event_id: &str) -> AppResult
         )
         .await;
     };
-    if is_stale(&services.db, tenant, event.created).await? {
+    let applied = payments::settled(
+        services,
+        &ctx,
+        tenant,
+        invoice,
+        outcome,
+        Some(event.created),
+    )
+    .await?;
+    if !applied {
         let why = "older than the newest event applied to the subscription".to_owned();
         return finish(
             &services.db,
@@ -283,15 +291,6 @@ async fn apply(services: &Services, provider: &str, event_id: &str) -> AppResult
         )
         .await;
     }
-    payments::settled(
-        services,
-        &ctx,
-        tenant,
-        invoice,
-        outcome,
-        Some(event.created),
-    )
-    .await?;
     finish(
         &services.db,
         provider,
@@ -301,15 +300,6 @@ async fn apply(services: &Services, provider: &str, event_id: &str) -> AppResult
         None,
     )
     .await
-}
-
-async fn is_stale(db: &Db, tenant: TenantId, created: DateTime<Utc>) -> AppResult<bool> {
-    let tx = db.tenant_tx(tenant).await?;
-    let newest = subscriptions::find(&tx, tenant, false)
-        .await?
-        .and_then(|s| s.provider_event_at);
-    tx.commit().await?;
-    Ok(newest.is_some_and(|n| created < n))
 }
 
 /// A stored webhook event, for superadmins.

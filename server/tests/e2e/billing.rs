@@ -60,12 +60,38 @@ async fn the_catalog_is_versioned_and_refuses_bad_plans() {
     assert_eq!(revised["revisePlan"]["current"]["version"], 2);
     assert_eq!(revised["revisePlan"]["current"]["monthlyPriceMinor"], 3400);
 
+    // A plan sold monthly only has no yearly price to choose.
+    server
+        .gql_ok(CREATE, json!({"i": {"code": "monthly", "name": "Monthly", "terms": {"currency": "EUR", "monthlyPriceMinor": 900, "modules": []}}}), Some(&admin))
+        .await;
+    let monthly_only = server.tenant("monthly").await;
+    let (code, body) = server
+        .gql_err(
+            "mutation { choosePlan(input: {planCode: \"monthly\", interval: YEAR}) { id } }",
+            json!({}),
+            Some(&monthly_only.owner_token),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION", "{body}");
+    assert!(body.to_string().contains("interval"), "{body}");
+    let (code, _) = server
+        .gql_err(
+            "query { plan(code: \"nope\") { id } }",
+            json!({}),
+            Some(&monthly_only.owner_token),
+        )
+        .await;
+    assert_eq!(code, "NOT_FOUND");
+
     // Tenants read the catalog but cannot write it.
     let shop = server.tenant("catalog").await;
     let listed = server
         .gql_ok("{ plans { code } }", json!({}), Some(&shop.owner_token))
         .await;
-    assert_eq!(listed["plans"], json!([{"code": "starter"}]));
+    assert_eq!(
+        listed["plans"],
+        json!([{"code": "monthly"}, {"code": "starter"}])
+    );
     let (code, _) = server
         .gql_err(CREATE, terms(json!({})), Some(&shop.owner_token))
         .await;
@@ -82,7 +108,7 @@ async fn the_catalog_is_versioned_and_refuses_bad_plans() {
     let listed = server
         .gql_ok("{ plans { code } }", json!({}), Some(&shop.owner_token))
         .await;
-    assert_eq!(listed["plans"], json!([]));
+    assert_eq!(listed["plans"], json!([{"code": "monthly"}]));
     let (code, body) = server
         .gql_err(
             "mutation { choosePlan(input: {planCode: \"starter\", interval: MONTH}) { id } }",
@@ -447,6 +473,21 @@ async fn invoices_are_immutable_once_final_and_credit_notes_never_exceed_them() 
     const ADD: &str = "mutation($id: UUID!) { addInvoiceLine(invoiceId: $id, line: {description: \"Training\", amountMinor: 5000}) { totalMinor lines { amountMinor } } }";
     let added = server.gql_ok(ADD, json!({"id": draft["id"]}), a).await;
     assert_eq!(added["addInvoiceLine"]["totalMinor"], 15000);
+    const DISCOUNT: &str = "mutation($id: UUID!, $d: Long!) { setInvoiceDiscount(invoiceId: $id, discountMinor: $d) { subtotalMinor discountMinor totalMinor } }";
+    let (code, _) = server
+        .gql_err(DISCOUNT, json!({"id": draft["id"], "d": 15001}), a)
+        .await;
+    assert_eq!(code, "VALIDATION", "a discount beyond the lines");
+    let discounted = server
+        .gql_ok(DISCOUNT, json!({"id": draft["id"], "d": 3000}), a)
+        .await;
+    assert_eq!(
+        discounted["setInvoiceDiscount"],
+        json!({"subtotalMinor": 15000, "discountMinor": 3000, "totalMinor": 12000})
+    );
+    server
+        .gql_ok(DISCOUNT, json!({"id": draft["id"], "d": 0}), a)
+        .await;
     let open = server
         .billing(&admin)
         .invoice_op("finalizeInvoice", &draft["id"])
@@ -455,6 +496,10 @@ async fn invoices_are_immutable_once_final_and_credit_notes_never_exceed_them() 
     assert!(open["number"].is_string());
     let (code, _) = server.gql_err(ADD, json!({"id": draft["id"]}), a).await;
     assert_eq!(code, "CONFLICT", "a finalized invoice is immutable");
+    let (code, _) = server
+        .gql_err(DISCOUNT, json!({"id": draft["id"], "d": 1}), a)
+        .await;
+    assert_eq!(code, "CONFLICT");
 
     const CREDIT: &str = "mutation($id: UUID!, $n: Long!) { createCreditNote(input: {invoiceId: $id, amountMinor: $n, reason: \"goodwill\"}) { status creditedMinor amountDueMinor creditNotes { number } } }";
     let credited = server

@@ -20,6 +20,7 @@ const NOT_TEXT: &[&str] = &[
     "NaiveDate",
     "JSON",
     "Quantity",
+    "Long",
 ];
 
 const INTROSPECTION: &str = r#"

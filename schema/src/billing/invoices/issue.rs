@@ -245,3 +245,24 @@ pub async fn finalize(db: &Db, ctx: &RequestContext, id: InvoiceId) -> AppResult
     )?;
     unit.commit_with(change, invoice).await
 }
+
+/// Superadmins: a draft's discount, in minor units off its lines before
+/// tax; more than the lines is `VALIDATION`, a finalized invoice `CONFLICT`.
+pub async fn set_discount(
+    db: &Db,
+    ctx: &RequestContext,
+    id: InvoiceId,
+    amount: kernel::Long,
+) -> AppResult<Invoice> {
+    let unit = unit_of_invoice(db, ctx, id).await?;
+    let before = load(&*unit, unit.tenant, id, true).await?;
+    if before.status != InvoiceStatus::Draft {
+        return Err(finalized(&before));
+    }
+    let amounts: Vec<i64> = before.lines.iter().map(|l| l.amount_minor.0).collect();
+    let totals = Totals::of(&amounts, amount.0, i64::from(before.tax_rate_ppm))?;
+    store::set_totals(&*unit, unit.tenant, id, totals).await?;
+    let invoice = load(&*unit, unit.tenant, id, false).await?;
+    let change = Change::updated("billing.invoice.updated", "invoice", id, &before, &invoice)?;
+    unit.commit_with(change, invoice).await
+}

@@ -14,7 +14,7 @@ pub mod render;
 pub mod settle;
 pub(crate) mod store;
 
-pub use issue::{add_line, create_draft, finalize};
+pub use issue::{add_line, create_draft, finalize, set_discount};
 pub use read::{get, list, list_all};
 pub use settle::{credit, mark_paid, mark_uncollectible, void};
 

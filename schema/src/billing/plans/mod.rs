@@ -8,7 +8,7 @@ pub(crate) mod store;
 
 pub use service::{archive, create, get, list, revise, version_of};
 
-use crate::text::{CurrencyCode, Description, Name, PlanCode};
+use crate::text::{CurrencyCode, Description, Key, Name, PlanCode};
 use chrono::{DateTime, Utc};
 use entities::billing_plan_versions as version_rows;
 use entities::billing_subscriptions::BillingInterval;
@@ -169,7 +169,7 @@ pub struct PlanTerms {
     #[serde(default)]
     pub trial_days: i32,
     /// Module and feature keys of the registry (`pos`, `pos.tips`).
-    pub modules: Vec<String>,
+    pub modules: Vec<Key>,
     #[graphql(default)]
     #[serde(default)]
     pub limits: Limits,

@@ -55,21 +55,23 @@ fn check_terms(terms: &PlanTerms) -> AppResult<Vec<String>> {
             .iter()
             .any(|m| m.key == key || m.features.iter().any(|f| f.key == key))
     };
-    let unknown: Vec<&String> = terms.modules.iter().filter(|k| !known(k)).collect();
+    let unknown: Vec<&str> = terms
+        .modules
+        .iter()
+        .map(|k| k.as_str())
+        .filter(|k| !known(k))
+        .collect();
     if !unknown.is_empty() {
         return Err(AppError::invalid_field(
             "modules",
-            format!(
-                "unknown module or feature: {}",
-                unknown
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            format!("unknown module or feature: {}", unknown.join(", ")),
         ));
     }
-    let mut modules = terms.modules.clone();
+    let mut modules: Vec<String> = terms
+        .modules
+        .iter()
+        .map(|k| k.as_str().to_owned())
+        .collect();
     modules.sort();
     modules.dedup();
     Ok(modules)

@@ -40,6 +40,7 @@ pub async fn get_subscription(
     responses((status = 200, description = "The subscription after the change: started, upgraded (prorated and invoiced) or with a downgrade pending", body = DataDoc<Subscription>),
               (status = 400, description = "Unknown or archived plan, or no price for the interval", body = ErrorBody),
               (status = 403, description = "Missing `billing.subscription.manage`", body = ErrorBody),
+              (status = 404, description = "No plan with that code", body = ErrorBody),
               (status = 409, description = "Already on the plan, unpaid, paused or waiting for its first payment", body = ErrorBody)))]
 pub async fn choose_plan(
     Caller { state, ctx }: Caller,
