@@ -56,6 +56,10 @@ struct Truth {
     users: BTreeSet<Uuid>,
     roles: BTreeSet<Uuid>,
     audit: BTreeSet<Uuid>,
+    invoices: BTreeSet<Uuid>,
+    subscription: BTreeSet<Uuid>,
+    /// What each plan limit counts, as the database says.
+    usage: Vec<(&'static str, usize)>,
 }
 
 async fn truth(w: &World) -> Truth {
@@ -75,7 +79,50 @@ async fn truth(w: &World) -> Truth {
             tenant,
         )
         .await,
+        invoices: ids_in_db(
+            db,
+            "SELECT id FROM billing_invoices WHERE tenant_id = $1",
+            tenant,
+        )
+        .await,
+        subscription: ids_in_db(
+            db,
+            "SELECT id FROM billing_subscriptions WHERE tenant_id = $1",
+            tenant,
+        )
+        .await,
+        usage: usage_in_db(db, tenant).await,
     }
+}
+
+/// The rows each plan limit counts (the services' own rules).
+async fn usage_in_db(db: &TestDb, tenant: Uuid) -> Vec<(&'static str, usize)> {
+    let mut usage = Vec::new();
+    for (limit, sql) in [
+        (
+            "LOCATIONS",
+            "SELECT id FROM locations WHERE tenant_id = $1 AND active",
+        ),
+        (
+            "USERS",
+            "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND status <> 'deactivated'",
+        ),
+        (
+            "API_KEYS",
+            "SELECT id FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())",
+        ),
+        (
+            "OPEN_SHIFTS",
+            "SELECT id FROM pos_shifts WHERE tenant_id = $1 AND status = 'open'",
+        ),
+        (
+            "MONTHLY_TICKETS",
+            "SELECT id FROM pos_tickets WHERE tenant_id = $1 AND opened_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
+        ),
+    ] {
+        usage.push((limit, ids_in_db(db, sql, tenant).await.len()));
+    }
+    usage
 }
 
 fn lists() -> Vec<List> {
@@ -176,6 +223,38 @@ fn lists() -> Vec<List> {
                     .any(|m| m["key"] == "pos" && m["enabled"] == true)
             );
         }),
+        List::with(
+            "invoices",
+            "{ invoices(first: 100) { nodes { id tenantId number } pageInfo { hasNextPage } } }",
+            |w, data, truth| {
+                assert_eq!(data["invoices"]["pageInfo"]["hasNextPage"], false);
+                assert_eq!(ids_at(&data["invoices"]["nodes"]), truth.invoices);
+                assert!(truth.invoices.contains(&w.a.invoice), "{data}");
+                for invoice in data["invoices"]["nodes"].as_array().unwrap() {
+                    assert_eq!(invoice["tenantId"], json!(w.a.t.id));
+                }
+            },
+        ),
+        List::with(
+            "billing",
+            "{ billing { subscription { id status plan { planCode } } usage { limit max used } upcomingInvoice { totalMinor } billingTime } }",
+            |w, data, truth| {
+                let billing = &data["billing"];
+                assert_eq!(billing["subscription"]["id"], json!(w.a.subscription));
+                assert_eq!(truth.subscription, BTreeSet::from([w.a.subscription]));
+                assert_eq!(billing["upcomingInvoice"]["totalMinor"], 0, "{data}");
+                let usage = billing["usage"].as_array().unwrap();
+                assert_eq!(usage.len(), truth.usage.len(), "{data}");
+                for (limit, used) in &truth.usage {
+                    let seen = usage.iter().find(|u| u["limit"] == *limit).unwrap();
+                    assert_eq!(
+                        seen["used"],
+                        json!(used),
+                        "{limit} counts A's alone: {data}"
+                    );
+                }
+            },
+        ),
         List::with("tenant", "{ tenant { id slug name } }", |w, data, _| {
             assert_eq!(data["tenant"]["id"], json!(w.a.t.id));
             assert_eq!(data["tenant"]["slug"], json!(w.a.t.slug));
@@ -207,6 +286,9 @@ async fn lists_hold_only_the_callers_rows() {
         "SELECT id FROM pos_ticket_lines WHERE tenant_id = $1",
         "SELECT id FROM pos_payments WHERE tenant_id = $1",
         "SELECT id FROM pos_shifts WHERE tenant_id = $1",
+        "SELECT id FROM billing_subscriptions WHERE tenant_id = $1",
+        "SELECT id FROM billing_invoices WHERE tenant_id = $1",
+        "SELECT id FROM billing_invoice_lines WHERE tenant_id = $1",
     ] {
         foreign.extend(
             ids_in_db(db, sql, w.b.t.id)
@@ -220,6 +302,21 @@ async fn lists_hold_only_the_callers_rows() {
     foreign.insert(w.b.t.slug.clone());
     foreign.insert(w.b.t.owner_email.clone());
     foreign.insert(w.b.key_secret[..15].to_owned());
+    // B's invoice numbers (fixed width: none is part of another).
+    let mut conn = db.owner().await;
+    let numbers: Vec<String> = sqlx::query_scalar(
+        "SELECT number FROM billing_invoices WHERE tenant_id = $1 AND number IS NOT NULL",
+    )
+    .bind(w.b.t.id)
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        numbers.len(),
+        2,
+        "B's plan invoice and manual one: {numbers:?}"
+    );
+    foreign.extend(numbers);
 
     let truth = truth(&w).await;
     for (who, token) in w.credentials_of_a() {
@@ -298,6 +395,15 @@ async fn lists_hold_only_the_callers_rows() {
         .await;
     let users = ids_at(&data["users"]["nodes"]);
     assert!(users.contains(&w.b.cashier) && !users.contains(&w.a.cashier));
+    let data = s
+        .gql_ok(
+            "{ invoices(first: 100) { nodes { id } } }",
+            json!({}),
+            b_owner,
+        )
+        .await;
+    let invoices = ids_at(&data["invoices"]["nodes"]);
+    assert!(invoices.contains(&w.b.invoice) && !invoices.contains(&w.a.invoice));
     let data = s
         .gql_ok("{ modules { key enabled } }", json!({}), b_owner)
         .await;

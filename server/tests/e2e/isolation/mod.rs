@@ -55,7 +55,7 @@ const SET_TENANT_MODULE: &str =
 /// tenant, not the key's permissions.
 fn admin_permissions() -> Vec<String> {
     let catalog = schema::module_registry::catalog::catalog().unwrap();
-    ["admin", "menu", "inventory", "pos"]
+    ["admin", "menu", "inventory", "pos", "billing"]
         .into_iter()
         .flat_map(|key| catalog.module(key).unwrap().permissions.clone())
         .collect()
@@ -74,6 +74,13 @@ const TICKET_VIEW: &str = "query($id: UUID!) { ticket(id: $id) { id status versi
 const SHIFT_VIEW: &str = "query($id: UUID!) { shift(id: $id) { id status closedAt } shiftReport(shiftId: $id) { cashInMinor cashOutMinor } }";
 
 const MENU_ITEM_VIEW: &str = "query($id: UUID!) { menuItem(id: $id) { id name priceMinor soldOut version variants { name } modifierGroups { id } } }";
+
+const INVOICE_VIEW: &str = "query($id: UUID!) { invoice(id: $id) { id status number totalMinor amountPaidMinor creditedMinor amountDueMinor
+  attemptCount finalizedAt paidAt voidedAt lines { id description amountMinor } creditNotes { id } } invoiceDocument(id: $id) { text } }";
+const MODULES_VIEW: &str = "{ modules { key enabled } }";
+
+/// The plan both tenants are on (a platform row: not one tenant's).
+const FREE_PLAN: &str = "iso-free";
 
 /// One tenant and the things of it the cases aim at.
 struct Side {
@@ -108,6 +115,10 @@ struct Side {
     /// A settled ticket paid by card.
     settled: Uuid,
     payment: Uuid,
+    /// The subscription to the free plan, assigned by the superadmin.
+    subscription: Uuid,
+    /// A manual invoice of the superadmin's, finalized and open.
+    invoice: Uuid,
 }
 
 struct World {
@@ -133,7 +144,7 @@ async fn create_role(server: &TestServer, token: &str, name: &str, permissions: 
     id(&data["createRole"]["role"]["id"])
 }
 
-async fn side(server: &TestServer, hint: &str) -> Side {
+async fn side(server: &TestServer, admin: &str, hint: &str) -> Side {
     let t = server.tenant(hint).await;
     let owner = t.owner_token.clone();
     let (cashier, cashier_token) = server.staff(&t, "cashier").await;
@@ -199,7 +210,10 @@ async fn side(server: &TestServer, hint: &str) -> Side {
     let menu_item = id(&item["createMenuItem"]["id"]);
     let inventory = inventory_of(server, &owner, menu_item).await;
     let sales = sales_of(server, &owner, inventory.0, menu_item).await;
+    let (subscription, invoice) = billing_of(server, admin, t.id, &owner).await;
     Side {
+        subscription,
+        invoice,
         shift: sales.0,
         ticket: sales.1,
         ticket_line: sales.2,
@@ -349,13 +363,73 @@ async fn sales_of(
     )
 }
 
+/// The free plan, switching on what the registry switches on by default
+/// (every module and feature the cases use), so being on it turns nothing off.
+async fn free_plan(server: &TestServer, admin: &str) {
+    let catalog = schema::module_registry::catalog::catalog().unwrap();
+    let modules: Vec<&str> = catalog
+        .modules
+        .iter()
+        .filter(|m| !m.core && m.default_enabled)
+        .flat_map(|m| {
+            let features = m.features.iter().filter(|f| f.default_enabled);
+            std::iter::once(m.key.as_str()).chain(features.map(|f| f.key.as_str()))
+        })
+        .collect();
+    for used in ["menu", "pos", "inventory", "reporting"] {
+        assert!(modules.contains(&used), "{used} is off by default");
+    }
+    let terms = json!({"currency": "EUR", "monthlyPriceMinor": 0, "modules": modules});
+    server
+        .gql_ok(
+            "mutation($i: NewPlanInput!) { createPlan(input: $i) { id } }",
+            json!({"i": {"code": FREE_PLAN, "name": "Free", "terms": terms}}),
+            Some(admin),
+        )
+        .await;
+}
+
+/// Billing, all by the superadmin: (the subscription to the free plan, a
+/// finalized manual invoice).
+async fn billing_of(server: &TestServer, admin: &str, tenant: Uuid, owner: &str) -> (Uuid, Uuid) {
+    let modules = server.gql_ok(MODULES_VIEW, json!({}), Some(owner)).await;
+    let sub = server
+        .gql_ok(
+            "mutation($t: UUID!, $i: ChoosePlanInput!) { assignPlan(tenantId: $t, input: $i) { id status } }",
+            json!({"t": tenant, "i": {"planCode": FREE_PLAN, "interval": "MONTH"}}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(sub["assignPlan"]["status"], "ACTIVE", "{sub}");
+    let now_on = server.gql_ok(MODULES_VIEW, json!({}), Some(owner)).await;
+    assert_eq!(modules, now_on, "the free plan turns no module off");
+    let draft = server
+        .gql_ok(
+            "mutation($t: UUID!, $l: [InvoiceLineInput!]!) { createInvoice(tenantId: $t, currency: \"EUR\", lines: $l) { id } }",
+            json!({"t": tenant, "l": [{"description": "Set-up", "amountMinor": 1000}]}),
+            Some(admin),
+        )
+        .await;
+    let invoice = id(&draft["createInvoice"]["id"]);
+    let open = server
+        .gql_ok(
+            "mutation($id: UUID!) { finalizeInvoice(id: $id) { status } }",
+            json!({"id": invoice}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(open["finalizeInvoice"]["status"], "OPEN", "{open}");
+    (id(&sub["assignPlan"]["id"]), invoice)
+}
+
 async fn world() -> World {
     let server = TestServer::start().await;
-    let a = side(&server, "iso-a").await;
-    let b = side(&server, "iso-b").await;
+    let admin = server.superadmin_token().await;
+    free_plan(&server, &admin).await;
+    let a = side(&server, &admin, "iso-a").await;
+    let b = side(&server, &admin, "iso-b").await;
     let (pending, _, _) = server.signup("iso-pending").await;
     // B has a module on that A has off, so the tenants' module lists differ.
-    let admin = server.superadmin_token().await;
     server
         .gql_ok(
             SET_TENANT_MODULE,
@@ -431,6 +505,16 @@ const SNAPSHOT: &[(&str, &str)] = &[
     ("pos_ticket_lines", "to_jsonb(t)"),
     ("pos_payments", "to_jsonb(t)"),
     ("pos_refunds", "to_jsonb(t)"),
+    ("billing_plans", "to_jsonb(t)"),
+    ("billing_plan_versions", "to_jsonb(t)"),
+    ("billing_settings", "to_jsonb(t)"),
+    ("billing_sequences", "to_jsonb(t)"),
+    ("billing_subscriptions", "to_jsonb(t)"),
+    ("billing_clocks", "to_jsonb(t)"),
+    ("billing_invoices", "to_jsonb(t)"),
+    ("billing_invoice_lines", "to_jsonb(t)"),
+    ("billing_credit_notes", "to_jsonb(t)"),
+    ("billing_webhook_events", "to_jsonb(t)"),
     // The relay moves delivery columns on its own; what matters is which events exist.
     (
         "event_outbox",

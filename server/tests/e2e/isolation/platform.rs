@@ -101,8 +101,168 @@ fn platform_only() -> Vec<PlatformOp> {
             document: "mutation($i: UpdateModuleRegistryEntryInput!) { updateModuleRegistryEntry(input: $i) { entry { key name } } }",
             variables: |_| json!({"i": {"key": "pos", "name": "Hijacked", "defaultEnabled": false}}),
         },
+        PlatformOp {
+            name: "createPlan",
+            document: "mutation($i: NewPlanInput!) { createPlan(input: $i) { id } }",
+            variables: |_| json!({"i": {"code": "hijacked", "name": "Hijacked", "terms": {"currency": "EUR", "monthlyPriceMinor": 0, "modules": ["orders"]}}}),
+        },
+        PlatformOp {
+            name: "revisePlan",
+            document: "mutation($c: PlanCode!, $t: PlanTermsInput!) { revisePlan(code: $c, terms: $t) { id } }",
+            variables: |_| json!({"c": FREE_PLAN, "t": {"currency": "EUR", "monthlyPriceMinor": 0, "modules": ["orders"]}}),
+        },
+        PlatformOp {
+            name: "archivePlan",
+            document: "mutation($c: PlanCode!) { archivePlan(code: $c) { id } }",
+            variables: |_| json!({"c": FREE_PLAN}),
+        },
+        PlatformOp {
+            name: "plans including archived ones",
+            document: "{ plans(includeArchived: true) { code } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "updateBillingSettings",
+            document: "mutation($p: BillingSettingsPatchInput!) { updateBillingSettings(patch: $p) { taxName } }",
+            variables: |_| json!({"p": {"taxRatePpm": 0, "taxName": "Hijacked", "invoicePrefix": "HIJ", "retryDays": [90]}}),
+        },
+        PlatformOp {
+            name: "billingSettings",
+            document: "{ billingSettings { taxRatePpm invoicePrefix retryDays } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "assignPlan to another tenant",
+            document: ASSIGN_PLAN,
+            variables: |w| json!({"t": w.b.t.id, "i": {"planCode": FREE_PLAN, "interval": "MONTH"}}),
+        },
+        PlatformOp {
+            name: "assignPlan to the caller's own tenant",
+            document: ASSIGN_PLAN,
+            variables: |w| json!({"t": w.a.t.id, "i": {"planCode": FREE_PLAN, "interval": "MONTH"}}),
+        },
+        PlatformOp {
+            name: "cancelSubscription of another tenant",
+            document: "mutation($t: UUID) { cancelSubscription(input: {atPeriodEnd: false}, tenantId: $t) { id status } }",
+            variables: |w| json!({"t": w.b.t.id}),
+        },
+        PlatformOp {
+            name: "pauseSubscription of another tenant",
+            document: "mutation($t: UUID) { pauseSubscription(tenantId: $t) { id status } }",
+            variables: |w| json!({"t": w.b.t.id}),
+        },
+        PlatformOp {
+            name: "resumeSubscription of another tenant",
+            document: "mutation($t: UUID) { resumeSubscription(tenantId: $t) { id status } }",
+            variables: |w| json!({"t": w.b.t.id}),
+        },
+        PlatformOp {
+            name: "setPaymentMethod of another tenant",
+            document: "mutation($t: UUID, $i: SetPaymentMethodInput!) { setPaymentMethod(input: $i, tenantId: $t) { id paymentMethod } }",
+            variables: |w| json!({"t": w.b.t.id, "i": {"paymentMethod": "pm_card_ok"}}),
+        },
+        PlatformOp {
+            name: "setBillingClock of another tenant",
+            document: SET_CLOCK,
+            variables: |w| json!({"t": w.b.t.id, "at": "2030-01-01T00:00:00Z"}),
+        },
+        PlatformOp {
+            name: "setBillingClock of the caller's own tenant",
+            document: SET_CLOCK,
+            variables: |w| json!({"t": w.a.t.id, "at": "2020-01-01T00:00:00Z"}),
+        },
+        PlatformOp {
+            name: "advanceBillingClock of another tenant",
+            document: "mutation($t: UUID!, $to: DateTime!) { advanceBillingClock(tenantId: $t, to: $to) { stepsRun } }",
+            variables: |w| json!({"t": w.b.t.id, "to": "2030-01-01T00:00:00Z"}),
+        },
+        PlatformOp {
+            name: "createInvoice for another tenant",
+            document: CREATE_INVOICE,
+            variables: |w| json!({"t": w.b.t.id, "l": [{"description": "Hijacked", "amountMinor": 100}]}),
+        },
+        PlatformOp {
+            name: "createInvoice of a credit for the caller's own tenant",
+            document: CREATE_INVOICE,
+            variables: |w| json!({"t": w.a.t.id, "l": [{"description": "Hijacked", "amountMinor": -1000}]}),
+        },
+        PlatformOp {
+            name: "addInvoiceLine to another tenant's invoice",
+            document: "mutation($id: UUID!) { addInvoiceLine(invoiceId: $id, line: {description: \"Hijacked\", amountMinor: 100}) { id } }",
+            variables: |w| json!({"id": w.b.invoice}),
+        },
+        PlatformOp {
+            name: "finalizeInvoice of another tenant's invoice",
+            document: "mutation($id: UUID!) { finalizeInvoice(id: $id) { id status } }",
+            variables: |w| json!({"id": w.b.invoice}),
+        },
+        PlatformOp {
+            name: "setInvoiceDiscount of the caller's own invoice",
+            document: "mutation($id: UUID!) { setInvoiceDiscount(invoiceId: $id, discountMinor: 1000) { id totalMinor } }",
+            variables: |w| json!({"id": w.a.invoice}),
+        },
+        PlatformOp {
+            name: "setInvoiceDiscount of another tenant's invoice",
+            document: "mutation($id: UUID!) { setInvoiceDiscount(invoiceId: $id, discountMinor: 1000) { id totalMinor } }",
+            variables: |w| json!({"id": w.b.invoice}),
+        },
+        PlatformOp {
+            name: "markInvoicePaid of the caller's own invoice",
+            document: "mutation($id: UUID!) { markInvoicePaid(id: $id) { id status } }",
+            variables: |w| json!({"id": w.a.invoice}),
+        },
+        PlatformOp {
+            name: "markInvoicePaid of another tenant's invoice",
+            document: "mutation($id: UUID!) { markInvoicePaid(id: $id) { id status } }",
+            variables: |w| json!({"id": w.b.invoice}),
+        },
+        PlatformOp {
+            name: "voidInvoice of the caller's own invoice",
+            document: "mutation($id: UUID!) { voidInvoice(id: $id) { id status } }",
+            variables: |w| json!({"id": w.a.invoice}),
+        },
+        PlatformOp {
+            name: "markInvoiceUncollectible of another tenant's invoice",
+            document: "mutation($id: UUID!) { markInvoiceUncollectible(id: $id) { id status } }",
+            variables: |w| json!({"id": w.b.invoice}),
+        },
+        PlatformOp {
+            name: "createCreditNote on the caller's own invoice",
+            document: "mutation($i: CreditNoteInput!) { createCreditNote(input: $i) { id creditedMinor } }",
+            variables: |w| json!({"i": {"invoiceId": w.a.invoice, "amountMinor": 1000, "reason": "Hijacked"}}),
+        },
+        PlatformOp {
+            name: "tenantBilling of another tenant",
+            document: "query($t: UUID!) { tenantBilling(tenantId: $t) { subscription { id status } } }",
+            variables: |w| json!({"t": w.b.t.id}),
+        },
+        PlatformOp {
+            name: "allInvoices",
+            document: "{ allInvoices(first: 100) { nodes { id tenantId number } } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "allInvoices of another tenant",
+            document: "query($t: UUID) { allInvoices(tenantId: $t) { nodes { id number } } }",
+            variables: |w| json!({"t": w.b.t.id}),
+        },
+        PlatformOp {
+            name: "billingWebhookEvents",
+            document: "{ billingWebhookEvents { eventId customer status } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "replayBillingWebhook",
+            document: "mutation { replayBillingWebhook(provider: \"stripe\", eventId: \"evt_iso\") { eventId } }",
+            variables: |_| json!({}),
+        },
     ]
 }
+
+const ASSIGN_PLAN: &str =
+    "mutation($t: UUID!, $i: ChoosePlanInput!) { assignPlan(tenantId: $t, input: $i) { id } }";
+const SET_CLOCK: &str = "mutation($t: UUID!, $at: DateTime) { setBillingClock(tenantId: $t, frozenAt: $at) { frozenAt } }";
+const CREATE_INVOICE: &str = "mutation($t: UUID!, $l: [InvoiceLineInput!]!) { createInvoice(tenantId: $t, currency: \"EUR\", lines: $l) { id } }";
 
 #[tokio::test]
 async fn platform_operations_are_refused_to_tenants() {
@@ -160,6 +320,19 @@ async fn platform_operations_are_refused_to_tenants() {
         .unwrap()
         .clone();
     assert_eq!(pos["name"], "Point of sale");
+    // B's billing is as the superadmin left it.
+    let data = s
+        .gql_ok(
+            "query($t: UUID!, $i: UUID!) { tenantBilling(tenantId: $t) { subscription { id status paymentMethod } } invoice(id: $i) { status } }",
+            json!({"t": w.b.t.id, "i": w.b.invoice}),
+            Some(&admin),
+        )
+        .await;
+    let subscription = &data["tenantBilling"]["subscription"];
+    assert_eq!(subscription["id"], json!(w.b.subscription), "{data}");
+    assert_eq!(subscription["status"], "ACTIVE", "{data}");
+    assert_eq!(subscription["paymentMethod"], Value::Null, "{data}");
+    assert_eq!(data["invoice"]["status"], "OPEN", "{data}");
     // B's point of sale is still on, as B sees it.
     let data = s
         .gql_ok(

@@ -1,6 +1,7 @@
 //! Operations on ids: every entry of [`cases`] aimed at tenant B's ids answers
 //! `NOT_FOUND` and changes nothing.
 
+mod billing;
 mod identity;
 mod inventory;
 mod menu;
@@ -25,6 +26,7 @@ fn cases() -> Vec<Case> {
     all.extend(menu::menu_cases());
     all.extend(identity::identity_cases());
     all.extend(rbac::rbac_cases());
+    all.extend(billing::billing_cases());
     all
 }
 
