@@ -5,6 +5,7 @@
 //! measures sign-in throughput and the per-request cost of authentication
 //! plus the permission check. `bench guard` times the in-process guard.
 
+mod billing;
 mod events;
 mod sale;
 
@@ -49,6 +50,9 @@ enum Command {
     Events(events::Options),
     /// The POS sale flow over HTTP beside its SQL replayed by pgbench.
     Sale(sale::Options),
+    /// Provider webhooks ingested and applied per second, and what the
+    /// entitlement check adds per request.
+    Billing(billing::Options),
     /// Nanoseconds per call of the in-process permission guard.
     Guard {
         #[arg(long, default_value_t = 5_000_000)]
@@ -70,6 +74,7 @@ fn main() -> Result<()> {
         } => rt.block_on(auth(server, Duration::from_secs(duration), concurrency)),
         Command::Events(options) => rt.block_on(events::run(options)),
         Command::Sale(options) => rt.block_on(sale::run(options)),
+        Command::Billing(options) => rt.block_on(billing::run(options)),
         Command::Guard { iterations } => {
             guard(iterations);
             Ok(())
