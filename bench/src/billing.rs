@@ -92,7 +92,13 @@ pub async fn run(o: Options) -> Result<()> {
     let pool = sqlx::PgPool::connect(&o.database_url).await?;
     let invoices = open_invoices(&pool, &on_plan.id, o.events).await?;
     webhooks(&o, &pool, &on_plan.id, invoices).await?;
+    sqlx::raw_sql(BEFORE_BILLING).execute(&pool).await?;
     for (name, script, t) in [
+        (
+            "access before billing (baseline), same tenant",
+            "access_before_billing.pgbench",
+            &on_plan,
+        ),
         ("access, tenant on a plan", "access.pgbench", &on_plan),
         ("access, tenant on no plan", "access.pgbench", &on_none),
         (
@@ -106,6 +112,27 @@ pub async fn run(o: Options) -> Result<()> {
     }
     Ok(())
 }
+
+/// Migration 10's access function, the baseline: the modules as stored,
+/// no plan, no subscription status.
+const BEFORE_BILLING: &str = r#"
+CREATE OR REPLACE FUNCTION bench_access_before_billing(p_tenant uuid, p_user uuid)
+RETURNS TABLE (tenant_status text, user_status text, permissions text[], modules text[])
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER AS $$
+BEGIN
+  PERFORM set_config('app.tenant_id', p_tenant::text, true);
+  RETURN QUERY
+    SELECT t.status, u.status,
+      ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur
+            JOIN role_permissions rp ON rp.tenant_id = ur.tenant_id AND rp.role_id = ur.role_id
+            WHERE ur.tenant_id = p_tenant AND ur.user_id = p_user),
+      ARRAY(SELECT module_key FROM tenant_modules WHERE tenant_id = p_tenant AND enabled)
+    FROM tenants t JOIN users u ON u.tenant_id = t.id
+    WHERE t.id = p_tenant AND u.id = p_user AND u.deleted_at IS NULL AND t.deleted_at IS NULL;
+END
+$$;
+GRANT EXECUTE ON FUNCTION bench_access_before_billing(uuid, uuid) TO platform_app;
+"#;
 
 /// `n` finalized invoices to pay, written straight into the database.
 async fn open_invoices(pool: &sqlx::PgPool, tenant: &str, n: usize) -> Result<Vec<String>> {
@@ -231,34 +258,6 @@ async fn webhooks(
 }
 
 fn pgbench(o: &Options, script: &str, t: &Tenant) -> Result<(f64, f64)> {
-    let path = format!("{}/sql/{script}", env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new("pgbench")
-        .args(["-n", "-M", "prepared", "-c"])
-        .arg(o.concurrency.to_string())
-        .args(["-j", "2", "-T"])
-        .arg(o.seconds.to_string())
-        .arg("-f")
-        .arg(&path)
-        .arg("-D")
-        .arg(format!("tenant={}", t.id))
-        .arg("-D")
-        .arg(format!("user={}", t.user))
-        .arg(&o.database_url)
-        .output()
-        .context("running pgbench (is it installed?)")?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    if !out.status.success() {
-        bail!(
-            "pgbench failed: {text}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let number_after = |prefix: &str| {
-        text.lines()
-            .find_map(|l| l.trim().strip_prefix(prefix))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|n| n.parse::<f64>().ok())
-            .ok_or_else(|| anyhow!("no {prefix:?} in pgbench output:\n{text}"))
-    };
-    Ok((number_after("tps = ")?, number_after("latency average = ")?))
+    let vars = [("tenant", t.id.as_str()), ("user", t.user.as_str())];
+    crate::pgbench(&o.database_url, script, o.concurrency, o.seconds, &vars)
 }

@@ -109,6 +109,47 @@ impl Client {
     }
 }
 
+/// Runs `script` (in `bench/sql/`) with pgbench, prepared, as the server's
+/// statements run; returns (transactions/s, average latency ms).
+pub(crate) fn pgbench(
+    database_url: &str,
+    script: &str,
+    clients: usize,
+    seconds: u64,
+    vars: &[(&str, &str)],
+) -> Result<(f64, f64)> {
+    let path = format!("{}/sql/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = std::process::Command::new("pgbench");
+    cmd.args(["-n", "-M", "prepared", "-c"])
+        .arg(clients.to_string())
+        .arg("-j")
+        .arg(clients.min(2).to_string())
+        .arg("-T")
+        .arg(seconds.to_string())
+        .arg("-f")
+        .arg(&path);
+    for (k, v) in vars {
+        cmd.arg("-D").arg(format!("{k}={v}"));
+    }
+    cmd.arg(database_url);
+    let out = cmd.output().context("running pgbench (is it installed?)")?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return Err(anyhow!(
+            "pgbench failed: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let number_after = |prefix: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse::<f64>().ok())
+            .ok_or_else(|| anyhow!("no {prefix:?} in pgbench output:\n{text}"))
+    };
+    Ok((number_after("tps = ")?, number_after("latency average = ")?))
+}
+
 pub(crate) fn str_at<'a>(v: &'a Value, path: &[&str]) -> Result<&'a str> {
     let mut cur = v;
     for p in path {

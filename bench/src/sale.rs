@@ -176,18 +176,8 @@ async fn deducted(pool: &sqlx::PgPool, tenant: &str) -> Result<(i64, i64)> {
 }
 
 fn pgbench(o: &Options, shop: &Shop) -> Result<(f64, f64)> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/sql/sale.pgbench");
-    let mut cmd = std::process::Command::new("pgbench");
-    cmd.args(["-n", "-M", "prepared", "-c"])
-        .arg(o.concurrency.to_string())
-        .arg("-j")
-        .arg(o.concurrency.min(2).to_string())
-        .arg("-T")
-        .arg(o.seconds.to_string())
-        .arg("-f")
-        .arg(script);
     let vars = [
-        ("tenant", &shop.tenant),
+        ("tenant", shop.tenant.as_str()),
         ("user", &shop.user),
         ("location", &shop.location),
         ("item1", &shop.items[0]),
@@ -198,26 +188,13 @@ fn pgbench(o: &Options, shop: &Shop) -> Result<(f64, f64)> {
         ("stock3", &shop.stock[2]),
         ("stock4", &shop.stock[3]),
     ];
-    for (k, v) in vars {
-        cmd.arg("-D").arg(format!("{k}={v}"));
-    }
-    cmd.arg(&o.database_url);
-    let out = cmd.output().context("running pgbench (is it installed?)")?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    if !out.status.success() {
-        bail!(
-            "pgbench failed: {text}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let number_after = |prefix: &str| {
-        text.lines()
-            .find_map(|l| l.trim().strip_prefix(prefix))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|n| n.parse::<f64>().ok())
-            .ok_or_else(|| anyhow!("no {prefix:?} in pgbench output:\n{text}"))
-    };
-    Ok((number_after("tps = ")?, number_after("latency average = ")?))
+    crate::pgbench(
+        &o.database_url,
+        "sale.pgbench",
+        o.concurrency,
+        o.seconds,
+        &vars,
+    )
 }
 
 pub async fn run(o: Options) -> Result<()> {

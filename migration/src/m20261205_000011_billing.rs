@@ -202,9 +202,12 @@ GRANT SELECT, INSERT, UPDATE ON billing_webhook_events TO platform_system;
 -- paths alike. An entry is on when: it is core; else the superadmin's
 -- override says so; else the plan lists it (a tenant on a plan); else the
 -- registry default recorded at provisioning (a tenant on no plan).
+-- PL/pgSQL, not SQL: a SQL function is planned again on every call, which
+-- made the access statement four times slower; PL/pgSQL keeps its plan.
 CREATE FUNCTION app_effective_modules(p_tenant uuid) RETURNS text[]
-LANGUAGE sql STABLE SECURITY INVOKER AS $$
-  SELECT ARRAY(
+LANGUAGE plpgsql STABLE SECURITY INVOKER AS $$
+BEGIN
+  RETURN ARRAY(
     SELECT tm.module_key FROM tenant_modules tm
     JOIN module_registry_entries e ON e.key = tm.module_key
     LEFT JOIN billing_subscriptions s ON s.tenant_id = tm.tenant_id
@@ -214,7 +217,8 @@ LANGUAGE sql STABLE SECURITY INVOKER AS $$
                WHEN tm.overridden THEN tm.enabled
                WHEN pv.id IS NOT NULL THEN tm.module_key = ANY (pv.modules)
                ELSE tm.enabled END
-    ORDER BY tm.module_key)
+    ORDER BY tm.module_key);
+END
 $$;
 REVOKE ALL ON FUNCTION app_effective_modules(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_effective_modules(uuid) TO platform_app, platform_system;

@@ -4,7 +4,7 @@
 //! plan entitlements under the superadmin's overrides, and isolation.
 
 use crate::harness::{TestServer, s};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const DAY: i64 = 86_400;
 
@@ -187,6 +187,14 @@ async fn a_trial_ends_in_an_invoice_numbered_without_gaps_and_taxed_once() {
         .await;
     assert_eq!(code, "CONFLICT", "a paid invoice is not voided");
 
+    // A new price is a new version: this subscriber keeps version 1 and its price.
+    server
+        .gql_ok(
+            "mutation($t: PlanTermsInput!) { revisePlan(code: \"cafe\", terms: $t) { current { version } } }",
+            json!({"t": {"currency": "EUR", "monthlyPriceMinor": 3500, "modules": ["pos", "menu", "inventory"]}}),
+            Some(&admin),
+        )
+        .await;
     // Two renewals: numbers follow each other without a gap.
     assert_eq!(
         billing.advance(shop.id, "2027-03-15T00:00:00Z").await["stepsRun"],
@@ -198,6 +206,12 @@ async fn a_trial_ends_in_an_invoice_numbered_without_gaps_and_taxed_once() {
         .map(|i| s(&i["number"]).rsplit('-').next().unwrap().parse().unwrap())
         .collect();
     numbers.sort();
+    assert!(
+        invoices.iter().all(|i| i["subtotalMinor"] == 2905),
+        "{invoices:?}"
+    );
+    let kept = owner.overview().await;
+    assert_eq!(kept["subscription"]["plan"]["version"], 1);
     assert_eq!(numbers.len(), 3);
     assert_eq!(numbers[1], numbers[0] + 1);
     assert_eq!(numbers[2], numbers[1] + 1);
@@ -292,6 +306,43 @@ async fn an_upgrade_bills_the_rest_of_the_period_to_the_second_and_a_downgrade_w
     assert_eq!(after["subscription"]["plan"]["planCode"], "basic");
     assert_eq!(after["subscription"]["pendingPlan"], json!(null));
     assert_eq!(owner.invoices().await[0]["totalMinor"], 2900);
+    // Every change: one audit row (and one event) with the values before.
+    let audit = server
+        .gql_ok(
+            "{ auditEvents(filter: {action: \"billing.subscription.updated\"}) { nodes { before after } } }",
+            json!({}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    let rows = audit["auditEvents"]["nodes"].as_array().unwrap().clone();
+    let statuses: Vec<(Value, Value)> = rows
+        .iter()
+        .map(|r| (r["before"]["status"].clone(), r["after"]["status"].clone()))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        5,
+        "created, paid, upgraded, downgrade scheduled, renewed: {rows:?}"
+    );
+    assert!(
+        statuses.contains(&(json!(null), json!("INCOMPLETE"))),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&(json!("INCOMPLETE"), json!("ACTIVE"))),
+        "{statuses:?}"
+    );
+    let plans: Vec<(Value, Value)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["before"]["plan"]["planCode"].clone(),
+                r["after"]["plan"]["planCode"].clone(),
+            )
+        })
+        .collect();
+    assert!(plans.contains(&(json!("basic"), json!("pro"))), "{plans:?}");
+    assert!(plans.contains(&(json!("pro"), json!("basic"))), "{plans:?}");
     let (code, body) = server
         .gql_err(
             "{ stockItems(first: 1) { nodes { id } } }",

@@ -412,6 +412,33 @@ async fn webhooks_are_verified_on_the_raw_bytes_stored_once_and_never_move_a_sub
     assert_eq!(standing["subscription"]["status"], "ACTIVE");
     assert_eq!(standing["subscription"]["failedAttempts"], 0);
 
+    // A superadmin may replay what was not applied (it is ignored again, for
+    // the same reason); a processed event is not replayed.
+    const REPLAY: &str = "mutation($e: Token!) { replayBillingWebhook(provider: \"sandbox\", eventId: $e) { eventId status attempts } }";
+    let replayed = server.gql_ok(REPLAY, json!({"e": "evt_old"}), a).await;
+    assert_eq!(replayed["replayBillingWebhook"]["status"], "PENDING");
+    for _ in 0..100 {
+        seen = server
+            .gql_ok("{ billingWebhookEvents { eventId status } }", json!({}), a)
+            .await;
+        if seen["billingWebhookEvents"][0]["status"] == "IGNORED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        seen["billingWebhookEvents"][0]["status"], "IGNORED",
+        "{seen}"
+    );
+    let (code, _) = server.gql_err(REPLAY, json!({"e": "evt_paid"}), a).await;
+    assert_eq!(code, "CONFLICT");
+    let (code, _) = server.gql_err(REPLAY, json!({"e": "evt_none"}), a).await;
+    assert_eq!(code, "NOT_FOUND");
+    assert_eq!(
+        server.billing(&shop.owner_token).overview().await["subscription"]["status"],
+        "ACTIVE"
+    );
+
     // REST: a tenant reads its invoices; another tenant reads none of them.
     let other = server.tenant("hooks-other").await;
     let path = format!("/v1/billing/invoices/{}", s(&invoice));
