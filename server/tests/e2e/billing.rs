@@ -398,6 +398,49 @@ async fn an_upgrade_bills_the_rest_of_the_period_to_the_second_and_a_downgrade_w
         inventory,
         json!({"key": "inventory", "enabled": true, "source": "OVERRIDE", "planValue": false, "overrideValue": true})
     );
+
+    // Canceled at the period end: entitlements stay until then, then end.
+    let ending = server
+        .gql_ok(
+            "mutation { cancelSubscription(input: {atPeriodEnd: true}) { status cancelAtPeriodEnd } }",
+            json!({}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    assert_eq!(
+        ending["cancelSubscription"],
+        json!({"status": "ACTIVE", "cancelAtPeriodEnd": true})
+    );
+    assert_eq!(owner.overview().await["upcomingInvoice"], json!(null));
+    billing.advance(shop.id, "2027-02-28T23:59:59Z").await;
+    server
+        .gql_ok(
+            "mutation { createMenuCategory(input: {name: \"Last day\"}) { id } }",
+            json!({}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    let invoices_before = owner.invoices().await.len();
+    billing.advance(shop.id, "2027-03-01T00:00:00Z").await;
+    let ended = owner.overview().await;
+    assert_eq!(ended["subscription"]["status"], "CANCELED");
+    assert_eq!(
+        owner.invoices().await.len(),
+        invoices_before,
+        "nothing billed after the end"
+    );
+    let (code, body) = server
+        .gql_err(
+            "mutation { createMenuCategory(input: {name: \"After\"}) { id } }",
+            json!({}),
+            Some(&shop.owner_token),
+        )
+        .await;
+    assert_eq!(code, "AUTHZ");
+    assert_eq!(
+        body["errors"][0]["extensions"]["details"]["subscriptionStatus"],
+        "canceled"
+    );
 }
 
 #[tokio::test]

@@ -200,6 +200,16 @@ async fn a_declined_renewal_goes_through_dunning_to_read_only_and_payment_restor
         invoices.iter().all(|i| i["status"] == "PAID"),
         "{invoices:?}"
     );
+    // The owner was told at each step.
+    for subject in [
+        "your payment did not go through",
+        "your subscription is unpaid",
+    ] {
+        let told = server
+            .wait_for_log(|l| l["subject"].as_str().is_some_and(|m| m.contains(subject)))
+            .await;
+        assert!(told.is_some(), "no email saying {subject}");
+    }
 }
 
 /// A Stripe-shaped event about `invoice` of `tenant`.
