@@ -5,7 +5,7 @@
 //! database, as the ceiling PostgreSQL allows on this machine.
 
 use crate::{Client, setup, str_at};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
