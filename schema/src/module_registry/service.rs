@@ -177,11 +177,19 @@ pub async fn set_tenant_module(
             format!("{key} is a core module and cannot be switched off"),
         ));
     }
-    let before = store::override_of(&tx, tenant, key).await?;
+    let before = store::of_tenant(&tx, tenant, Some(key))
+        .await?
+        .pop()
+        .ok_or_else(not_found)?;
     match enabled {
         Some(on) => store::switch(&tx, tenant, key, on, ctx.now()).await?,
         None => store::clear_override(&tx, tenant, key, ctx.now()).await?,
     }
+    let row = store::of_tenant(&tx, tenant, Some(key))
+        .await?
+        .pop()
+        .ok_or_else(not_found)?;
+    // What the business saw and sees, and the override that decided it.
     audit::record(
         &tx,
         ctx,
@@ -190,8 +198,8 @@ pub async fn set_tenant_module(
             action: "tenant.module.toggled",
             entity_type: "tenant_module",
             entity_id: Some(key.to_owned()),
-            before: Some(json!({ "override": before })),
-            after: Some(json!({ "override": enabled })),
+            before: Some(json!({ "enabled": before.enabled, "override": before.override_value })),
+            after: Some(json!({ "enabled": row.enabled, "override": row.override_value })),
         },
     )
     .await?;
@@ -201,14 +209,10 @@ pub async fn set_tenant_module(
         NewEvent::new(
             "tenant.module.toggled",
             key,
-            json!({ "tenantId": tenant, "moduleKey": key, "enabled": enabled }),
+            json!({ "tenantId": tenant, "moduleKey": key, "enabled": row.enabled }),
         ),
     )
     .await?;
-    let row = store::of_tenant(&tx, tenant, Some(key))
-        .await?
-        .pop()
-        .ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(row)
 }

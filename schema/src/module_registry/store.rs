@@ -183,19 +183,6 @@ pub(crate) async fn of_tenant(
     Ok(rows.into_iter().map(TenantModule::from).collect())
 }
 
-/// The superadmin's override of the entry for the tenant, if any.
-pub(crate) async fn override_of(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    key: &str,
-) -> AppResult<Option<bool>> {
-    use entities::tenant_modules::Entity;
-    Ok(Entity::find_by_id((tenant.as_uuid(), key.to_owned()))
-        .one(conn)
-        .await?
-        .and_then(|row| row.overridden.then_some(row.enabled)))
-}
-
 pub(crate) async fn switch(
     conn: &impl ConnectionTrait,
     tenant: TenantId,

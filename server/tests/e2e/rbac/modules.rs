@@ -121,14 +121,14 @@ async fn a_module_toggle_applies_to_the_very_next_request() {
             (
                 "superadmin".to_owned(),
                 "pos".to_owned(),
-                Some(json!({"enabled": true})),
-                Some(json!({"enabled": false}))
+                Some(json!({"enabled": true, "override": null})),
+                Some(json!({"enabled": false, "override": false}))
             ),
             (
                 "superadmin".to_owned(),
                 "pos".to_owned(),
-                Some(json!({"enabled": false})),
-                Some(json!({"enabled": true}))
+                Some(json!({"enabled": false, "override": false})),
+                Some(json!({"enabled": true, "override": true}))
             ),
         ]
     );
@@ -143,8 +143,8 @@ async fn a_module_toggle_applies_to_the_very_next_request() {
     assert_eq!(
         data["auditEvents"]["nodes"],
         json!([
-            {"action": "tenant.module.toggled", "entityId": "pos", "after": {"enabled": true}},
-            {"action": "tenant.module.toggled", "entityId": "pos", "after": {"enabled": false}},
+            {"action": "tenant.module.toggled", "entityId": "pos", "after": {"enabled": true, "override": true}},
+            {"action": "tenant.module.toggled", "entityId": "pos", "after": {"enabled": false, "override": false}},
         ])
     );
 }
