@@ -11,6 +11,7 @@ table! {
     pub trial_end: Option<DateTimeUtc>,
     pub current_period_start: DateTimeUtc,
     pub current_period_end: DateTimeUtc,
+    pub cycle_anchor: DateTimeUtc,
     pub cancel_at_period_end: bool,
     pub canceled_at: Option<DateTimeUtc>,
     pub paused_at: Option<DateTimeUtc>,

@@ -77,6 +77,9 @@ CREATE TABLE billing_subscriptions (
   trial_end               timestamptz,
   current_period_start    timestamptz NOT NULL,
   current_period_end      timestamptz NOT NULL,
+  -- periods run from here in whole months (or years), so one started on the
+  -- 31st renews on the last day of each shorter month and comes back
+  cycle_anchor            timestamptz NOT NULL,
   cancel_at_period_end    boolean NOT NULL DEFAULT false,
   canceled_at             timestamptz,
   paused_at               timestamptz,

@@ -688,3 +688,29 @@ async fn invoices_are_immutable_once_final_and_credit_notes_never_exceed_them() 
         .await;
     assert_eq!(all["allInvoices"]["nodes"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_subscription_started_on_the_31st_renews_on_each_months_last_day() {
+    let server = TestServer::start().await;
+    let admin = server.superadmin_token().await;
+    let billing = server.billing(&admin);
+    billing
+        .plan("free", 0, 0, json!(["pos", "menu"]), json!({}))
+        .await;
+    let shop = server.tenant("month-ends").await;
+    billing.set_clock(shop.id, "2027-01-31T09:00:00Z").await;
+    let sub = billing.assign(shop.id, "free", "MONTH").await;
+    assert_eq!(sub["currentPeriodEnd"], "2027-02-28T09:00:00+00:00");
+    let owner = server.billing(&shop.owner_token);
+    for (now, end) in [
+        ("2027-02-28T09:00:00Z", "2027-03-31T09:00:00+00:00"),
+        ("2027-03-31T09:00:00Z", "2027-04-30T09:00:00+00:00"),
+        ("2027-04-30T09:00:00Z", "2027-05-31T09:00:00+00:00"),
+    ] {
+        assert_eq!(billing.advance(shop.id, now).await["stepsRun"], 1);
+        assert_eq!(
+            owner.overview().await["subscription"]["currentPeriodEnd"],
+            end
+        );
+    }
+}

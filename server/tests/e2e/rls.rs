@@ -76,8 +76,8 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
             INSERT INTO pos_refunds (tenant_id, id, ticket_id, payment_id, amount_minor, reason, restock) VALUES ('{t}', '{t}', '{t}', '{t}', 100, 'x', false);
             INSERT INTO billing_plans (id, code, name, created_at, updated_at) VALUES ('{t}', 'p-{s}', 'Plan', now(), now());
             INSERT INTO billing_plan_versions (id, plan_id, version, currency, monthly_price_minor, created_at) VALUES ('{t}', '{t}', 1, 'EUR', 2900, now());
-            INSERT INTO billing_subscriptions (tenant_id, id, plan_version_id, interval, status, current_period_start, current_period_end, created_at, updated_at)
-              VALUES ('{t}', '{t}', '{t}', 'month', 'active', now(), now() + interval '1 month', now(), now());
+            INSERT INTO billing_subscriptions (tenant_id, id, plan_version_id, interval, status, current_period_start, current_period_end, cycle_anchor, created_at, updated_at)
+              VALUES ('{t}', '{t}', '{t}', 'month', 'active', now(), now() + interval '1 month', now(), now(), now());
             INSERT INTO billing_clocks (tenant_id, frozen_at, updated_at) VALUES ('{t}', now(), now());
             INSERT INTO billing_invoices (tenant_id, id, number, status, reason, currency, subtotal_minor, tax_name, tax_rate_ppm, total_minor, period_start, period_end, created_at, finalized_at)
               VALUES ('{t}', '{t}', 'INV-{s}', 'open', 'subscription_create', 'EUR', 2900, 'VAT', 0, 2900, now(), now(), now(), now());

@@ -44,6 +44,33 @@ crate::billing::wire_enum!(
 crate::billing::wire_enum!(Interval, BillingInterval { Month, Year });
 
 impl Interval {
+    /// The end of the period that starts at `start` in a cycle anchored at
+    /// `anchor`: the first whole number of intervals after the anchor that
+    /// lies beyond `start`. Anchored on the 31st of January, periods end on
+    /// the 28th (or 29th) of February, then the 31st of March.
+    pub fn period_end_from(
+        self,
+        anchor: DateTime<Utc>,
+        start: DateTime<Utc>,
+    ) -> AppResult<DateTime<Utc>> {
+        let months = match self {
+            Self::Month => 1,
+            Self::Year => 12,
+        };
+        // Bounded: a century of monthly periods.
+        for n in 1..=1200u32 {
+            let end = anchor
+                .checked_add_months(chrono::Months::new(months * n))
+                .ok_or_else(|| AppError::validation("date out of range"))?;
+            if end > start {
+                return Ok(end);
+            }
+        }
+        Err(AppError::internal(
+            "billing cycle anchor is more than a century old",
+        ))
+    }
+
     /// `month` or `year`, for sentences.
     pub fn noun(self) -> &'static str {
         match self {
@@ -197,5 +224,35 @@ impl From<version_rows::Model> for Limits {
             open_shifts: row.max_open_shifts,
             monthly_tickets: row.max_monthly_tickets,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_cycle_anchored_on_the_31st_comes_back_to_the_31st() -> AppResult<()> {
+        let at = |m, d| {
+            Utc.with_ymd_and_hms(2027, m, d, 0, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
+        let anchor = at(1, 31);
+        let feb = Interval::Month.period_end_from(anchor, anchor)?;
+        assert_eq!(feb, at(2, 28));
+        assert_eq!(Interval::Month.period_end_from(anchor, feb)?, at(3, 31));
+        assert_eq!(
+            Interval::Month.period_end_from(anchor, at(3, 31))?,
+            at(4, 30)
+        );
+        assert_eq!(
+            Interval::Year.period_end_from(anchor, anchor)?,
+            Utc.with_ymd_and_hms(2028, 1, 31, 0, 0, 0)
+                .single()
+                .unwrap_or_default()
+        );
+        Ok(())
     }
 }

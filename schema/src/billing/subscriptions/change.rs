@@ -137,6 +137,7 @@ async fn start(
         trial_end: None,
         current_period_start: now,
         current_period_end: interval.period_end(now)?,
+        cycle_anchor: now,
         cancel_at_period_end: false,
         canceled_at: None,
         paused_at: None,
@@ -155,6 +156,7 @@ async fn start(
         row.status = SubscriptionStatus::Trialing.into();
         row.trial_end = Some(end);
         row.current_period_end = end;
+        row.cycle_anchor = end;
     } else {
         let period = (row.current_period_start, row.current_period_end);
         let issued = issue(
@@ -307,6 +309,7 @@ async fn change_plan(
         let unused = proration(0, old_price, remaining, period_secs)?.min(new_price);
         next.current_period_start = now;
         next.current_period_end = end;
+        next.cycle_anchor = now;
         let credit = NewLineRow {
             kind: LineKind::Credit,
             description: format!("Unused time on {} ({share})", old.plan_name),

@@ -129,15 +129,19 @@ async fn renew(
     tenant: TenantId,
     next: &mut Model,
 ) -> AppResult<Invoice> {
+    let start = next.current_period_end;
     if let (Some(plan), Some(interval)) = (next.pending_plan_version_id, next.pending_interval) {
+        if interval != next.interval {
+            // A move to another interval starts a cycle of its own.
+            next.cycle_anchor = start;
+        }
         next.plan_version_id = plan;
         next.interval = interval;
     }
     next.pending_plan_version_id = None;
     next.pending_interval = None;
     let interval: Interval = next.interval.into();
-    let start = next.current_period_end;
-    let end = interval.period_end(start)?;
+    let end = interval.period_end_from(next.cycle_anchor, start)?;
     next.current_period_start = start;
     next.current_period_end = end;
     let plan = plans::version_of(conn, next.plan_version_id.into()).await?;

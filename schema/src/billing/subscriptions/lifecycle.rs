@@ -129,6 +129,7 @@ pub async fn resume(
     next.trial_end = None;
     next.current_period_start = period.0;
     next.current_period_end = period.1;
+    next.cycle_anchor = period.0;
     let tenant = unit.tenant;
     let after = finish(unit, &row, next, "resumed", now).await?;
     payments::collect(services, ctx, tenant, invoice.id).await;
