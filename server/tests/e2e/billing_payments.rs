@@ -462,3 +462,90 @@ async fn webhooks_are_verified_on_the_raw_bytes_stored_once_and_never_move_a_sub
         .await;
     assert_eq!(list["data"], json!([]));
 }
+
+#[tokio::test]
+async fn a_plan_that_cancels_when_unpaid_ends_the_subscription_after_the_last_retry() {
+    let (server, _sandbox) = platform().await;
+    let admin = server.superadmin_token().await;
+    let a = Some(admin.as_str());
+    let settings = server
+        .gql_ok(
+            "mutation { updateBillingSettings(patch: {retryDays: [2]}) { retryDays } }",
+            json!({}),
+            a,
+        )
+        .await;
+    assert_eq!(settings["updateBillingSettings"]["retryDays"], json!([2]));
+    let (code, _) = server
+        .gql_err(
+            "mutation { updateBillingSettings(patch: {retryDays: [3, 1]}) { retryDays } }",
+            json!({}),
+            a,
+        )
+        .await;
+    assert_eq!(code, "VALIDATION", "retry days rise");
+    server
+        .gql_ok(
+            "mutation { createPlan(input: {code: \"strict\", name: \"Strict\", terms: {currency: \"EUR\", monthlyPriceMinor: 1500, modules: [\"pos\", \"menu\"], onUnpaid: CANCELED}}) { id } }",
+            json!({}),
+            a,
+        )
+        .await;
+    let shop = server.tenant("strict").await;
+    let o = Some(shop.owner_token.as_str());
+    server
+        .billing(&admin)
+        .set_clock(shop.id, "2027-03-01T00:00:00Z")
+        .await;
+    server
+        .gql_ok(
+            "mutation { choosePlan(input: {planCode: \"strict\", interval: MONTH, paymentMethod: \"pm_card_insufficient_funds\"}) { status } }",
+            json!({}),
+            o,
+        )
+        .await;
+    // The first payment fails: it stays incomplete, nothing is dunned yet.
+    let first = until(&server, &shop, "a failed first payment", |b| {
+        b["subscription"]["status"] == "INCOMPLETE"
+    })
+    .await;
+    assert_eq!(first["subscription"]["failedAttempts"], 0);
+    server
+        .gql_ok(
+            "mutation { setPaymentMethod(input: {paymentMethod: \"pm_card_ok\"}) { status } }",
+            json!({}),
+            o,
+        )
+        .await;
+    until(&server, &shop, "the first payment", status_is("ACTIVE")).await;
+    server
+        .gql_ok(
+            "mutation { setPaymentMethod(input: {paymentMethod: \"pm_card_declined\"}) { status } }",
+            json!({}),
+            o,
+        )
+        .await;
+    server
+        .billing(&admin)
+        .advance(shop.id, "2027-04-01T00:00:00Z")
+        .await;
+    let past_due = until(&server, &shop, "past due", status_is("PAST_DUE")).await;
+    assert_eq!(
+        past_due["subscription"]["nextRetryAt"],
+        "2027-04-03T00:00:00+00:00"
+    );
+    server
+        .billing(&admin)
+        .advance(shop.id, "2027-04-03T00:00:00Z")
+        .await;
+    let ended = until(&server, &shop, "canceled", status_is("CANCELED")).await;
+    assert_eq!(ended["subscription"]["failedAttempts"], 2);
+    let (code, _) = server
+        .gql_err(
+            "mutation { createMenuCategory(input: {name: \"Closed\"}) { id } }",
+            json!({}),
+            o,
+        )
+        .await;
+    assert_eq!(code, "AUTHZ");
+}
