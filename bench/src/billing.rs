@@ -92,7 +92,9 @@ pub async fn run(o: Options) -> Result<()> {
     let pool = sqlx::PgPool::connect(&o.database_url).await?;
     let invoices = open_invoices(&pool, &on_plan.id, o.events).await?;
     webhooks(&o, &pool, &on_plan.id, invoices).await?;
-    sqlx::raw_sql(BEFORE_BILLING).execute(&pool).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(before_billing()?))
+        .execute(&pool)
+        .await?;
     for (name, script, t) in [
         (
             "access before billing (baseline), same tenant",
@@ -113,26 +115,16 @@ pub async fn run(o: Options) -> Result<()> {
     Ok(())
 }
 
-/// Migration 10's access function, the baseline: the modules as stored,
-/// no plan, no subscription status.
-const BEFORE_BILLING: &str = r#"
-CREATE OR REPLACE FUNCTION bench_access_before_billing(p_tenant uuid, p_user uuid)
-RETURNS TABLE (tenant_status text, user_status text, permissions text[], modules text[])
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER AS $$
-BEGIN
-  PERFORM set_config('app.tenant_id', p_tenant::text, true);
-  RETURN QUERY
-    SELECT t.status, u.status,
-      ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur
-            JOIN role_permissions rp ON rp.tenant_id = ur.tenant_id AND rp.role_id = ur.role_id
-            WHERE ur.tenant_id = p_tenant AND ur.user_id = p_user),
-      ARRAY(SELECT module_key FROM tenant_modules WHERE tenant_id = p_tenant AND enabled)
-    FROM tenants t JOIN users u ON u.tenant_id = t.id
-    WHERE t.id = p_tenant AND u.id = p_user AND u.deleted_at IS NULL AND t.deleted_at IS NULL;
-END
-$$;
-GRANT EXECUTE ON FUNCTION bench_access_before_billing(uuid, uuid) TO platform_app;
-"#;
+/// Migration 10's access function under another name: the baseline, with
+/// the modules as stored, no plan and no subscription status.
+fn before_billing() -> Result<String> {
+    let up = migration::script_up("m20261125_000010_access_in_one_statement")
+        .ok_or_else(|| anyhow!("migration 10 is gone"))?;
+    Ok(format!(
+        "DROP FUNCTION IF EXISTS bench_access_before_billing(uuid, uuid); {}",
+        up.replace("app_user_access", "bench_access_before_billing")
+    ))
+}
 
 /// `n` finalized invoices to pay, written straight into the database.
 async fn open_invoices(pool: &sqlx::PgPool, tenant: &str, n: usize) -> Result<Vec<String>> {

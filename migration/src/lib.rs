@@ -51,6 +51,12 @@ pub fn tenant_tables() -> Vec<&'static str> {
         .collect()
 }
 
+/// The script up of the migration named `name`, for measurements that
+/// compare with an earlier schema (`bench billing`).
+pub fn script_up(name: &str) -> Option<&'static str> {
+    ALL.iter().find(|m| m.name == name).map(|m| m.up)
+}
+
 /// A migration written as SQL: a script up, the tenant tables that script
 /// creates (each put under the isolation policy after it), a script down.
 #[derive(Clone, Copy)]

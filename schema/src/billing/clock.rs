@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use entities::billing_clocks::{ActiveModel, Column, Entity};
 use kernel::{AppResult, RequestContext, TenantId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// The tenant's billing "now": its test clock's time, or the request's.
@@ -36,19 +35,12 @@ pub(crate) async fn set(
     at: DateTime<Utc>,
     updated: DateTime<Utc>,
 ) -> AppResult<()> {
-    Entity::insert(ActiveModel {
+    let row = ActiveModel {
         tenant_id: Set(tenant.as_uuid()),
         frozen_at: Set(at),
         updated_at: Set(updated),
-    })
-    .on_conflict(
-        OnConflict::column(Column::TenantId)
-            .update_columns([Column::FrozenAt, Column::UpdatedAt])
-            .to_owned(),
-    )
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
+    };
+    crate::store_support::upsert(conn, row, [Column::FrozenAt, Column::UpdatedAt]).await
 }
 
 pub(crate) async fn remove(conn: &impl ConnectionTrait, tenant: TenantId) -> AppResult<()> {

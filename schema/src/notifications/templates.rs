@@ -109,11 +109,9 @@ pub fn low_stock(to: &str, name: &str, business: &str, location: &str, s: &Stock
     }
 }
 
-/// Formats minor units with two decimals and the currency code.
+/// Formats minor units with the currency's own decimals and its code.
 pub fn money(minor: i64, currency: &str) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:02} {currency}", abs / 100, abs % 100)
+    crate::billing::currency::format(minor, currency)
 }
 
 #[cfg(test)]

@@ -46,9 +46,11 @@ pub(crate) async fn issue(
         },
     )
     .await?;
+    let amounts: Vec<i64> = bill.lines.iter().map(|l| l.amount_minor).collect();
+    let totals = Totals::of(&amounts, 0, i64::from(settings.tax_rate_ppm))?;
     store::insert_lines(conn, tenant, id, 0, bill.lines).await?;
-    let draft = load(conn, tenant, id, false).await?;
-    finalize_in(conn, &draft, &settings.invoice_prefix, at).await
+    open(conn, tenant, id, totals, &settings.invoice_prefix, at).await?;
+    load(conn, tenant, id, false).await
 }
 
 async fn load(
@@ -78,7 +80,21 @@ async fn finalize_in(
         draft.discount_minor.0,
         i64::from(draft.tax_rate_ppm),
     )?;
-    store::set_totals(conn, draft.tenant_id, draft.id, totals).await?;
+    open(conn, draft.tenant_id, draft.id, totals, prefix, at).await?;
+    load(conn, draft.tenant_id, draft.id, false).await
+}
+
+/// Writes the totals, gives the next number and opens the invoice; one of
+/// nothing to pay is paid as it opens.
+async fn open(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: InvoiceId,
+    totals: Totals,
+    prefix: &str,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    store::set_totals(conn, tenant, id, totals).await?;
     let year = at.year();
     let n = store::next_number(
         conn,
@@ -87,23 +103,11 @@ async fn finalize_in(
     )
     .await?;
     let number = format!("{prefix}-{year}-{n:06}");
-    store::transition(
-        conn,
-        draft.tenant_id,
-        draft.id,
-        Transition::Finalized { number, at },
-    )
-    .await?;
+    store::transition(conn, tenant, id, Transition::Finalized { number, at }).await?;
     if totals.total == 0 {
-        store::transition(
-            conn,
-            draft.tenant_id,
-            draft.id,
-            Transition::Paid { amount: 0, at },
-        )
-        .await?;
+        store::transition(conn, tenant, id, Transition::Paid { amount: 0, at }).await?;
     }
-    load(conn, draft.tenant_id, draft.id, false).await
+    Ok(())
 }
 
 /// The error for changing an invoice that is no longer a draft.

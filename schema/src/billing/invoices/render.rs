@@ -4,14 +4,7 @@
 
 use super::Invoice;
 use crate::billing::currency::format;
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use crate::notifications::templates::escape;
 
 fn number(invoice: &Invoice) -> &str {
     invoice.number.as_deref().unwrap_or("DRAFT")

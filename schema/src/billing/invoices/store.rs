@@ -15,6 +15,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
     QueryOrder, QuerySelect,
 };
+use std::collections::HashMap;
 use uuid::Uuid;
 
 fn line(row: lines::Model) -> InvoiceLine {
@@ -80,30 +81,30 @@ fn invoice(row: Model, lines: Vec<InvoiceLine>, credit_notes: Vec<CreditNote>) -
 /// number of them.
 async fn with_children(conn: &impl ConnectionTrait, rows: Vec<Model>) -> AppResult<Vec<Invoice>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut all_lines = lines::Entity::find()
+    let mut lines_of: HashMap<Uuid, Vec<InvoiceLine>> = HashMap::new();
+    for row in lines::Entity::find()
         .filter(lines::Column::InvoiceId.is_in(ids.clone()))
         .order_by_asc(lines::Column::Position)
         .all(conn)
-        .await?;
-    let mut all_notes = notes::Entity::find()
+        .await?
+    {
+        lines_of.entry(row.invoice_id).or_default().push(line(row));
+    }
+    let mut notes_of: HashMap<Uuid, Vec<CreditNote>> = HashMap::new();
+    for row in notes::Entity::find()
         .filter(notes::Column::InvoiceId.is_in(ids))
         .order_by_asc(notes::Column::CreatedAt)
         .all(conn)
-        .await?;
+        .await?
+    {
+        notes_of.entry(row.invoice_id).or_default().push(note(row));
+    }
     Ok(rows
         .into_iter()
         .map(|row| {
-            let (mine, rest): (Vec<_>, Vec<_>) =
-                all_lines.drain(..).partition(|l| l.invoice_id == row.id);
-            all_lines = rest;
-            let (my_notes, rest): (Vec<_>, Vec<_>) =
-                all_notes.drain(..).partition(|n| n.invoice_id == row.id);
-            all_notes = rest;
-            invoice(
-                row,
-                mine.into_iter().map(line).collect(),
-                my_notes.into_iter().map(note).collect(),
-            )
+            let lines = lines_of.remove(&row.id).unwrap_or_default();
+            let notes = notes_of.remove(&row.id).unwrap_or_default();
+            invoice(row, lines, notes)
         })
         .collect())
 }
