@@ -12,6 +12,7 @@ table! {
     pub before: Option<Json>,
     pub after: Option<Json>,
     pub request_id: Option<String>,
+    pub reason: Option<String>,
 }
 
 text_enum! {

@@ -170,6 +170,8 @@ macro_rules! entities {
 }
 
 entities! {
+    announcement_dismissals,
+    announcements { severity, display, audience },
     api_keys,
     audit_events { actor_type },
     billing_clocks,
@@ -185,6 +187,8 @@ entities! {
     consumed_events,
     event_outbox { status },
     exports { kind, status },
+    feature_flag_plan_values,
+    feature_flags { kind },
     idempotency_keys,
     locations,
     menu_categories,

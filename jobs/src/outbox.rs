@@ -39,3 +39,12 @@ pub async fn record(
     store::insert_event(conn, id, tenant, event, Clock::System.now()).await?;
     Ok(id.as_uuid())
 }
+
+/// Records `event` once in each of `tenants`' streams, in one statement.
+pub async fn record_for_each(
+    conn: &impl ConnectionTrait,
+    tenants: &[TenantId],
+    event: NewEvent,
+) -> AppResult<()> {
+    store::insert_event_for_each(conn, tenants, &event, Clock::System.now()).await
+}

@@ -73,6 +73,38 @@ pub(crate) async fn insert_event(
     Ok(())
 }
 
+/// One pending event per tenant of `tenants` (an operator's message to
+/// many businesses), in one statement.
+pub(crate) async fn insert_event_for_each(
+    conn: &impl ConnectionTrait,
+    tenants: &[TenantId],
+    event: &NewEvent,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    if tenants.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = tenants.iter().map(|_| EventId::new().as_uuid()).collect();
+    let tenants: Vec<Uuid> = tenants.iter().map(|t| t.as_uuid()).collect();
+    conn.execute_raw(sql(
+        "INSERT INTO event_outbox (id, tenant_id, event_type, entity_id, entity_version, payload,
+                                   occurred_at, status, attempts, next_attempt_at, created_at)
+         SELECT e.id, e.tenant_id, $3, $4, $5, $6, $7, 'pending', 0, $7, $7
+         FROM unnest($1::uuid[], $2::uuid[]) AS e (id, tenant_id)",
+        [
+            ids.into(),
+            tenants.into(),
+            event.event_type.into(),
+            event.entity_id.clone().into(),
+            event.version.into(),
+            event.data.clone().into(),
+            at.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Claims up to `limit` due pending events, oldest first, skipping rows
 /// another transaction holds.
 pub(crate) async fn claim_pending(

@@ -79,6 +79,9 @@ pub struct RequestContext {
     pub credential_expires_at: Option<i64>,
     /// Where "now" comes from for everything this request does.
     pub clock: Clock,
+    /// Why an operator does what this request does; written on every audit
+    /// row the request makes (see [`RequestContext::operator`]).
+    pub reason: Option<String>,
 }
 
 /// The module a permission belongs to: its first segment (`pos.ticket.write` → `pos`).
@@ -95,6 +98,7 @@ impl RequestContext {
             client_ip: None,
             credential_expires_at: None,
             clock: Clock::System,
+            reason: None,
         }
     }
 
@@ -161,6 +165,22 @@ impl RequestContext {
             Actor::Anonymous => Err(AppError::authn("sign in as a superadmin to do this")),
             _ => Err(AppError::authz("only platform superadmins may do this")),
         }
+    }
+
+    /// A superadmin doing an operator write, which must say why: the
+    /// context to do it with, carrying the reason onto its audit rows.
+    pub fn operator(&self, reason: &str) -> AppResult<(UserId, RequestContext)> {
+        let user = self.require_superadmin()?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::invalid_field(
+                "reason",
+                "operators say why they change a tenant or the platform",
+            ));
+        }
+        let mut ctx = self.clone();
+        ctx.reason = Some(reason.to_owned());
+        Ok((user, ctx))
     }
 
     /// A platform operator or the platform itself (the CLI run by whoever

@@ -62,4 +62,6 @@ id_types!(
     InvoiceLineId,
     /// A credit note against an invoice.
     CreditNoteId,
+    /// An operator's announcement to tenants.
+    AnnouncementId,
 );

@@ -14,6 +14,7 @@ mod m20261125_000008_locations_inventory;
 mod m20261125_000009_pos;
 mod m20261125_000010_access_in_one_statement;
 mod m20261205_000011_billing;
+mod m20261205_000012_announcements_and_flags;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ const ALL: &[Sql] = &[
     m20261125_000009_pos::MIGRATION,
     m20261125_000010_access_in_one_statement::MIGRATION,
     m20261205_000011_billing::MIGRATION,
+    m20261205_000012_announcements_and_flags::MIGRATION,
 ];
 
 #[async_trait::async_trait]

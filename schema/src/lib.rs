@@ -4,14 +4,17 @@
 //! and `graphql.rs` (thin resolvers). Domain values derive their GraphQL and
 //! JSON views; transports live in the `server` crate.
 
+pub mod announcements;
 pub mod api_keys;
 pub mod audit;
 pub mod background;
 pub mod billing;
 pub mod command;
 pub mod demo;
+pub mod entitlements;
 pub mod errors;
 pub mod events;
+pub mod feature_flags;
 pub mod gql;
 pub mod idempotency;
 pub mod identity;
@@ -33,6 +36,7 @@ pub mod superadmin;
 pub mod system;
 pub mod tenants;
 pub mod text;
+pub(crate) mod wire;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 pub use services::Services;
@@ -53,6 +57,9 @@ pub struct QueryRoot(
     inventory::graphql::InventoryQuery,
     pos::graphql::PosQuery,
     billing::graphql::BillingQuery,
+    announcements::graphql::AnnouncementsQuery,
+    feature_flags::graphql::FeatureFlagsQuery,
+    entitlements::graphql::EntitlementsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -69,6 +76,8 @@ pub struct MutationRoot(
     inventory::graphql::InventoryMutation,
     pos::graphql::PosMutation,
     billing::graphql::BillingMutation,
+    announcements::graphql::AnnouncementsMutation,
+    feature_flags::graphql::FeatureFlagsMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -78,6 +87,7 @@ pub struct SubscriptionRoot(
     menu::graphql::MenuSubscription,
     inventory::graphql::InventorySubscription,
     pos::graphql::PosSubscription,
+    announcements::graphql::AnnouncementsSubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -366,6 +366,25 @@ text_type!(
     Description = paragraph("Description", "A description", 1000, false)
 );
 text_type!(
+    /// The title of an announcement or a support ticket's subject.
+    Title = line("Title", "A title", 1, 200)
+);
+text_type!(
+    /// The body of a message: an announcement, a ticket, a reply.
+    MessageBody = paragraph("MessageBody", "A message body", 5000, true)
+);
+text_type!(
+    /// One value of a feature flag: `true`, `false`, or a variant name.
+    FlagValue = shaped(
+        "FlagValue",
+        "A feature flag value",
+        (1, 100),
+        Alphabet::Key,
+        true,
+        "must be 1 to 100 lowercase letters, digits, dots, dashes or underscores",
+    )
+);
+text_type!(
     /// A business's address on the platform.
     Slug = Rule {
         lowercase: true,
@@ -493,6 +512,9 @@ const ALL: &[&Rule] = &[
     &Note::RULE,
     &Reason::RULE,
     &Description::RULE,
+    &Title::RULE,
+    &MessageBody::RULE,
+    &FlagValue::RULE,
     &Slug::RULE,
     &Sku::RULE,
     &Key::RULE,

@@ -140,6 +140,9 @@ pub struct Config {
     #[serde(deserialize_with = "lossy_string")]
     pub export_dir: String,
     pub audit_partitions_ahead_months: u32,
+    /// How often the scheduler looks for work that is due (announcements
+    /// that start or end); every replica ticks, each item is done once.
+    pub scheduler_tick_secs: u64,
     /// The payment provider's API (`server sandbox-billing` speaks it);
     /// unset: invoices are not charged and wait for a superadmin.
     #[serde(deserialize_with = "lossy_opt_string")]
@@ -193,6 +196,7 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".into(),
             export_dir: "var/exports".into(),
             audit_partitions_ahead_months: 3,
+            scheduler_tick_secs: 10,
             billing_provider_url: None,
             billing_provider_api_key: None,
             billing_webhook_secrets: None,
@@ -241,6 +245,7 @@ pub const VARIABLES: &[&str] = &[
     "PUBLIC_URL",
     "EXPORT_DIR",
     "AUDIT_PARTITIONS_AHEAD_MONTHS",
+    "SCHEDULER_TICK_SECS",
     "BILLING_PROVIDER_URL",
     "BILLING_PROVIDER_API_KEY",
     "BILLING_WEBHOOK_SECRETS",
@@ -349,6 +354,9 @@ impl Config {
             .map_err(|e| invalid("LOG_LEVEL", format!("not a valid filter: {e}")))?;
         if self.request_body_limit_bytes < 1024 {
             return Err(invalid("REQUEST_BODY_LIMIT_BYTES", "must be at least 1024"));
+        }
+        if !(1..=3600).contains(&self.scheduler_tick_secs) {
+            return Err(invalid("SCHEDULER_TICK_SECS", "must be 1 to 3600"));
         }
         if self.request_timeout_secs == 0 {
             return Err(invalid("REQUEST_TIMEOUT_SECS", "must be at least 1"));

@@ -80,6 +80,25 @@ async fn billing_ticker(services: Services, shutdown: CancellationToken) {
     }
 }
 
+/// Work that falls due at a time rather than on a request: announcements
+/// that start or end. Every replica ticks; rows are claimed with `SKIP
+/// LOCKED`, so each start or end is told once.
+async fn scheduler(services: Services, every: Duration, shutdown: CancellationToken) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = tick.tick() => {
+                let ctx = RequestContext::system(format!("scheduler-{}", uuid::Uuid::now_v7()));
+                if let Err(err) = schema::announcements::publish::run_due(&services.db, &ctx).await {
+                    tracing::warn!(module = "announcement", error = %err, "scheduler tick failed; retrying next tick");
+                }
+            }
+        }
+    }
+}
+
 fn redis_pool(config: &Config, size: usize) -> anyhow::Result<deadpool_redis::Pool> {
     let mut pool = deadpool_redis::Config::from_url(config.redis_url.expose());
     pool.pool = Some(deadpool_redis::PoolConfig::new(size));
@@ -254,6 +273,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
     let runner = config.run_jobs_in_process.then(|| {
         tokio::spawn(billing_ticker(state.services.clone(), shutdown.clone()));
+        tokio::spawn(scheduler(
+            state.services.clone(),
+            Duration::from_secs(config.scheduler_tick_secs),
+            shutdown.clone(),
+        ));
         tokio::spawn(runner(&config, &state.services).run(shutdown.clone()))
     });
 
@@ -314,6 +338,11 @@ pub async fn jobs_only(config: Config) -> anyhow::Result<()> {
     )?;
     let metrics = http::metrics::install()?;
     tokio::spawn(billing_ticker(services.clone(), shutdown.clone()));
+    tokio::spawn(scheduler(
+        services.clone(),
+        Duration::from_secs(config.scheduler_tick_secs),
+        shutdown.clone(),
+    ));
     let runner = tokio::spawn(runner(&config, &services).run(shutdown.clone()));
     let state = AppState {
         schema: schema::build(services.clone(), &schema::SchemaLimits::default()),

@@ -56,10 +56,38 @@ pub async fn record(
             before: Set(entry.before),
             after: Set(entry.after),
             request_id: Set(Some(ctx.request_id.clone())),
+            reason: Set(ctx.reason.clone()),
         },
     )
     .await?;
     Ok(id.as_uuid())
+}
+
+/// An operator's change of a platform row (a plan, an announcement, a
+/// flag), audited with no tenant, in the caller's transaction.
+pub async fn record_platform(
+    conn: &impl ConnectionTrait,
+    ctx: &RequestContext,
+    action: &str,
+    entity_type: &str,
+    entity_id: impl std::fmt::Display,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AppResult<()> {
+    record(
+        conn,
+        ctx,
+        AuditEntry {
+            tenant_id: None,
+            action,
+            entity_type,
+            entity_id: Some(entity_id.to_string()),
+            before,
+            after,
+        },
+    )
+    .await
+    .map(|_| ())
 }
 
 /// A change of an entity that is both audited and published as an event,
@@ -68,7 +96,8 @@ pub async fn record(
 pub struct Change {
     pub action: &'static str,
     pub entity: &'static str,
-    pub id: Uuid,
+    /// The entity's id (a UUID, or a key such as a flag's).
+    pub id: String,
     pub before: Option<Value>,
     pub after: Option<Value>,
     /// The event's data; `after` (or just the id) when `None`.
@@ -80,11 +109,11 @@ pub struct Change {
 impl Change {
     /// A change with nothing recorded yet but its name, entity and id
     /// (version 1); add what it needs with the `with_*` methods.
-    pub fn new(action: &'static str, entity: &'static str, id: impl Into<Uuid>) -> Self {
+    pub fn new(action: &'static str, entity: &'static str, id: impl std::fmt::Display) -> Self {
         Self {
             action,
             entity,
-            id: id.into(),
+            id: id.to_string(),
             before: None,
             after: None,
             event: None,
@@ -96,7 +125,7 @@ impl Change {
     pub fn created(
         action: &'static str,
         entity: &'static str,
-        id: impl Into<Uuid>,
+        id: impl std::fmt::Display,
         after: &impl Serialize,
     ) -> AppResult<Self> {
         Ok(Self::new(action, entity, id).with_after(serde_json::to_value(after)?))
@@ -106,7 +135,7 @@ impl Change {
     pub fn updated(
         action: &'static str,
         entity: &'static str,
-        id: impl Into<Uuid>,
+        id: impl std::fmt::Display,
         before: &impl Serialize,
         after: &impl Serialize,
     ) -> AppResult<Self> {
@@ -151,7 +180,7 @@ pub async fn record_change(
             tenant_id: Some(tenant),
             action: change.action,
             entity_type: change.entity,
-            entity_id: Some(change.id.to_string()),
+            entity_id: Some(change.id.clone()),
             before: change.before,
             after: change.after.clone(),
         },

@@ -23,6 +23,8 @@ pub struct AuditEvent {
     pub before: Option<Value>,
     pub after: Option<Value>,
     pub request_id: Option<String>,
+    /// Why an operator did it (operator writes always say).
+    pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -39,6 +41,7 @@ impl From<entities::audit_events::Model> for AuditEvent {
             before: m.before,
             after: m.after,
             request_id: m.request_id,
+            reason: m.reason,
             created_at: m.created_at,
         }
     }

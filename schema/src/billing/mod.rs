@@ -27,28 +27,3 @@ pub mod webhooks;
 pub const READ: &str = "billing.subscription.read";
 /// Choose or change the plan, cancel, pause, resume.
 pub const MANAGE: &str = "billing.subscription.manage";
-
-/// A wire enum (GraphQL, REST, OpenAPI) and its column's enum, converted
-/// both ways by variant name.
-macro_rules! wire_enum {
-    ($wire:ident, $row:ty { $($variant:ident),+ $(,)? }) => {
-        impl From<$row> for $wire {
-            fn from(value: $row) -> Self {
-                type Row = $row;
-                match value {
-                    $(Row::$variant => Self::$variant,)+
-                }
-            }
-        }
-
-        impl From<$wire> for $row {
-            fn from(value: $wire) -> Self {
-                type Row = $row;
-                match value {
-                    $($wire::$variant => Row::$variant,)+
-                }
-            }
-        }
-    };
-}
-pub(crate) use wire_enum;

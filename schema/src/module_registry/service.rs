@@ -136,6 +136,14 @@ pub async fn tenant_modules(db: &Db, ctx: &RequestContext) -> AppResult<Vec<Tena
     unit.commit(rows).await
 }
 
+/// A tenant's modules, in a transaction that reads the tenant.
+pub(crate) async fn modules_in(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+) -> AppResult<Vec<TenantModule>> {
+    store::of_tenant(conn, tenant, None).await
+}
+
 /// A tenant's modules, for superadmins.
 pub async fn modules_of_tenant(
     db: &Db,

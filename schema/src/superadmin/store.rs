@@ -44,7 +44,8 @@ pub(crate) async fn insert_unless_taken(
     .on_conflict_do_nothing()
     .exec_without_returning(conn)
     .await?;
-    Ok(!matches!(inserted, TryInsertResult::Conflicted))
+    // `DO NOTHING` without `RETURNING` reports a conflict as no row written.
+    Ok(matches!(inserted, TryInsertResult::Inserted(n) if n > 0))
 }
 
 pub(crate) async fn touch_last_login(

@@ -23,6 +23,7 @@ mod isolation;
 mod menu;
 mod notifications;
 mod observability;
+mod operator;
 mod pos;
 mod pos_rest;
 mod rate_limit;

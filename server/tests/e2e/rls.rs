@@ -32,7 +32,10 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
             INSERT INTO user_roles (tenant_id, user_id, role_id) VALUES ('{t}', '{user}', '{role}');
             INSERT INTO module_registry_entries (key, kind, name) VALUES ('m{s}', 'module', 'M') ON CONFLICT DO NOTHING;
             INSERT INTO tenant_modules (tenant_id, module_key, enabled) VALUES ('{t}', 'm{s}', true);
-            INSERT INTO tenant_feature_flags (tenant_id, flag_key, enabled) VALUES ('{t}', 'beta', true);
+            INSERT INTO feature_flags (key, kind, variants, default_value, created_at, updated_at)
+              VALUES ('beta', 'boolean', '{{false,true}}', 'false', now(), now()), ('other', 'boolean', '{{false,true}}', 'false', now(), now())
+              ON CONFLICT DO NOTHING;
+            INSERT INTO tenant_feature_flags (tenant_id, flag_key, value) VALUES ('{t}', 'beta', 'true');
             INSERT INTO tenant_connection_profiles (tenant_id, mode) VALUES ('{t}', 'shared');
             INSERT INTO audit_events (id, tenant_id, actor_type, action, entity_type) VALUES (gen_random_uuid(), '{t}', 'system', 'x.created', 'x');
             INSERT INTO event_outbox (id, tenant_id, event_type) VALUES (gen_random_uuid(), '{t}', 'x.created');
@@ -83,6 +86,9 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
               VALUES ('{t}', '{t}', 'INV-{s}', 'open', 'subscription_create', 'EUR', 2900, 'VAT', 0, 2900, now(), now(), now(), now());
             INSERT INTO billing_invoice_lines (tenant_id, invoice_id, id, position, kind, description, amount_minor) VALUES ('{t}', '{t}', '{t}', 0, 'plan', 'Plan', 2900);
             INSERT INTO billing_credit_notes (tenant_id, id, invoice_id, number, amount_minor, reason, created_at) VALUES ('{t}', '{t}', '{t}', 'CN-{s}', 100, 'x', now());
+            INSERT INTO announcements (id, title, body, severity, display, dismissable, audience, tenant_ids, starts_at, ends_at, created_at, updated_at)
+              VALUES ('{t}', 'For {s}', '', 'info', 'banner', true, 'tenants', ARRAY['{t}'::uuid], now(), now() + interval '1 day', now(), now());
+            INSERT INTO announcement_dismissals (tenant_id, user_id, announcement_id, revision, dismissed_at) VALUES ('{t}', '{user}', '{t}', 1, now());
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)
@@ -145,7 +151,7 @@ async fn without_a_tenant_writes_are_refused() {
             "INSERT INTO roles (tenant_id, id, name) VALUES ('{a}', gen_random_uuid(), 'Extra')"
         ),
         format!(
-            "INSERT INTO tenant_feature_flags (tenant_id, flag_key, enabled) VALUES ('{a}', 'other', true)"
+            "INSERT INTO tenant_feature_flags (tenant_id, flag_key, value) VALUES ('{a}', 'other', 'true')"
         ),
         format!(
             "INSERT INTO audit_events (id, tenant_id, actor_type, action, entity_type) VALUES (gen_random_uuid(), '{a}', 'system', 'y', 'y')"
@@ -211,6 +217,45 @@ async fn a_tenant_sees_and_writes_only_its_own_rows() {
         app_err.code(),
         ErrorCode::Internal,
         "an RLS violation is a bug, never a client error"
+    );
+}
+
+#[tokio::test]
+async fn announcements_show_a_tenant_only_what_is_addressed_to_it() {
+    let db = TestDb::create().await;
+    let (a, b) = seed(&db).await;
+    let app = app_db(&db);
+    // Each tenant has one addressed to it alone; one to everyone shows to both.
+    let mut owner = db.owner().await;
+    owner
+        .execute(
+            "INSERT INTO announcements (id, title, body, severity, display, dismissable, audience, starts_at, ends_at, created_at, updated_at)
+             VALUES (gen_random_uuid(), 'All', '', 'info', 'banner', true, 'all', now(), now() + interval '1 day', now(), now())",
+        )
+        .await
+        .expect("announce to all");
+    for (me, other) in [(a, b), (b, a)] {
+        let tx = app.tenant_tx(me).await.unwrap();
+        assert_eq!(
+            count(&tx, "announcements").await,
+            2,
+            "{me} sees its own and the one to all"
+        );
+        let theirs = tx
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("SELECT count(*) AS n FROM announcements WHERE id = '{other}'"),
+            ))
+            .await
+            .unwrap()
+            .and_then(|r| r.try_get::<i64>("", "n").ok());
+        assert_eq!(theirs, Some(0), "{me} cannot read {other}'s announcement");
+    }
+    let tx = app.system_tx().await.unwrap();
+    assert_eq!(
+        count(&tx, "announcements").await,
+        3,
+        "the platform sees all"
     );
 }
 

@@ -36,7 +36,7 @@ pub enum InvoiceStatus {
     Void,
     Uncollectible,
 }
-crate::billing::wire_enum!(
+crate::wire::wire_enum!(
     InvoiceStatus,
     rows::InvoiceStatus {
         Draft,
@@ -59,7 +59,7 @@ pub enum InvoiceReason {
     /// A plan change during a period (prorated).
     SubscriptionUpdate,
 }
-crate::billing::wire_enum!(
+crate::wire::wire_enum!(
     InvoiceReason,
     rows::InvoiceReason {
         SubscriptionCreate,
@@ -80,7 +80,7 @@ pub enum LineKind {
     /// A credit (negative).
     Credit,
 }
-crate::billing::wire_enum!(
+crate::wire::wire_enum!(
     LineKind,
     InvoiceLineKind {
         Plan,

@@ -37,11 +37,11 @@ pub enum Interval {
     Year,
 }
 
-crate::billing::wire_enum!(
+crate::wire::wire_enum!(
     UnpaidOutcome,
     version_rows::UnpaidOutcome { Unpaid, Canceled }
 );
-crate::billing::wire_enum!(Interval, BillingInterval { Month, Year });
+crate::wire::wire_enum!(Interval, BillingInterval { Month, Year });
 
 impl Interval {
     /// The end of the period that starts at `start` in a cycle anchored at

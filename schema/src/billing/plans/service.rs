@@ -2,7 +2,7 @@
 //! a tenant owner chooses from it).
 
 use super::{NewPlan, Plan, PlanTerms, PlanVersion, store};
-use crate::audit::service::{self as audit, AuditEntry};
+use crate::audit::service as audit;
 use crate::billing::currency;
 use crate::module_registry::catalog::catalog;
 use kernel::{AppError, AppResult, Db, PlanId, PlanVersionId, RequestContext};
@@ -198,18 +198,14 @@ async fn record(
     after: &Plan,
     before: Option<&Plan>,
 ) -> AppResult<()> {
-    audit::record(
+    audit::record_platform(
         conn,
         ctx,
-        AuditEntry {
-            tenant_id: None,
-            action,
-            entity_type: "billing_plan",
-            entity_id: Some(after.id.to_string()),
-            before: before.map(serde_json::to_value).transpose()?,
-            after: Some(json!(after)),
-        },
+        action,
+        "billing_plan",
+        after.id,
+        before.map(serde_json::to_value).transpose()?,
+        Some(json!(after)),
     )
-    .await?;
-    Ok(())
+    .await
 }

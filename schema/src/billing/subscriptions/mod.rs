@@ -45,7 +45,7 @@ pub enum SubscriptionStatus {
     /// Paused by the tenant or operator: no invoices, read-only.
     Paused,
 }
-crate::billing::wire_enum!(
+crate::wire::wire_enum!(
     SubscriptionStatus,
     rows::SubscriptionStatus {
         Incomplete,

@@ -1,9 +1,11 @@
 //! `/v1` routes, one file per module. Handlers parse, call the module's
 //! service (the same functions GraphQL calls), and wrap the answer.
 
+pub mod announcements;
 pub mod auth;
 pub mod billing;
 pub mod exports;
+pub mod feature_flags;
 pub mod inventory;
 pub mod locations;
 pub mod menu;
@@ -37,4 +39,6 @@ pub fn router() -> Router<AppState> {
         .merge(tenants::router())
         .merge(rbac::router())
         .merge(module_registry::router())
+        .merge(announcements::router())
+        .merge(feature_flags::router())
 }

@@ -255,6 +255,54 @@ fn lists() -> Vec<List> {
                 }
             },
         ),
+        List::exactly("announcements", "{ announcements { id title } }", |a| {
+            BTreeSet::from([a.announcement])
+        }),
+        List::with(
+            "featureFlags",
+            "{ featureFlags { key value reason source } }",
+            |_, data, _| {
+                let flags = data["featureFlags"].as_array().unwrap();
+                let iso = flags.iter().find(|f| f["key"] == ISO_FLAG).unwrap();
+                assert_eq!(iso["value"], "false", "B's override is B's: {data}");
+                assert_eq!(iso["source"], "DEFAULT", "{data}");
+            },
+        ),
+        List::with(
+            "entitlements",
+            "{ entitlements { tenantId plan { code } modules { key enabled source } limits { limit used } flags { key value source } } }",
+            |w, data, truth| {
+                let e = &data["entitlements"];
+                assert_eq!(e["tenantId"], json!(w.a.t.id));
+                let orders = e["modules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|m| m["key"] == "orders")
+                    .unwrap();
+                assert_eq!(orders["enabled"], false, "B switched orders on, not A");
+                let iso = e["flags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| f["key"] == ISO_FLAG)
+                    .unwrap();
+                assert_eq!(iso["source"], "DEFAULT", "{data}");
+                for (limit, used) in &truth.usage {
+                    let seen = e["limits"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|u| u["limit"] == *limit)
+                        .unwrap();
+                    assert_eq!(
+                        seen["used"],
+                        json!(used),
+                        "{limit} counts A's alone: {data}"
+                    );
+                }
+            },
+        ),
         List::with("tenant", "{ tenant { id slug name } }", |w, data, _| {
             assert_eq!(data["tenant"]["id"], json!(w.a.t.id));
             assert_eq!(data["tenant"]["slug"], json!(w.a.t.slug));
@@ -299,6 +347,7 @@ async fn lists_hold_only_the_callers_rows() {
     }
     assert!(foreign.len() > 20, "B has plenty to leak: {foreign:?}");
     foreign.insert(w.b.t.id.to_string());
+    foreign.insert(w.b.announcement.to_string());
     foreign.insert(w.b.t.slug.clone());
     foreign.insert(w.b.t.owner_email.clone());
     foreign.insert(w.b.key_secret[..15].to_owned());

@@ -119,6 +119,8 @@ struct Side {
     subscription: Uuid,
     /// A manual invoice of the superadmin's, finalized and open.
     invoice: Uuid,
+    /// A live announcement addressed to this business alone.
+    announcement: Uuid,
 }
 
 struct World {
@@ -211,7 +213,9 @@ async fn side(server: &TestServer, admin: &str, hint: &str) -> Side {
     let inventory = inventory_of(server, &owner, menu_item).await;
     let sales = sales_of(server, &owner, inventory.0, menu_item).await;
     let (subscription, invoice) = billing_of(server, admin, t.id, &owner).await;
+    let announcement = announcement_for(server, admin, t.id).await;
     Side {
+        announcement,
         subscription,
         invoice,
         shift: sales.0,
@@ -422,6 +426,24 @@ async fn billing_of(server: &TestServer, admin: &str, tenant: Uuid, owner: &str)
     (id(&sub["assignPlan"]["id"]), invoice)
 }
 
+/// A live announcement to `tenant` alone, by the superadmin.
+async fn announcement_for(server: &TestServer, admin: &str, tenant: Uuid) -> Uuid {
+    let made = server
+        .gql_ok(
+            "mutation($i: NewAnnouncementInput!) { createAnnouncement(input: $i) { id status } }",
+            json!({"i": {"title": "Only for you", "body": "", "severity": "INFO", "display": "BANNER",
+                         "audience": "TENANTS", "tenantIds": [tenant], "endsAt": "2999-01-01T00:00:00Z",
+                         "reason": "isolation fixture"}}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(made["createAnnouncement"]["status"], "LIVE", "{made}");
+    id(&made["createAnnouncement"]["id"])
+}
+
+/// The flag every isolation case can see, overridden on for B only.
+const ISO_FLAG: &str = "iso-flag";
+
 async fn world() -> World {
     let server = TestServer::start().await;
     let admin = server.superadmin_token().await;
@@ -434,6 +456,20 @@ async fn world() -> World {
         .gql_ok(
             SET_TENANT_MODULE,
             json!({"i": {"tenantId": b.t.id, "moduleKey": "orders", "enabled": true}}),
+            Some(&admin),
+        )
+        .await;
+    server
+        .gql_ok(
+            "mutation($i: NewFeatureFlagInput!) { createFeatureFlag(input: $i) { key } }",
+            json!({"i": {"key": ISO_FLAG, "kind": "BOOLEAN", "defaultValue": "false", "reason": "isolation fixture"}}),
+            Some(&admin),
+        )
+        .await;
+    server
+        .gql_ok(
+            "mutation($i: SetTenantFeatureFlagInput!) { setTenantFeatureFlag(input: $i) { value } }",
+            json!({"i": {"tenantId": b.t.id, "key": ISO_FLAG, "value": "true", "reason": "isolation fixture"}}),
             Some(&admin),
         )
         .await;
@@ -515,6 +551,10 @@ const SNAPSHOT: &[(&str, &str)] = &[
     ("billing_invoice_lines", "to_jsonb(t)"),
     ("billing_credit_notes", "to_jsonb(t)"),
     ("billing_webhook_events", "to_jsonb(t)"),
+    ("announcements", "to_jsonb(t)"),
+    ("announcement_dismissals", "to_jsonb(t)"),
+    ("feature_flags", "to_jsonb(t)"),
+    ("feature_flag_plan_values", "to_jsonb(t)"),
     // The relay moves delivery columns on its own; what matters is which events exist.
     (
         "event_outbox",

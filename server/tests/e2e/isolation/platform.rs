@@ -256,6 +256,74 @@ fn platform_only() -> Vec<PlatformOp> {
             document: "mutation { replayBillingWebhook(provider: \"stripe\", eventId: \"evt_iso\") { eventId } }",
             variables: |_| json!({}),
         },
+        PlatformOp {
+            name: "operatorAnnouncements",
+            document: "{ operatorAnnouncements(includePast: true) { id tenantIds } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "createAnnouncement to another tenant",
+            document: "mutation($i: NewAnnouncementInput!) { createAnnouncement(input: $i) { id } }",
+            variables: |w| {
+                json!({"i": {"title": "Hijacked", "body": "", "severity": "CRITICAL", "display": "BANNER",
+                "audience": "TENANTS", "tenantIds": [w.b.t.id], "endsAt": "2999-01-01T00:00:00Z", "reason": "competitor"}})
+            },
+        },
+        PlatformOp {
+            name: "updateAnnouncement of another tenant's announcement",
+            document: "mutation($i: UpdateAnnouncementInput!) { updateAnnouncement(input: $i) { id } }",
+            variables: |w| json!({"i": {"announcementId": w.b.announcement, "title": "Hijacked", "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "updateAnnouncement of the caller's own announcement",
+            document: "mutation($i: UpdateAnnouncementInput!) { updateAnnouncement(input: $i) { id } }",
+            variables: |w| json!({"i": {"announcementId": w.a.announcement, "title": "Hijacked", "reason": "mine"}}),
+        },
+        PlatformOp {
+            name: "withdrawAnnouncement of another tenant's announcement",
+            document: "mutation($i: WithdrawAnnouncementInput!) { withdrawAnnouncement(input: $i) { id } }",
+            variables: |w| json!({"i": {"announcementId": w.b.announcement, "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "operatorFeatureFlags",
+            document: "{ operatorFeatureFlags { key overrides } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "tenantFeatureFlags of another tenant",
+            document: "query($t: UUID!) { tenantFeatureFlags(tenantId: $t) { key value source } }",
+            variables: |w| json!({"t": w.b.t.id}),
+        },
+        PlatformOp {
+            name: "tenantEntitlements of another tenant",
+            document: "query($t: UUID!) { tenantEntitlements(tenantId: $t) { tenantId flags { key value } } }",
+            variables: |w| json!({"t": w.b.t.id}),
+        },
+        PlatformOp {
+            name: "createFeatureFlag",
+            document: "mutation($i: NewFeatureFlagInput!) { createFeatureFlag(input: $i) { key } }",
+            variables: |_| json!({"i": {"key": "hijacked", "kind": "BOOLEAN", "defaultValue": "true", "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "updateFeatureFlag",
+            document: "mutation($i: UpdateFeatureFlagInput!) { updateFeatureFlag(input: $i) { key } }",
+            variables: |_| json!({"i": {"key": ISO_FLAG, "rolloutPercent": 100, "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "deleteFeatureFlag",
+            document: "mutation($i: DeleteFeatureFlagInput!) { deleteFeatureFlag(input: $i) { key } }",
+            variables: |_| json!({"i": {"key": ISO_FLAG, "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "setTenantFeatureFlag of another tenant",
+            document: "mutation($i: SetTenantFeatureFlagInput!) { setTenantFeatureFlag(input: $i) { value } }",
+            variables: |w| json!({"i": {"tenantId": w.b.t.id, "key": ISO_FLAG, "value": "false", "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "setTenantFeatureFlag of the caller's own tenant",
+            document: "mutation($i: SetTenantFeatureFlagInput!) { setTenantFeatureFlag(input: $i) { value } }",
+            variables: |w| json!({"i": {"tenantId": w.a.t.id, "key": ISO_FLAG, "value": "true", "reason": "mine"}}),
+        },
     ]
 }
 

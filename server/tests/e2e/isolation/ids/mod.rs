@@ -5,6 +5,7 @@ mod billing;
 mod identity;
 mod inventory;
 mod menu;
+mod operator;
 mod pos;
 mod rbac;
 
@@ -27,6 +28,7 @@ fn cases() -> Vec<Case> {
     all.extend(identity::identity_cases());
     all.extend(rbac::rbac_cases());
     all.extend(billing::billing_cases());
+    all.extend(operator::operator_cases());
     all
 }
 
