@@ -334,6 +334,7 @@ fn guard(iterations: u64) {
             .collect(),
         permissions,
         billing_status: None,
+        maintenance: Vec::new(),
     });
     let start = Instant::now();
     let mut allowed = 0u64;

@@ -191,6 +191,7 @@ entities! {
     feature_flags { kind },
     idempotency_keys,
     locations,
+    maintenance_windows { status },
     menu_categories,
     menu_item_locations,
     menu_item_modifier_groups,

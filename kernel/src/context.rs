@@ -42,6 +42,30 @@ pub struct Access {
     /// The subscription's status (`active`, `past_due`, `unpaid`, ...), or
     /// `None` for a tenant the operator has put on no plan.
     pub billing_status: Option<String>,
+    /// The operator's maintenance windows around now (scheduled or in
+    /// progress); the guard refuses writes to their modules while one runs.
+    pub maintenance: Vec<MaintenanceNotice>,
+}
+
+/// A maintenance window as the guard needs it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MaintenanceNotice {
+    pub id: uuid::Uuid,
+    pub title: String,
+    /// The modules it takes down; empty: all of them.
+    pub modules: Vec<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+impl MaintenanceNotice {
+    /// Whether it stops writes to `module` at `now`.
+    pub fn blocks(&self, module: &str, now: DateTime<Utc>) -> bool {
+        self.starts_at <= now
+            && now < self.ends_at
+            && (self.modules.is_empty() || self.modules.iter().any(|m| m == module))
+    }
 }
 
 /// Modules that keep working when billing makes a tenant read-only: the
@@ -221,6 +245,27 @@ impl RequestContext {
             return Err(AppError::authz(format!("missing permission {permission}"))
                 .with_details(json!({ "permission": permission, "module": module })));
         }
+        if !permission.ends_with(".read") {
+            let now = self.now();
+            if let Some(window) = access.maintenance.iter().find(|w| w.blocks(module, now)) {
+                let wait = (window.ends_at - now).num_seconds().max(1);
+                return Err(AppError::conflict(format!(
+                    "{}: {module} is under maintenance until {}; reads keep working",
+                    window.title,
+                    window
+                        .ends_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ))
+                .with_details(json!({
+                    "reason": "maintenance",
+                    "window": { "id": window.id, "title": window.title, "endsAt": window.ends_at },
+                    "retryAfterSeconds": wait,
+                    "module": module,
+                    "permission": permission,
+                }))
+                .with_retry_after(u64::try_from(wait).unwrap_or(1)));
+            }
+        }
         if access.billing_read_only()
             && !permission.ends_with(".read")
             && !OPEN_WHEN_UNPAID.contains(&module)
@@ -270,6 +315,7 @@ mod tests {
             permissions: perms.iter().map(|p| p.to_string()).collect(),
             enabled_modules: modules.iter().map(|m| m.to_string()).collect(),
             billing_status: None,
+            maintenance: Vec::new(),
         })
     }
 
@@ -319,5 +365,52 @@ mod tests {
         assert!(unpaid.require("billing.subscription.manage").is_ok());
         let anon = RequestContext::new("r", Actor::Anonymous).require("pos.ticket.write");
         assert_eq!(anon.err().map(|e| e.code()), Some(crate::ErrorCode::Authn));
+    }
+
+    #[test]
+    fn a_running_window_refuses_writes_to_its_modules_only() {
+        let now = Utc::now();
+        let window = |modules: &[&str], from: i64, to: i64| MaintenanceNotice {
+            id: uuid::Uuid::nil(),
+            title: "Upgrade".into(),
+            modules: modules.iter().map(|m| (*m).to_owned()).collect(),
+            starts_at: now + chrono::Duration::seconds(from),
+            ends_at: now + chrono::Duration::seconds(to),
+        };
+        let mut ctx = ctx(
+            "active",
+            &[
+                "menu.catalog.read",
+                "menu.catalog.write",
+                "pos.ticket.write",
+            ],
+            &["menu", "pos"],
+        );
+        let with = |ctx: &mut RequestContext, windows: Vec<MaintenanceNotice>| {
+            let mut access = ctx.access.as_deref().cloned().unwrap_or_default();
+            access.maintenance = windows;
+            ctx.access = Some(Arc::new(access));
+        };
+        with(&mut ctx, vec![window(&["menu"], -10, 90)]);
+        let Err(err) = ctx.require("menu.catalog.write") else {
+            panic!("a menu write inside the window passed");
+        };
+        assert_eq!(err.code(), crate::ErrorCode::Conflict);
+        assert!(err.retry_after().is_some_and(|s| (89..=90).contains(&s)));
+        assert!(
+            ctx.require("menu.catalog.read").is_ok(),
+            "reads keep working"
+        );
+        assert!(
+            ctx.require("pos.ticket.write").is_ok(),
+            "other modules keep working"
+        );
+        with(&mut ctx, vec![window(&[], -10, 90)]);
+        assert!(
+            ctx.require("pos.ticket.write").is_err(),
+            "the whole platform"
+        );
+        with(&mut ctx, vec![window(&[], 10, 90), window(&[], -90, -10)]);
+        assert!(ctx.require("pos.ticket.write").is_ok(), "before and after");
     }
 }

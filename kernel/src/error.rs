@@ -131,6 +131,12 @@ impl AppError {
         Self::new(ErrorCode::Conflict, message)
     }
 
+    /// Tells the client when to try again (REST sends `Retry-After`).
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs.max(1));
+        self
+    }
+
     pub fn rate_limited(retry_after_secs: u64) -> Self {
         let mut err = Self::new(ErrorCode::RateLimit, "too many requests, slow down");
         err.retry_after = Some(retry_after_secs.max(1));

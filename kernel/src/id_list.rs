@@ -64,4 +64,6 @@ id_types!(
     CreditNoteId,
     /// An operator's announcement to tenants.
     AnnouncementId,
+    /// A planned maintenance window of the platform.
+    MaintenanceWindowId,
 );

@@ -15,6 +15,7 @@ mod m20261125_000009_pos;
 mod m20261125_000010_access_in_one_statement;
 mod m20261205_000011_billing;
 mod m20261205_000012_announcements_and_flags;
+mod m20261205_000013_maintenance_windows;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ const ALL: &[Sql] = &[
     m20261125_000010_access_in_one_statement::MIGRATION,
     m20261205_000011_billing::MIGRATION,
     m20261205_000012_announcements_and_flags::MIGRATION,
+    m20261205_000013_maintenance_windows::MIGRATION,
 ];
 
 #[async_trait::async_trait]

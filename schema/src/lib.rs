@@ -22,6 +22,7 @@ pub mod introspection;
 pub mod inventory;
 pub mod loaders;
 pub mod locations;
+pub mod maintenance;
 pub mod menu;
 pub mod module_registry;
 pub mod notifications;
@@ -60,6 +61,7 @@ pub struct QueryRoot(
     announcements::graphql::AnnouncementsQuery,
     feature_flags::graphql::FeatureFlagsQuery,
     entitlements::graphql::EntitlementsQuery,
+    maintenance::graphql::MaintenanceQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -78,6 +80,7 @@ pub struct MutationRoot(
     billing::graphql::BillingMutation,
     announcements::graphql::AnnouncementsMutation,
     feature_flags::graphql::FeatureFlagsMutation,
+    maintenance::graphql::MaintenanceMutation,
 );
 
 #[derive(MergedSubscription, Default)]

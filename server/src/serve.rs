@@ -80,8 +80,8 @@ async fn billing_ticker(services: Services, shutdown: CancellationToken) {
     }
 }
 
-/// Work that falls due at a time rather than on a request: announcements
-/// that start or end. Every replica ticks; rows are claimed with `SKIP
+/// Work that falls due at a time rather than on a request: maintenance
+/// windows (reminders, starts, ends) and announcements that start or end. Every replica ticks; rows are claimed with `SKIP
 /// LOCKED`, so each start or end is told once.
 async fn scheduler(services: Services, every: Duration, shutdown: CancellationToken) {
     let mut tick = tokio::time::interval(every);
@@ -91,6 +91,9 @@ async fn scheduler(services: Services, every: Duration, shutdown: CancellationTo
             _ = shutdown.cancelled() => break,
             _ = tick.tick() => {
                 let ctx = RequestContext::system(format!("scheduler-{}", uuid::Uuid::now_v7()));
+                if let Err(err) = schema::maintenance::scheduler::run_due(&services.db, &ctx).await {
+                    tracing::warn!(module = "maintenance", error = %err, "scheduler tick failed; retrying next tick");
+                }
                 if let Err(err) = schema::announcements::publish::run_due(&services.db, &ctx).await {
                     tracing::warn!(module = "announcement", error = %err, "scheduler tick failed; retrying next tick");
                 }

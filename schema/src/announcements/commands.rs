@@ -77,20 +77,6 @@ async fn addressing(
     }
 }
 
-fn check_window(
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    if ends_at <= starts_at {
-        return Err(AppError::invalid_field("endsAt", "must be after startsAt"));
-    }
-    if ends_at <= now {
-        return Err(AppError::invalid_field("endsAt", "must be in the future"));
-    }
-    Ok(())
-}
-
 async fn audit_change(
     conn: &impl ConnectionTrait,
     ctx: &RequestContext,
@@ -121,7 +107,7 @@ pub async fn create(
     let (operator, ctx) = ctx.operator(input.reason.as_str())?;
     let now = ctx.now();
     let starts_at = input.starts_at.unwrap_or(now);
-    check_window(starts_at, input.ends_at, now)?;
+    crate::superadmin::check_period(starts_at, input.ends_at, now)?;
     let tx = db.system_tx().await?;
     let (tenants, plans) = addressing(
         &tx,
@@ -186,7 +172,7 @@ pub async fn update(
     }
     let starts_at = patch.starts_at.unwrap_or(before.starts_at);
     let ends_at = patch.ends_at.unwrap_or(before.ends_at);
-    check_window(starts_at, ends_at, now)?;
+    crate::superadmin::check_period(starts_at, ends_at, now)?;
     let audience = patch.audience.unwrap_or(before.audience.into());
     let addressing_changed =
         patch.audience.is_some() || patch.tenant_ids.is_some() || patch.plan_codes.is_some();
@@ -290,4 +276,95 @@ pub async fn withdraw(
     audit_change(&tx, &ctx, "announcement.withdrawn", Some(&before), &after).await?;
     tx.commit().await?;
     Ok(Announcement::from_row(after, now))
+}
+
+/// The platform's own banner to every business (a maintenance window's),
+/// live from now until `ends_at` and told at once, in the caller's
+/// platform transaction.
+pub(crate) async fn announce_platform(
+    conn: &impl ConnectionTrait,
+    ctx: &RequestContext,
+    title: String,
+    body: String,
+    severity: super::Severity,
+    ends_at: DateTime<Utc>,
+) -> AppResult<Model> {
+    let now = ctx.now();
+    let row = store::insert(
+        conn,
+        ActiveModel {
+            id: Set(AnnouncementId::new().as_uuid()),
+            title: Set(title),
+            body: Set(body),
+            severity: Set(severity.into()),
+            display: Set(entities::announcements::Display::Banner),
+            dismissable: Set(true),
+            audience: Set(entities::announcements::Audience::All),
+            tenant_ids: Set(Vec::new()),
+            plan_codes: Set(Vec::new()),
+            starts_at: Set(now),
+            ends_at: Set(ends_at.max(now + chrono::Duration::seconds(1))),
+            revision: Set(1),
+            published_revision: Set(1),
+            end_published: Set(false),
+            withdrawn_at: Set(None),
+            created_by: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+    )
+    .await?;
+    tell_audience(conn, &row, "announcement.published").await?;
+    audit_change(conn, ctx, "announcement.created", None, &row).await?;
+    Ok(row)
+}
+
+/// Rewrites the platform's banner `id` (a new revision, shown again to
+/// those who dismissed it) and tells every business.
+pub(crate) async fn revise_platform(
+    conn: &impl ConnectionTrait,
+    ctx: &RequestContext,
+    id: AnnouncementId,
+    title: String,
+    body: String,
+    severity: super::Severity,
+    ends_at: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(before) = store::find_locked(conn, id).await? else {
+        return Ok(());
+    };
+    let now = ctx.now();
+    let mut change: ActiveModel = before.clone().into();
+    change.title = Set(title);
+    change.body = Set(body);
+    change.severity = Set(severity.into());
+    change.ends_at = Set(ends_at.max(before.starts_at + chrono::Duration::seconds(1)));
+    change.revision = Set(before.revision + 1);
+    change.published_revision = Set(before.revision + 1);
+    change.updated_at = Set(now);
+    let after = store::update(conn, change).await?;
+    tell_audience(conn, &after, "announcement.updated").await?;
+    audit_change(conn, ctx, "announcement.updated", Some(&before), &after).await
+}
+
+/// Ends the platform's banner `id` now and tells every business.
+pub(crate) async fn end_platform(
+    conn: &impl ConnectionTrait,
+    ctx: &RequestContext,
+    id: AnnouncementId,
+) -> AppResult<()> {
+    let Some(before) = store::find_locked(conn, id).await? else {
+        return Ok(());
+    };
+    if before.end_published || before.withdrawn_at.is_some() {
+        return Ok(());
+    }
+    let now = ctx.now();
+    let mut change: ActiveModel = before.clone().into();
+    change.ends_at = Set(now.max(before.starts_at + chrono::Duration::seconds(1)));
+    change.end_published = Set(true);
+    change.updated_at = Set(now);
+    let after = store::update(conn, change).await?;
+    tell_audience(conn, &after, "announcement.ended").await?;
+    audit_change(conn, ctx, "announcement.ended", Some(&before), &after).await
 }

@@ -170,6 +170,7 @@ pub async fn authenticate(db: &Db, clock: Clock, presented: &str) -> AppResult<(
             permissions: row.permissions.into_iter().collect(),
             enabled_modules: row.modules.into_iter().collect(),
             billing_status: row.billing_status,
+            maintenance: crate::maintenance::notices(row.maintenance)?,
         },
     ))
 }

@@ -82,6 +82,7 @@ pub(crate) struct Presented {
     pub tenant_status: TenantStatus,
     pub modules: Vec<String>,
     pub billing_status: Option<String>,
+    pub maintenance: serde_json::Value,
 }
 
 /// The key `id` with its tenant's status and enabled modules (a platform
@@ -97,7 +98,8 @@ pub(crate) async fn presented(
                 t.status AS tenant_status,
                 app_effective_modules(k.tenant_id) AS modules,
                 (SELECT s.status FROM billing_subscriptions s
-                 WHERE s.tenant_id = k.tenant_id) AS billing_status
+                 WHERE s.tenant_id = k.tenant_id) AS billing_status,
+                app_maintenance_now() AS maintenance
          FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.id = $1",
         [id.into(), now.into()],
     ))

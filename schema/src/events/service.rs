@@ -18,7 +18,7 @@ pub fn audience(event_type: &str) -> Option<Option<&'static str>> {
     }
     let module = event_type.split('.').next().unwrap_or_default();
     Some(match module {
-        "tenant" | "location" | "announcement" | "feature_flag" => None,
+        "tenant" | "location" | "announcement" | "feature_flag" | "maintenance" => None,
         "pos" => Some("pos.ticket.read"),
         "inventory" => Some("inventory.stock.read"),
         "menu" => Some("menu.catalog.read"),

@@ -25,7 +25,7 @@ fn location_name(raw: &str) -> AppResult<String> {
     Ok(value.to_owned())
 }
 
-async fn check_timezone(conn: &impl ConnectionTrait, zone: &str) -> AppResult<String> {
+pub(crate) async fn check_timezone(conn: &impl ConnectionTrait, zone: &str) -> AppResult<String> {
     let zone = zone.trim();
     if !store::timezone_known(conn, zone).await? {
         return Err(AppError::invalid_field(

@@ -14,3 +14,20 @@ use serde::Deserialize;
 pub struct OperatorReason {
     pub reason: Reason,
 }
+
+/// A period an operator sets (an announcement's, a maintenance window's):
+/// it ends after it starts, and in the future.
+pub(crate) fn check_period(
+    starts_at: chrono::DateTime<chrono::Utc>,
+    ends_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> kernel::AppResult<()> {
+    use kernel::AppError;
+    if ends_at <= starts_at {
+        return Err(AppError::invalid_field("endsAt", "must be after startsAt"));
+    }
+    if ends_at <= now {
+        return Err(AppError::invalid_field("endsAt", "must be in the future"));
+    }
+    Ok(())
+}

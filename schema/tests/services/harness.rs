@@ -170,6 +170,7 @@ impl Cafe {
             permissions: set(permissions),
             enabled_modules: set(modules),
             billing_status: None,
+            maintenance: Vec::new(),
         })
     }
 }

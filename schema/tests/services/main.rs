@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod maintenance;
 mod payments;
 mod pricing;
 mod tickets;

@@ -71,11 +71,31 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     } else {
         "not_ready"
     };
-    let body = json!({
+    let mut body = json!({
         "status": status,
         "failing": failing,
         "checks": { "postgres": pg, "redis": redis },
     });
+    if pg_ok {
+        // Planned downtime is not unreadiness: the instance serves reads,
+        // and says which writes wait and until when.
+        let ctx = kernel::RequestContext::system("health");
+        match tokio::time::timeout(
+            CHECK_TIMEOUT,
+            schema::maintenance::running(&state.services.db, &ctx),
+        )
+        .await
+        {
+            Ok(Ok(windows)) => {
+                body["maintenance"] = json!(windows
+                    .iter()
+                    .map(|w| json!({ "id": w.id, "title": w.title, "modules": w.modules, "endsAt": w.ends_at }))
+                    .collect::<Vec<_>>());
+            }
+            Ok(Err(err)) => tracing::warn!(error = %err, "maintenance windows unreadable"),
+            Err(_) => tracing::warn!("maintenance windows read timed out"),
+        }
+    }
     let code = if ready {
         StatusCode::OK
     } else {

@@ -9,7 +9,7 @@
 //! property clients had.
 
 use super::v1::{
-    announcements, auth, billing, exports, feature_flags, inventory, locations, menu,
+    announcements, auth, billing, exports, feature_flags, inventory, locations, maintenance, menu,
     module_registry, pos, rbac, system, tenants,
 };
 use axum::Json;
@@ -37,9 +37,9 @@ use utoipa::{Modify, OpenApi};
         (name = "inventory", description = "Stock items, levels, the ledger, counts, transfers, reorder points and recipes. Quantities are decimal strings in answers; requests may send strings or numbers"),
         (name = "pos", description = "The point of sale: tickets with lines, modifiers and discounts, kitchen sends, cash and card payments (split, partial, tips), settling, voids, refunds with restock, receipts, and shifts with X/Z reports. Money is in minor units. Payments and refunds take an `Idempotency-Key` header"),
         (name = "billing", description = "The business's plan, subscription and invoices, and the payment provider's signed webhooks. Money is in minor units (64-bit)"),
-        (name = "support", description = "What the operator tells the business: announcements (dismissable per user until edited)"),
+        (name = "support", description = "What the operator tells the business: announcements (dismissable per user until edited) and maintenance windows. While a window runs, writes to its modules answer 409 `CONFLICT` with `details.reason` `maintenance`, the window and its end, and `Retry-After`"),
         (name = "feature-flags", description = "Feature flags evaluated for the business (OpenFeature reasons), and its entitlements: plan, modules, limits and flags, each with its source"),
-        (name = "superadmin", description = "The operator's console: announcements, feature flags and per-business overrides. Every write says why (`reason`), kept on its audit row")
+        (name = "superadmin", description = "The operator's console: announcements, maintenance windows, feature flags and per-business overrides. Every write says why (`reason`), kept on its audit row")
     )
 )]
 pub struct ApiDoc;
@@ -135,6 +135,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         billing::Api::openapi(),
         announcements::Api::openapi(),
         feature_flags::Api::openapi(),
+        maintenance::Api::openapi(),
     ] {
         doc.merge(module);
     }

@@ -30,6 +30,7 @@ pub async fn load_user_access(db: &Db, tenant: TenantId, user: UserId) -> AppRes
         permissions: row.permissions.into_iter().collect(),
         enabled_modules: row.modules.into_iter().collect(),
         billing_status: row.billing_status,
+        maintenance: crate::maintenance::notices(row.maintenance)?,
     })
 }
 

@@ -13,6 +13,7 @@ pub(crate) struct AccessRow {
     pub permissions: Vec<String>,
     pub modules: Vec<String>,
     pub billing_status: Option<String>,
+    pub maintenance: serde_json::Value,
 }
 
 /// A user's standing, permissions and the tenant's modules. The function
@@ -24,7 +25,8 @@ pub(crate) async fn user_access(
     user: UserId,
 ) -> AppResult<Option<AccessRow>> {
     Ok(AccessRow::find_by_statement(sql(
-        "SELECT tenant_status, user_status, permissions, modules, billing_status
+        "SELECT tenant_status, user_status, permissions, modules, billing_status,
+                app_maintenance_now() AS maintenance
          FROM app_user_access($1, $2)",
         [tenant.into(), user.into()],
     ))

@@ -8,6 +8,7 @@ pub mod exports;
 pub mod feature_flags;
 pub mod inventory;
 pub mod locations;
+pub mod maintenance;
 pub mod menu;
 pub mod module_registry;
 pub mod pos;
@@ -41,4 +42,5 @@ pub fn router() -> Router<AppState> {
         .merge(module_registry::router())
         .merge(announcements::router())
         .merge(feature_flags::router())
+        .merge(maintenance::router())
 }

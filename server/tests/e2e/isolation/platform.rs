@@ -285,6 +285,31 @@ fn platform_only() -> Vec<PlatformOp> {
             variables: |w| json!({"i": {"announcementId": w.b.announcement, "reason": "competitor"}}),
         },
         PlatformOp {
+            name: "operatorMaintenanceWindows",
+            document: "{ operatorMaintenanceWindows(includePast: true) { id status } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "scheduleMaintenanceWindow",
+            document: "mutation($i: NewMaintenanceWindowInput!) { scheduleMaintenanceWindow(input: $i) { id } }",
+            variables: |_| json!({"i": {"title": "Hijacked", "endsAt": "2999-01-01T00:00:00Z", "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "updateMaintenanceWindow",
+            document: "mutation($i: UpdateMaintenanceWindowInput!) { updateMaintenanceWindow(input: $i) { id } }",
+            variables: |w| json!({"i": {"maintenanceWindowId": w.a.announcement, "title": "Hijacked", "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "cancelMaintenanceWindow",
+            document: "mutation($i: CancelMaintenanceWindowInput!) { cancelMaintenanceWindow(input: $i) { id } }",
+            variables: |w| json!({"i": {"maintenanceWindowId": w.a.announcement, "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "completeMaintenanceWindow",
+            document: "mutation($i: CompleteMaintenanceWindowInput!) { completeMaintenanceWindow(input: $i) { id } }",
+            variables: |w| json!({"i": {"maintenanceWindowId": w.a.announcement, "reason": "competitor"}}),
+        },
+        PlatformOp {
             name: "operatorFeatureFlags",
             document: "{ operatorFeatureFlags { key overrides } }",
             variables: |_| json!({}),
