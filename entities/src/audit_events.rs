@@ -13,6 +13,7 @@ table! {
     pub after: Option<Json>,
     pub request_id: Option<String>,
     pub reason: Option<String>,
+    pub impersonator_id: Option<Uuid>,
 }
 
 text_enum! {

@@ -190,6 +190,7 @@ entities! {
     feature_flag_plan_values,
     feature_flags { kind },
     idempotency_keys,
+    impersonations,
     locations,
     maintenance_windows { status },
     menu_categories,

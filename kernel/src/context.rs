@@ -106,6 +106,16 @@ pub struct RequestContext {
     /// Why an operator does what this request does; written on every audit
     /// row the request makes (see [`RequestContext::operator`]).
     pub reason: Option<String>,
+    /// Set when a superadmin acts as the tenant user of `actor`: every
+    /// audit row the request writes names both.
+    pub impersonation: Option<Impersonation>,
+}
+
+/// A superadmin acting as a tenant user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Impersonation {
+    pub id: crate::ids::ImpersonationId,
+    pub operator: UserId,
 }
 
 /// The module a permission belongs to: its first segment (`pos.ticket.write` → `pos`).
@@ -123,6 +133,7 @@ impl RequestContext {
             credential_expires_at: None,
             clock: Clock::System,
             reason: None,
+            impersonation: None,
         }
     }
 

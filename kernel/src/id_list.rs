@@ -66,4 +66,6 @@ id_types!(
     AnnouncementId,
     /// A planned maintenance window of the platform.
     MaintenanceWindowId,
+    /// A superadmin's time-limited session as a tenant user.
+    ImpersonationId,
 );

@@ -13,7 +13,7 @@ pub mod ids;
 pub mod money;
 
 pub use clock::Clock;
-pub use context::{Access, Actor, MaintenanceNotice, RequestContext};
+pub use context::{Access, Actor, Impersonation, MaintenanceNotice, RequestContext};
 pub use db::Db;
 pub use error::{AppError, AppResult, ErrorCode};
 pub use ids::*;

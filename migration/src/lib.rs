@@ -16,6 +16,7 @@ mod m20261125_000010_access_in_one_statement;
 mod m20261205_000011_billing;
 mod m20261205_000012_announcements_and_flags;
 mod m20261205_000013_maintenance_windows;
+mod m20261205_000014_impersonation;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ const ALL: &[Sql] = &[
     m20261205_000011_billing::MIGRATION,
     m20261205_000012_announcements_and_flags::MIGRATION,
     m20261205_000013_maintenance_windows::MIGRATION,
+    m20261205_000014_impersonation::MIGRATION,
 ];
 
 #[async_trait::async_trait]

@@ -49,6 +49,8 @@ pub struct Services {
     pub export_dir: Arc<std::path::PathBuf>,
     /// The payment provider and its webhook secrets.
     pub billing: Arc<BillingProvider>,
+    /// The longest a superadmin may act as a tenant user, in minutes.
+    pub impersonation_max_minutes: i64,
 }
 
 /// How billing reaches its payment provider.

@@ -140,6 +140,8 @@ pub struct Config {
     #[serde(deserialize_with = "lossy_string")]
     pub export_dir: String,
     pub audit_partitions_ahead_months: u32,
+    /// The longest a superadmin may act as a tenant user.
+    pub impersonation_max_minutes: u32,
     /// How often the scheduler looks for work that is due (announcements
     /// that start or end); every replica ticks, each item is done once.
     pub scheduler_tick_secs: u64,
@@ -197,6 +199,7 @@ impl Default for Config {
             export_dir: "var/exports".into(),
             audit_partitions_ahead_months: 3,
             scheduler_tick_secs: 10,
+            impersonation_max_minutes: 30,
             billing_provider_url: None,
             billing_provider_api_key: None,
             billing_webhook_secrets: None,
@@ -246,6 +249,7 @@ pub const VARIABLES: &[&str] = &[
     "EXPORT_DIR",
     "AUDIT_PARTITIONS_AHEAD_MONTHS",
     "SCHEDULER_TICK_SECS",
+    "IMPERSONATION_MAX_MINUTES",
     "BILLING_PROVIDER_URL",
     "BILLING_PROVIDER_API_KEY",
     "BILLING_WEBHOOK_SECRETS",
@@ -354,6 +358,9 @@ impl Config {
             .map_err(|e| invalid("LOG_LEVEL", format!("not a valid filter: {e}")))?;
         if self.request_body_limit_bytes < 1024 {
             return Err(invalid("REQUEST_BODY_LIMIT_BYTES", "must be at least 1024"));
+        }
+        if !(1..=480).contains(&self.impersonation_max_minutes) {
+            return Err(invalid("IMPERSONATION_MAX_MINUTES", "must be 1 to 480"));
         }
         if !(1..=3600).contains(&self.scheduler_tick_secs) {
             return Err(invalid("SCHEDULER_TICK_SECS", "must be 1 to 3600"));

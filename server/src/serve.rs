@@ -177,6 +177,7 @@ fn services(
         public_url: Arc::from(config.public_url.as_str()),
         export_dir: Arc::new(std::path::PathBuf::from(&config.export_dir)),
         billing: billing_settings(config)?,
+        impersonation_max_minutes: i64::from(config.impersonation_max_minutes),
     })
 }
 

@@ -57,6 +57,7 @@ pub async fn record(
             after: Set(entry.after),
             request_id: Set(Some(ctx.request_id.clone())),
             reason: Set(ctx.reason.clone()),
+            impersonator_id: Set(ctx.impersonation.map(|i| i.operator.as_uuid())),
         },
     )
     .await?;

@@ -25,6 +25,8 @@ pub struct AuditEvent {
     pub request_id: Option<String>,
     /// Why an operator did it (operator writes always say).
     pub reason: Option<String>,
+    /// The superadmin who did it as the user `actorId` (impersonating).
+    pub impersonator_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -42,6 +44,7 @@ impl From<entities::audit_events::Model> for AuditEvent {
             after: m.after,
             request_id: m.request_id,
             reason: m.reason,
+            impersonator_id: m.impersonator_id,
             created_at: m.created_at,
         }
     }

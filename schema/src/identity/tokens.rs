@@ -25,9 +25,27 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub jti: Uuid,
+    /// A superadmin acting as this user (see `superadmin::impersonation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imp: Option<ImpersonationClaim>,
+}
+
+/// Which impersonation a token belongs to, and whose it is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct ImpersonationClaim {
+    pub id: Uuid,
+    pub op: Uuid,
 }
 
 impl Claims {
+    /// The impersonation this token acts under, if any.
+    pub fn impersonation(&self) -> Option<kernel::Impersonation> {
+        self.imp.map(|i| kernel::Impersonation {
+            id: i.id.into(),
+            operator: UserId(i.op),
+        })
+    }
+
     /// The actor these claims stand for; a user token must name its tenant.
     pub fn actor(&self) -> AppResult<Actor> {
         match (self.kind, self.tenant_id) {
@@ -94,10 +112,37 @@ impl TokenKeys {
             iat: now,
             exp: now + self.ttl_secs,
             jti: Uuid::now_v7(),
+            imp: None,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(AppError::internal)?;
         Ok((token, claims))
+    }
+
+    /// Signs a token for a superadmin acting as a tenant user until
+    /// `expires_at` (no refresh: it ends with the impersonation).
+    pub fn issue_impersonation(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        impersonation: kernel::Impersonation,
+        expires_at: i64,
+    ) -> AppResult<String> {
+        let claims = Claims {
+            sub: user.as_uuid(),
+            tenant_id: Some(tenant.as_uuid()),
+            kind: SubjectKind::User,
+            iss: self.issuer.clone(),
+            iat: Utc::now().timestamp(),
+            exp: expires_at,
+            jti: Uuid::now_v7(),
+            imp: Some(ImpersonationClaim {
+                id: impersonation.id.as_uuid(),
+                op: impersonation.operator.as_uuid(),
+            }),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(AppError::internal)
     }
 
     /// Checks signature, algorithm, issuer and expiry.

@@ -1,3 +1,4 @@
+use super::impersonation::{self, ImpersonationRecord, ImpersonationSession, StartImpersonation};
 use crate::gql::{rc, svc};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -84,6 +85,15 @@ impl SuperadminQuery {
             .collect())
     }
 
+    /// Who at the operator acted as someone of the caller's business, when
+    /// and why, newest first (`admin.audit.read`).
+    async fn impersonations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ImpersonationRecord>> {
+        Ok(impersonation::of_business(&svc(ctx)?.db, rc(ctx)?).await?)
+    }
+
     /// Superadmins: queue depth per category.
     async fn job_queues(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<QueueDepth>> {
         rc(ctx)?.require_superadmin()?;
@@ -113,6 +123,26 @@ impl SuperadminMutation {
         input: JobIdInput,
     ) -> async_graphql::Result<JobNode> {
         settle_dead_job(ctx, input, Settle::Retry).await
+    }
+
+    /// Superadmins: act as a tenant user for a limited time, saying why.
+    /// Everything done with the token is audited as the user and you.
+    async fn start_impersonation(
+        &self,
+        ctx: &Context<'_>,
+        input: StartImpersonation,
+    ) -> async_graphql::Result<ImpersonationSession> {
+        Ok(impersonation::start(svc(ctx)?, rc(ctx)?, input).await?)
+    }
+
+    /// End an impersonation: with its own token (no id needed), or as the
+    /// superadmin who started it. The token stops working at once.
+    async fn end_impersonation(
+        &self,
+        ctx: &Context<'_>,
+        impersonation_id: Option<kernel::ImpersonationId>,
+    ) -> async_graphql::Result<ImpersonationRecord> {
+        Ok(impersonation::end(&svc(ctx)?.db, rc(ctx)?, impersonation_id).await?)
     }
 
     /// Superadmins: drop a dead job for good.

@@ -1,6 +1,7 @@
 //! Platform operators and the operations only they may run.
 
 pub mod graphql;
+pub mod impersonation;
 pub mod service;
 pub(crate) mod store;
 

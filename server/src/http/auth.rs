@@ -22,6 +22,8 @@ pub struct Resolved {
     pub actor: Actor,
     pub access: Option<Access>,
     pub expires_at: Option<i64>,
+    /// A superadmin acting as the user (an impersonation token).
+    pub impersonation: Option<kernel::Impersonation>,
 }
 
 /// Resolves a raw `Authorization` value.
@@ -39,6 +41,7 @@ pub async fn resolve(services: &Services, value: &str) -> AppResult<Resolved> {
             actor,
             access: Some(access),
             expires_at: None,
+            impersonation: None,
         });
     }
     let claims = services.tokens.verify(token)?;
@@ -46,13 +49,24 @@ pub async fn resolve(services: &Services, value: &str) -> AppResult<Resolved> {
         actor: claims.actor()?,
         access: None,
         expires_at: Some(claims.exp),
+        impersonation: claims.impersonation(),
     })
 }
 
-/// Loads what a tenant user may do; other actors need nothing loaded.
+/// Loads what a tenant user may do; other actors need nothing loaded. A
+/// superadmin acting as the user must still be within the impersonation.
 pub async fn access_for(services: &Services, ctx: RequestContext) -> AppResult<RequestContext> {
     match ctx.actor {
         Actor::User { tenant_id, user_id } if ctx.access.is_none() => {
+            if let Some(impersonation) = ctx.impersonation {
+                schema::superadmin::impersonation::check_active(
+                    &services.db,
+                    tenant_id,
+                    impersonation,
+                    ctx.now(),
+                )
+                .await?;
+            }
             let access = load_user_access(&services.db, tenant_id, user_id).await?;
             Ok(ctx.with_access(access))
         }
@@ -70,6 +84,7 @@ pub async fn authenticate(
             actor: Actor::Anonymous,
             access: None,
             expires_at: None,
+            impersonation: None,
         },
         Some(value) => {
             let value = value
@@ -82,6 +97,7 @@ pub async fn authenticate(
         actor,
         access,
         expires_at,
+        impersonation,
     } = resolved;
     let span = tracing::Span::current();
     match &actor {
@@ -109,6 +125,7 @@ pub async fn authenticate(
     let ip = client_ip(&req, state.config.trust_forwarded_for).map(|ip| ip.to_string());
     let mut ctx = RequestContext::new(request_id, actor).with_client_ip(ip);
     ctx.credential_expires_at = expires_at;
+    ctx.impersonation = impersonation;
     if let Some(access) = access {
         ctx = ctx.with_access(access);
     }

@@ -191,6 +191,7 @@ async fn session(
             ctx.actor = resolved.actor;
             ctx.access = resolved.access.map(Arc::new);
             ctx.credential_expires_at = resolved.expires_at;
+            ctx.impersonation = resolved.impersonation;
             expiry.store(
                 resolved
                     .expires_at

@@ -9,8 +9,8 @@
 //! property clients had.
 
 use super::v1::{
-    announcements, auth, billing, exports, feature_flags, inventory, locations, maintenance, menu,
-    module_registry, pos, rbac, system, tenants,
+    announcements, auth, billing, exports, feature_flags, impersonation, inventory, locations,
+    maintenance, menu, module_registry, pos, rbac, system, tenants,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -39,7 +39,7 @@ use utoipa::{Modify, OpenApi};
         (name = "billing", description = "The business's plan, subscription and invoices, and the payment provider's signed webhooks. Money is in minor units (64-bit)"),
         (name = "support", description = "What the operator tells the business: announcements (dismissable per user until edited) and maintenance windows. While a window runs, writes to its modules answer 409 `CONFLICT` with `details.reason` `maintenance`, the window and its end, and `Retry-After`"),
         (name = "feature-flags", description = "Feature flags evaluated for the business (OpenFeature reasons), and its entitlements: plan, modules, limits and flags, each with its source"),
-        (name = "superadmin", description = "The operator's console: announcements, maintenance windows, feature flags and per-business overrides. Every write says why (`reason`), kept on its audit row")
+        (name = "superadmin", description = "The operator's console: announcements, maintenance windows, feature flags and per-business overrides, impersonation. Every write says why (`reason`), kept on its audit row")
     )
 )]
 pub struct ApiDoc;
@@ -136,6 +136,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         announcements::Api::openapi(),
         feature_flags::Api::openapi(),
         maintenance::Api::openapi(),
+        impersonation::Api::openapi(),
     ] {
         doc.merge(module);
     }

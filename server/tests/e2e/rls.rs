@@ -89,6 +89,8 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
             INSERT INTO announcements (id, title, body, severity, display, dismissable, audience, tenant_ids, starts_at, ends_at, created_at, updated_at)
               VALUES ('{t}', 'For {s}', '', 'info', 'banner', true, 'tenants', ARRAY['{t}'::uuid], now(), now() + interval '1 day', now(), now());
             INSERT INTO announcement_dismissals (tenant_id, user_id, announcement_id, revision, dismissed_at) VALUES ('{t}', '{user}', '{t}', 1, now());
+            INSERT INTO superadmins (id, email, display_name, password_hash, created_at, updated_at) VALUES ('{t}', 'op-{s}@platform.test', 'Op', 'x', now(), now());
+            INSERT INTO impersonations (tenant_id, id, operator_id, user_id, reason, started_at, expires_at) VALUES ('{t}', '{t}', '{t}', '{user}', 'support', now(), now() + interval '30 minutes');
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)

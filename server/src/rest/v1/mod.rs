@@ -6,6 +6,7 @@ pub mod auth;
 pub mod billing;
 pub mod exports;
 pub mod feature_flags;
+pub mod impersonation;
 pub mod inventory;
 pub mod locations;
 pub mod maintenance;
@@ -43,4 +44,5 @@ pub fn router() -> Router<AppState> {
         .merge(announcements::router())
         .merge(feature_flags::router())
         .merge(maintenance::router())
+        .merge(impersonation::router())
 }

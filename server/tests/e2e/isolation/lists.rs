@@ -255,6 +255,11 @@ fn lists() -> Vec<List> {
                 }
             },
         ),
+        List::exactly(
+            "impersonations",
+            "{ impersonations { id tenantId } }",
+            |_| BTreeSet::new(),
+        ),
         List::exactly("announcements", "{ announcements { id title } }", |a| {
             BTreeSet::from([a.announcement])
         }),

@@ -556,6 +556,7 @@ const SNAPSHOT: &[(&str, &str)] = &[
     ("feature_flags", "to_jsonb(t)"),
     ("feature_flag_plan_values", "to_jsonb(t)"),
     ("maintenance_windows", "to_jsonb(t)"),
+    ("impersonations", "to_jsonb(t)"),
     // The relay moves delivery columns on its own; what matters is which events exist.
     (
         "event_outbox",

@@ -310,6 +310,16 @@ fn platform_only() -> Vec<PlatformOp> {
             variables: |w| json!({"i": {"maintenanceWindowId": w.a.announcement, "reason": "competitor"}}),
         },
         PlatformOp {
+            name: "startImpersonation of another tenant's owner",
+            document: "mutation($i: StartImpersonationInput!) { startImpersonation(input: $i) { accessToken } }",
+            variables: |w| json!({"i": {"tenantId": w.b.t.id, "userId": w.b.t.owner_id, "reason": "competitor"}}),
+        },
+        PlatformOp {
+            name: "endImpersonation by id",
+            document: "mutation($id: UUID) { endImpersonation(impersonationId: $id) { id } }",
+            variables: |w| json!({"id": w.b.announcement}),
+        },
+        PlatformOp {
             name: "operatorFeatureFlags",
             document: "{ operatorFeatureFlags { key overrides } }",
             variables: |_| json!({}),

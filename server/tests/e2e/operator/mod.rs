@@ -3,6 +3,7 @@
 
 mod announcements;
 mod feature_flags;
+mod impersonation;
 mod maintenance;
 
 use crate::harness::{ServerBuilder, TestServer};
