@@ -1,7 +1,7 @@
 //! Maintenance windows: the operator's planned downtime of the platform or
 //! of chosen modules, with Statuspage's states, a reminder, weekly
-//! recurrence in a stated time zone, and the function the request guard
-//! reads them through.
+//! recurrence in a stated time zone. The request guard reads them through
+//! the access statement (`schema::maintenance::maintenance_now!`).
 
 use crate::Sql;
 
@@ -39,24 +39,9 @@ CREATE INDEX maintenance_windows_open ON maintenance_windows (starts_at)
 CREATE UNIQUE INDEX maintenance_windows_series_start ON maintenance_windows (series_id, starts_at);
 GRANT SELECT ON maintenance_windows TO platform_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON maintenance_windows TO platform_system;
-
--- The windows around now that have not finished, for the request guard,
--- which decides with the request's clock which of them is running.
-CREATE FUNCTION app_maintenance_now() RETURNS jsonb
-LANGUAGE sql STABLE SECURITY INVOKER AS $$
-  SELECT coalesce(jsonb_agg(jsonb_build_object(
-           'id', id, 'title', title, 'modules', modules,
-           'startsAt', starts_at, 'endsAt', ends_at) ORDER BY starts_at), '[]'::jsonb)
-  FROM maintenance_windows
-  WHERE status IN ('scheduled', 'in_progress')
-    AND starts_at <= now() + interval '1 day' AND ends_at > now() - interval '1 day'
-$$;
-REVOKE ALL ON FUNCTION app_maintenance_now() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app_maintenance_now() TO platform_app, platform_system;
 "#;
 
 const DOWN: &str = r#"
-DROP FUNCTION IF EXISTS app_maintenance_now();
 DROP TABLE IF EXISTS maintenance_windows;
 "#;
 

@@ -93,14 +93,17 @@ pub(crate) async fn presented(
     now: DateTime<Utc>,
 ) -> AppResult<Option<Presented>> {
     Ok(Presented::find_by_statement(sql(
-        "SELECT k.tenant_id, k.secret_hash, k.permissions,
+        concat!(
+            "SELECT k.tenant_id, k.secret_hash, k.permissions,
                 (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)) AS usable,
                 t.status AS tenant_status,
                 app_effective_modules(k.tenant_id) AS modules,
                 (SELECT s.status FROM billing_subscriptions s
-                 WHERE s.tenant_id = k.tenant_id) AS billing_status,
-                app_maintenance_now() AS maintenance
-         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.id = $1",
+                 WHERE s.tenant_id = k.tenant_id) AS billing_status, ",
+            crate::maintenance::maintenance_now!(),
+            " AS maintenance
+         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.id = $1"
+        ),
         [id.into(), now.into()],
     ))
     .one(conn)

@@ -25,9 +25,11 @@ pub(crate) async fn user_access(
     user: UserId,
 ) -> AppResult<Option<AccessRow>> {
     Ok(AccessRow::find_by_statement(sql(
-        "SELECT tenant_status, user_status, permissions, modules, billing_status,
-                app_maintenance_now() AS maintenance
-         FROM app_user_access($1, $2)",
+        concat!(
+            "SELECT tenant_status, user_status, permissions, modules, billing_status, ",
+            crate::maintenance::maintenance_now!(),
+            " AS maintenance FROM app_user_access($1, $2)"
+        ),
         [tenant.into(), user.into()],
     ))
     .one(conn)
