@@ -147,13 +147,17 @@ pub(crate) async fn insert_next(conn: &impl ConnectionTrait, row: ActiveModel) -
 
 /// Every business on the platform, to tell.
 pub(crate) async fn every_tenant(conn: &impl ConnectionTrait) -> AppResult<Vec<TenantId>> {
-    Ok(entities::tenants::Entity::find()
-        .filter(entities::tenants::Column::DeletedAt.is_null())
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|t| TenantId(t.id))
-        .collect())
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: uuid::Uuid,
+    }
+    let rows = Row::find_by_statement(sql(
+        "SELECT id FROM tenants WHERE deleted_at IS NULL ORDER BY id",
+        [],
+    ))
+    .all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| TenantId(r.id)).collect())
 }
 
 /// The fields a new occurrence copies from the last.
