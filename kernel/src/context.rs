@@ -231,6 +231,30 @@ impl RequestContext {
     /// active, the permission's module is switched on for the tenant, and the
     /// caller holds the permission. Returns the tenant to scope the work to.
     pub fn require(&self, permission: &str) -> AppResult<TenantId> {
+        self.guard(permission, !permission.ends_with(".read"))
+    }
+
+    /// [`require`](Self::require) for a read guarded by a permission whose
+    /// name is a write's (listing API keys needs `admin.api_keys.manage`):
+    /// maintenance and billing leave reads alone.
+    pub fn require_to_read(&self, permission: &str) -> AppResult<TenantId> {
+        self.guard(permission, false)
+    }
+
+    /// Refuses what an operator acting as a user must not do: mint or
+    /// change the user's credentials (API keys, password, MFA), which would
+    /// outlast the impersonation.
+    pub fn require_own_credentials(&self) -> AppResult<()> {
+        match self.impersonation {
+            None => Ok(()),
+            Some(_) => Err(AppError::authz(
+                "an operator acting as a user cannot create or change its credentials",
+            )
+            .with_details(json!({ "reason": "impersonation" }))),
+        }
+    }
+
+    fn guard(&self, permission: &str, write: bool) -> AppResult<TenantId> {
         let tenant = self.require_tenant()?;
         let access = self
             .access
@@ -256,7 +280,7 @@ impl RequestContext {
             return Err(AppError::authz(format!("missing permission {permission}"))
                 .with_details(json!({ "permission": permission, "module": module })));
         }
-        if !permission.ends_with(".read") {
+        if write {
             let now = self.now();
             if let Some(window) = access.maintenance.iter().find(|w| w.blocks(module, now)) {
                 let wait = (window.ends_at - now).num_seconds().max(1);
@@ -277,10 +301,7 @@ impl RequestContext {
                 .with_retry_after(u64::try_from(wait).unwrap_or(1)));
             }
         }
-        if access.billing_read_only()
-            && !permission.ends_with(".read")
-            && !OPEN_WHEN_UNPAID.contains(&module)
-        {
+        if access.billing_read_only() && write && !OPEN_WHEN_UNPAID.contains(&module) {
             let status = access.billing_status.as_deref().unwrap_or_default();
             return Err(AppError::authz(format!(
                 "billing: the subscription is {status}, so {module} is read-only until the open invoice is paid"
@@ -420,6 +441,10 @@ mod tests {
         assert!(
             ctx.require("pos.ticket.write").is_err(),
             "the whole platform"
+        );
+        assert!(
+            ctx.require_to_read("pos.ticket.write").is_ok(),
+            "a read behind a write's permission"
         );
         with(&mut ctx, vec![window(&[], 10, 90), window(&[], -90, -10)]);
         assert!(ctx.require("pos.ticket.write").is_ok(), "before and after");

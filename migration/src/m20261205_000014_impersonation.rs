@@ -21,7 +21,7 @@ CREATE TABLE impersonations (
   CHECK (expires_at > started_at)
 );
 CREATE INDEX impersonations_operator_open ON impersonations (operator_id) WHERE ended_at IS NULL;
-GRANT SELECT, UPDATE ON impersonations TO platform_app;
+GRANT SELECT ON impersonations TO platform_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON impersonations TO platform_system;
 "#;
 

@@ -78,6 +78,7 @@ fn event(id: ApiKeyId) -> serde_json::Value {
 
 pub async fn create(db: &Db, ctx: &RequestContext, input: NewApiKey) -> AppResult<CreatedApiKey> {
     let tenant = ctx.require(MANAGE)?;
+    ctx.require_own_credentials()?;
     let permissions = checked_permissions(ctx, &input)?;
     let id = ApiKeyId::new();
     let secret = secrets::generate("");
@@ -112,7 +113,8 @@ pub async fn create(db: &Db, ctx: &RequestContext, input: NewApiKey) -> AppResul
 }
 
 pub async fn list(db: &Db, ctx: &RequestContext) -> AppResult<Vec<ApiKey>> {
-    let unit = Unit::begin(db, ctx, MANAGE).await?;
+    let tenant = ctx.require_to_read(MANAGE)?;
+    let unit = Unit::open(db, ctx, tenant).await?;
     let keys = store::list(&*unit, unit.tenant).await?;
     unit.commit(keys).await
 }

@@ -106,6 +106,7 @@ fn mfa_entry(
 /// The signed-in user's own unit of work (API keys are not users).
 async fn own<'c>(svc: &Services, ctx: &'c RequestContext) -> AppResult<(Unit<'c>, UserId)> {
     let (tenant, user) = ctx.require_user()?;
+    ctx.require_own_credentials()?;
     Ok((Unit::open(&svc.db, ctx, tenant).await?, user))
 }
 

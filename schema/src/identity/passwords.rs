@@ -39,6 +39,7 @@ pub async fn change_password(
     input: ChangePasswordInput,
 ) -> AppResult<()> {
     let (tenant, user) = ctx.require_user()?;
+    ctx.require_own_credentials()?;
     validate::password("newPassword", &input.new_password)?;
     // A stolen access token must not become unlimited password guesses.
     let account = format!("password-change/{user}");

@@ -16,9 +16,17 @@ use entities::maintenance_windows::{ActiveModel, Model, WindowStatus};
 use jobs::outbox::{self, NewEvent};
 use kernel::{AnnouncementId, AppResult, Db, RequestContext};
 use sea_orm::ActiveValue::Set;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 use store::Due;
+
+/// At most `max` characters (the announcement's own limits).
+fn clip(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => text[..cut].to_owned(),
+        None => text,
+    }
+}
 
 fn when(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -53,7 +61,7 @@ fn banner(row: &Model) -> (String, String, Severity) {
     } else {
         format!("{lead} Reading keeps working.\n\n{}", row.message)
     };
-    (title, body, severity)
+    (clip(title, 200), clip(body, 5000), severity)
 }
 
 /// Tells every business's stream `event_type` about the window.
@@ -165,7 +173,7 @@ pub(super) async fn finish(
         tell(conn, &after, event).await?;
     }
     if after.repeats_weekly && continue_series {
-        let (starts_at, ends_at) = store::a_week_later(conn, &after).await?;
+        let (starts_at, ends_at) = store::next_in_series(conn, &after).await?;
         store::insert_next(
             conn,
             store::next_occurrence(&after, starts_at, ends_at, now),
@@ -175,18 +183,40 @@ pub(super) async fn finish(
     Ok(after)
 }
 
-/// One scheduler tick; returns how many transitions it made.
+async fn transition(
+    conn: &impl ConnectionTrait,
+    ctx: &RequestContext,
+    what: Due,
+    row: Model,
+) -> AppResult<()> {
+    match what {
+        Due::Remind => remind(conn, ctx, row).await,
+        Due::Start => start(conn, ctx, row).await,
+        Due::Complete => {
+            let after = finish(conn, ctx, &row, WindowStatus::Completed, true).await?;
+            audit_window(conn, ctx, "maintenance.completed", Some(&row), &after).await
+        }
+    }
+}
+
+/// One scheduler tick; returns how many transitions it made. Each window's
+/// transition runs in a savepoint of the tick's transaction: one that fails
+/// is logged and retried next tick without holding the others back.
 pub async fn run_due(db: &Db, ctx: &RequestContext) -> AppResult<usize> {
     let tx = db.system_tx().await?;
     let due = store::due(&tx, ctx.now()).await?;
-    let done = due.len();
+    let mut done = 0;
     for (what, row) in due {
-        match what {
-            Due::Remind => remind(&tx, ctx, row).await?,
-            Due::Start => start(&tx, ctx, row).await?,
-            Due::Complete => {
-                let after = finish(&tx, ctx, &row, WindowStatus::Completed, true).await?;
-                audit_window(&tx, ctx, "maintenance.completed", Some(&row), &after).await?;
+        let id = row.id;
+        let step = tx.begin().await?;
+        match transition(&step, ctx, what, row).await {
+            Ok(()) => {
+                step.commit().await?;
+                done += 1;
+            }
+            Err(err) => {
+                tracing::warn!(module = "maintenance", window = %id, error = %err, "a maintenance transition failed; retrying next tick");
+                step.rollback().await?;
             }
         }
     }

@@ -110,9 +110,14 @@ pub(crate) async fn due(
         .collect())
 }
 
-/// The same wall-clock times a week later in the window's zone: across a
-/// daylight-saving change the UTC instants move, the local times do not.
-pub(crate) async fn a_week_later(
+/// Next week's occurrence of a weekly series: the series' first wall-clock
+/// start time in its zone, seven days after this occurrence's local date,
+/// lasting as long as the first. Across a daylight-saving change the UTC
+/// instants move and the local time does not; a start that falls in the
+/// spring gap (02:30 in Paris) is read as the next valid time that day, and
+/// the week after returns to 02:30, since each occurrence is computed from
+/// the series' first rather than from the last.
+pub(crate) async fn next_in_series(
     conn: &impl ConnectionTrait,
     row: &Model,
 ) -> AppResult<(DateTime<Utc>, DateTime<Utc>)> {
@@ -122,13 +127,17 @@ pub(crate) async fn a_week_later(
         ends_at: DateTime<Utc>,
     }
     let next = Next::find_by_statement(sql(
-        "SELECT (($1::timestamptz AT TIME ZONE $3) + interval '7 days') AT TIME ZONE $3 AS starts_at,
-                (($2::timestamptz AT TIME ZONE $3) + interval '7 days') AT TIME ZONE $3 AS ends_at",
-        [row.starts_at.into(), row.ends_at.into(), row.time_zone.clone().into()],
+        "SELECT n.starts_at, n.starts_at + (f.ends_at - f.starts_at) AS ends_at
+         FROM maintenance_windows f,
+         LATERAL (SELECT ((($1::timestamptz AT TIME ZONE f.time_zone)::date + 7)
+                          + (f.starts_at AT TIME ZONE f.time_zone)::time)
+                         AT TIME ZONE f.time_zone AS starts_at) n
+         WHERE f.id = $2",
+        [row.starts_at.into(), row.series_id.into()],
     ))
     .one(conn)
     .await?
-    .ok_or_else(|| kernel::AppError::internal("no next occurrence computed"))?;
+    .ok_or_else(|| kernel::AppError::internal("a weekly window's first occurrence is missing"))?;
     Ok((next.starts_at, next.ends_at))
 }
 

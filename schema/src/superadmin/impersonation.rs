@@ -15,7 +15,9 @@ use kernel::{
     AppError, AppResult, Db, Impersonation, ImpersonationId, RequestContext, TenantId, UserId,
 };
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -106,6 +108,12 @@ pub async fn start(
         return Err(AppError::conflict("the user is deactivated")
             .with_details(json!({ "id": input.user_id })));
     }
+    // One at a time: concurrent starts by one operator wait for each other.
+    tx.execute_raw(kernel::db::sql(
+        "SELECT pg_advisory_xact_lock(hashtext('impersonation:' || $1))",
+        [operator.to_string().into()],
+    ))
+    .await?;
     let open = Entity::find()
         .filter(Column::OperatorId.eq(operator.as_uuid()))
         .filter(active(now))

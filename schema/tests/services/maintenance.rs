@@ -217,3 +217,55 @@ async fn a_cancelled_window_never_starts_and_a_bad_one_is_refused() {
         "nobody had been told of it"
     );
 }
+
+#[tokio::test]
+async fn a_weekly_start_in_the_spring_gap_moves_that_week_only() {
+    let cafe = cafe().await;
+    // Sundays 02:30-03:30 in Paris: on 28 March 2027 02:30 does not exist.
+    let window = maintenance::schedule(
+        &cafe.db,
+        &operator("2027-03-20T12:00:00Z"),
+        NewMaintenanceWindow {
+            title: Title::parse("Night job").unwrap(),
+            message: None,
+            modules: None,
+            starts_at: Some(at("2027-03-21T01:30:00Z")),
+            ends_at: at("2027-03-21T02:30:00Z"),
+            time_zone: Some(TimeZone::parse("Europe/Paris").unwrap()),
+            repeats_weekly: Some(true),
+            remind_minutes_before: Some(0),
+            reason: reason("nightly"),
+        },
+    )
+    .await
+    .unwrap();
+    let mut starts = Vec::new();
+    let mut at_time = window.starts_at;
+    for _ in 0..3 {
+        scheduler::run_due(&cafe.db, &system(&at_time.to_rfc3339()))
+            .await
+            .unwrap();
+        let open = maintenance::list(&cafe.db, &operator(&at_time.to_rfc3339()), false)
+            .await
+            .unwrap();
+        let running = open.first().unwrap();
+        starts.push((running.starts_at, running.ends_at));
+        scheduler::run_due(&cafe.db, &system(&running.ends_at.to_rfc3339()))
+            .await
+            .unwrap();
+        let next = maintenance::list(&cafe.db, &operator(&running.ends_at.to_rfc3339()), false)
+            .await
+            .unwrap();
+        at_time = next.first().unwrap().starts_at;
+    }
+    assert_eq!(
+        starts,
+        vec![
+            (at("2027-03-21T01:30:00Z"), at("2027-03-21T02:30:00Z")),
+            // 02:30 is in the gap: 03:30 summer time, for the same hour.
+            (at("2027-03-28T01:30:00Z"), at("2027-03-28T02:30:00Z")),
+            // And back to 02:30 local (summer time).
+            (at("2027-04-04T00:30:00Z"), at("2027-04-04T01:30:00Z")),
+        ]
+    );
+}

@@ -177,6 +177,10 @@ async fn session(
 
     let services = state.services.clone();
     let expiry = expires_at.clone();
+    // An impersonation can end before its token expires: the socket checks.
+    let acting: Arc<std::sync::Mutex<Option<(kernel::TenantId, kernel::Impersonation)>>> =
+        Arc::default();
+    let acting_in_init = acting.clone();
     let on_init = move |payload: serde_json::Value| async move {
         let rejected =
             |e: AppError| async_graphql::Error::new(format!("{REJECTED}{}", e.message()));
@@ -200,6 +204,11 @@ async fn session(
             );
         }
         let ctx = access_for(&services, ctx).await.map_err(rejected)?;
+        if let (Some(impersonation), Some(tenant)) = (ctx.impersonation, ctx.tenant_id())
+            && let Ok(mut acting) = acting_in_init.lock()
+        {
+            *acting = Some((tenant, impersonation));
+        }
         Ok(schema::loaders::request_data(&services, ctx))
     };
 
@@ -211,6 +220,7 @@ async fn session(
     let mut keepalive = tokio::time::interval(interval);
     keepalive.tick().await;
     let mut clock = tokio::time::interval(Duration::from_millis(500));
+    let mut recheck = tokio::time::interval(Duration::from_secs(2));
     let close = |code: u16, reason: &str| {
         Message::Close(Some(CloseFrame {
             code,
@@ -238,6 +248,21 @@ async fn session(
                 if now_ms() >= expires_at.load(Ordering::Relaxed) {
                     let _ = sink.send(close(4401, "access token expired; reconnect with a fresh token")).await;
                     break;
+                }
+            }
+            _ = recheck.tick() => {
+                let current = acting.lock().ok().and_then(|a| *a);
+                if let Some((tenant, impersonation)) = current {
+                    let now = kernel::Clock::System.now();
+                    if let Err(err) = schema::superadmin::impersonation::check_active(
+                        &state.services.db, tenant, impersonation, now,
+                    )
+                    .await
+                        && err.code() == kernel::ErrorCode::Authn
+                    {
+                        let _ = sink.send(close(4401, "the impersonation has ended")).await;
+                        break;
+                    }
                 }
             }
             next = messages.next() => match next {

@@ -93,7 +93,7 @@ pub async fn download(
 ) -> AppResult<(PathBuf, Export)> {
     let tenant = ctx.require_tenant()?;
     let export = find(&svc.db, tenant, id).await?;
-    ctx.require(export.kind.permission())?;
+    ctx.require_to_read(export.kind.permission())?;
     if export.status != "completed" {
         return Err(
             AppError::conflict(format!("the export is {}", export.status))

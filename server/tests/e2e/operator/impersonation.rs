@@ -137,6 +137,23 @@ async fn a_superadmin_acts_as_a_user_accountably_for_a_limited_time() {
         .await;
     assert_eq!(code, "CONFLICT");
 
+    // It cannot mint or change the user's credentials, which would outlast it.
+    let (code, _) = server
+        .gql_err(
+            "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }",
+            json!({"i": {"name": "backdoor", "permissions": ["menu.catalog.read"]}}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(code, "AUTHZ");
+    let (code, _) = server
+        .gql_err("mutation { enrolMfa { secret } }", json!({}), Some(&token))
+        .await;
+    assert_eq!(code, "AUTHZ");
+
+    // A socket opened with it closes when it ends.
+    let mut ws = server.ws_as(&token).await;
+
     // Ended with its own token, it stops working at once.
     let ended = server
         .gql_ok(
@@ -152,6 +169,15 @@ async fn a_superadmin_acts_as_a_user_accountably_for_a_limited_time() {
     assert_eq!(code, "AUTHN");
     let (status, _) = Rest::new(&server, &token).get("/v1/auth/me").await;
     assert_eq!(status, 401);
+    match crate::harness::ws_next(&mut ws).await {
+        Err(Some((code, reason))) => {
+            assert_eq!(
+                (code, reason.as_str()),
+                (4401, "the impersonation has ended")
+            )
+        }
+        other => panic!("the socket stayed open: {other:?}"),
+    }
 
     // Past its expiry (moved in the database; its token's own lasts
     // longer), a new one stops too.
