@@ -17,8 +17,11 @@ use serde_json::json;
 const MAX_TENANTS: usize = 1000;
 const MAX_PLANS: usize = 50;
 
-fn not_found(id: AnnouncementId) -> AppError {
-    AppError::not_found("announcement").with_details(json!({ "id": id }))
+/// The announcement, locked for a change, or `NOT_FOUND`.
+async fn locked(conn: &impl ConnectionTrait, id: AnnouncementId) -> AppResult<Model> {
+    store::find_locked(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("announcement").with_details(json!({ "id": id })))
 }
 
 /// Who an announcement is for, checked: the list its audience needs, and
@@ -161,9 +164,7 @@ pub async fn update(
     let (_, ctx) = ctx.operator(patch.reason.as_str())?;
     let now = ctx.now();
     let tx = db.system_tx().await?;
-    let before = store::find_locked(&tx, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+    let before = locked(&tx, id).await?;
     if before.withdrawn_at.is_some() || before.ends_at <= now {
         return Err(AppError::conflict(
             "the announcement has ended or been withdrawn; announce again instead",
@@ -258,9 +259,7 @@ pub async fn withdraw(
     let (_, ctx) = ctx.operator(input.reason.as_str())?;
     let now = ctx.now();
     let tx = db.system_tx().await?;
-    let before = store::find_locked(&tx, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+    let before = locked(&tx, id).await?;
     if before.withdrawn_at.is_some() {
         return Err(AppError::conflict("the announcement is already withdrawn")
             .with_details(json!({ "id": id })));

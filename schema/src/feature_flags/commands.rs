@@ -285,12 +285,9 @@ pub async fn set_for_tenant(
     input: FlagOverride,
 ) -> AppResult<super::FlagEvaluation> {
     let (_, ctx) = ctx.operator(input.reason.as_str())?;
-    {
-        let tx = db.system_tx().await?;
-        crate::tenants::service::find(&tx, tenant).await?;
-        tx.commit().await?;
-    }
     let unit = Unit::open(db, &ctx, tenant).await?;
+    // The business's own transaction sees its row, or none: no such business.
+    crate::tenants::service::find(&*unit, tenant).await?;
     let flag = store::find(&*unit, key, false)
         .await?
         .ok_or_else(|| not_found(key))?;

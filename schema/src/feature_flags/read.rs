@@ -39,10 +39,9 @@ pub(crate) async fn definition(conn: &impl ConnectionTrait, key: &str) -> AppRes
         .await?
         .ok_or_else(|| AppError::not_found("feature flag").with_details(json!({ "key": key })))?;
     let plans = store::plan_values(conn, &[key.to_owned()]).await?;
-    let overrides = store::override_counts(conn).await?;
-    let count = overrides
-        .iter()
-        .find(|(k, _)| k == key)
+    let count = store::override_counts(conn, Some(key))
+        .await?
+        .first()
         .map_or(0, |(_, n)| *n);
     Ok(view(row, &plans, count))
 }
@@ -54,7 +53,7 @@ pub async fn list(db: &Db, ctx: &RequestContext) -> AppResult<Vec<FeatureFlag>> 
     let rows = store::all(&tx).await?;
     let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
     let plans = store::plan_values(&tx, &keys).await?;
-    let overrides = store::override_counts(&tx).await?;
+    let overrides = store::override_counts(&tx, None).await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()

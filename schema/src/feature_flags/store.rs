@@ -163,16 +163,21 @@ pub(crate) async fn replace_plan_values(
     Ok(())
 }
 
-/// How many businesses each flag is overridden for (platform transactions).
-pub(crate) async fn override_counts(conn: &impl ConnectionTrait) -> AppResult<Vec<(String, i64)>> {
+/// How many businesses each flag (or the one named) is overridden for
+/// (platform transactions).
+pub(crate) async fn override_counts(
+    conn: &impl ConnectionTrait,
+    key: Option<&str>,
+) -> AppResult<Vec<(String, i64)>> {
     #[derive(FromQueryResult)]
     struct Row {
         flag_key: String,
         n: i64,
     }
     let rows = Row::find_by_statement(sql(
-        "SELECT flag_key, count(*) AS n FROM tenant_feature_flags GROUP BY flag_key",
-        [],
+        "SELECT flag_key, count(*) AS n FROM tenant_feature_flags
+         WHERE $1::text IS NULL OR flag_key = $1 GROUP BY flag_key",
+        [key.map(str::to_owned).into()],
     ))
     .all(conn)
     .await?;

@@ -15,8 +15,11 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-fn not_found(id: MaintenanceWindowId) -> AppError {
-    AppError::not_found("maintenance window").with_details(json!({ "id": id }))
+/// The window, locked for a change, or `NOT_FOUND`.
+async fn locked(conn: &impl ConnectionTrait, id: MaintenanceWindowId) -> AppResult<Model> {
+    store::find_locked(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("maintenance window").with_details(json!({ "id": id })))
 }
 
 /// Module keys, checked against the catalog, sorted, once each.
@@ -141,9 +144,7 @@ pub async fn update(
     let (_, ctx) = ctx.operator(patch.reason.as_str())?;
     let now = ctx.now();
     let tx = db.system_tx().await?;
-    let before = store::find_locked(&tx, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+    let before = locked(&tx, id).await?;
     let running = before.status == WindowStatus::InProgress;
     match before.status {
         WindowStatus::Scheduled | WindowStatus::InProgress => {}
@@ -207,9 +208,7 @@ pub async fn cancel(
 ) -> AppResult<MaintenanceWindow> {
     let (_, ctx) = ctx.operator(input.reason.as_str())?;
     let tx = db.system_tx().await?;
-    let before = store::find_locked(&tx, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+    let before = locked(&tx, id).await?;
     if before.status != WindowStatus::Scheduled {
         return Err(AppError::conflict(
             "only a scheduled window can be cancelled; complete a running one",
@@ -238,9 +237,7 @@ pub async fn complete(
 ) -> AppResult<MaintenanceWindow> {
     let (_, ctx) = ctx.operator(input.reason.as_str())?;
     let tx = db.system_tx().await?;
-    let before = store::find_locked(&tx, id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+    let before = locked(&tx, id).await?;
     let running = before.status == WindowStatus::InProgress
         || (before.status == WindowStatus::Scheduled && before.starts_at <= ctx.now());
     if !running {
