@@ -140,6 +140,7 @@ fn pg_types(ty: &ColumnType) -> &'static [&'static str] {
             ColumnType::Uuid => &["_uuid"],
             ColumnType::BigInteger => &["_int8"],
             ColumnType::Integer => &["_int4"],
+            ColumnType::Date => &["_date"],
             _ => &[],
         },
         _ => &[],

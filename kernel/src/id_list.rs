@@ -68,4 +68,12 @@ id_types!(
     MaintenanceWindowId,
     /// A superadmin's time-limited session as a tenant user.
     ImpersonationId,
+    /// A business's request for help from the operator.
+    SupportTicketId,
+    /// A public message on a support ticket.
+    SupportMessageId,
+    /// A file attached to a support message.
+    SupportAttachmentId,
+    /// An operator's internal note on a support ticket.
+    SupportNoteId,
 );

@@ -17,6 +17,7 @@ mod m20261205_000011_billing;
 mod m20261205_000012_announcements_and_flags;
 mod m20261205_000013_maintenance_windows;
 mod m20261205_000014_impersonation;
+mod m20261205_000015_support;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ const ALL: &[Sql] = &[
     m20261205_000012_announcements_and_flags::MIGRATION,
     m20261205_000013_maintenance_windows::MIGRATION,
     m20261205_000014_impersonation::MIGRATION,
+    m20261205_000015_support::MIGRATION,
 ];
 
 #[async_trait::async_trait]

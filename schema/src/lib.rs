@@ -34,6 +34,7 @@ pub mod reporting;
 pub mod services;
 pub(crate) mod store_support;
 pub mod superadmin;
+pub mod support;
 pub mod system;
 pub mod tenants;
 pub mod text;
@@ -62,6 +63,7 @@ pub struct QueryRoot(
     feature_flags::graphql::FeatureFlagsQuery,
     entitlements::graphql::EntitlementsQuery,
     maintenance::graphql::MaintenanceQuery,
+    support::graphql::SupportQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -81,6 +83,7 @@ pub struct MutationRoot(
     announcements::graphql::AnnouncementsMutation,
     feature_flags::graphql::FeatureFlagsMutation,
     maintenance::graphql::MaintenanceMutation,
+    support::graphql::SupportMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -91,6 +94,7 @@ pub struct SubscriptionRoot(
     inventory::graphql::InventorySubscription,
     pos::graphql::PosSubscription,
     announcements::graphql::AnnouncementsSubscription,
+    support::graphql::SupportSubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -51,6 +51,8 @@ pub struct Services {
     pub billing: Arc<BillingProvider>,
     /// The longest a superadmin may act as a tenant user, in minutes.
     pub impersonation_max_minutes: i64,
+    /// The largest file a support ticket may carry.
+    pub support_attachment_max_bytes: u64,
 }
 
 /// How billing reaches its payment provider.

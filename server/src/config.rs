@@ -142,6 +142,9 @@ pub struct Config {
     pub audit_partitions_ahead_months: u32,
     /// The longest a superadmin may act as a tenant user.
     pub impersonation_max_minutes: u32,
+    /// The largest file a support ticket may carry (uploads to
+    /// `/v1/support/uploads` may exceed `REQUEST_BODY_LIMIT_BYTES` up to it).
+    pub support_attachment_max_bytes: u64,
     /// How often the scheduler looks for work that is due (announcements
     /// that start or end); every replica ticks, each item is done once.
     pub scheduler_tick_secs: u64,
@@ -200,6 +203,7 @@ impl Default for Config {
             audit_partitions_ahead_months: 3,
             scheduler_tick_secs: 10,
             impersonation_max_minutes: 30,
+            support_attachment_max_bytes: 10 * 1024 * 1024,
             billing_provider_url: None,
             billing_provider_api_key: None,
             billing_webhook_secrets: None,
@@ -250,6 +254,7 @@ pub const VARIABLES: &[&str] = &[
     "AUDIT_PARTITIONS_AHEAD_MONTHS",
     "SCHEDULER_TICK_SECS",
     "IMPERSONATION_MAX_MINUTES",
+    "SUPPORT_ATTACHMENT_MAX_BYTES",
     "BILLING_PROVIDER_URL",
     "BILLING_PROVIDER_API_KEY",
     "BILLING_WEBHOOK_SECRETS",
@@ -361,6 +366,12 @@ impl Config {
         }
         if !(1..=480).contains(&self.impersonation_max_minutes) {
             return Err(invalid("IMPERSONATION_MAX_MINUTES", "must be 1 to 480"));
+        }
+        if !(1024..=100 * 1024 * 1024).contains(&self.support_attachment_max_bytes) {
+            return Err(invalid(
+                "SUPPORT_ATTACHMENT_MAX_BYTES",
+                "must be 1024 to 104857600",
+            ));
         }
         if !(1..=3600).contains(&self.scheduler_tick_secs) {
             return Err(invalid("SCHEDULER_TICK_SECS", "must be 1 to 3600"));

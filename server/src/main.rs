@@ -1,5 +1,8 @@
 //! The platform server binary.
 
+// The merged GraphQL roots nest deeper than the compiler's default allows.
+#![recursion_limit = "256"]
+
 mod cli;
 mod config;
 mod database;

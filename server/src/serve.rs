@@ -81,8 +81,9 @@ async fn billing_ticker(services: Services, shutdown: CancellationToken) {
 }
 
 /// Work that falls due at a time rather than on a request: maintenance
-/// windows (reminders, starts, ends) and announcements that start or end. Every replica ticks; rows are claimed with `SKIP
-/// LOCKED`, so each start or end is told once.
+/// windows (reminders, starts, ends), announcements that start or end, and
+/// support SLA alerts, auto-closes and stale uploads. Every replica ticks;
+/// rows are claimed with `SKIP LOCKED`, so each is done once.
 async fn scheduler(services: Services, every: Duration, shutdown: CancellationToken) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -96,6 +97,9 @@ async fn scheduler(services: Services, every: Duration, shutdown: CancellationTo
                 }
                 if let Err(err) = schema::announcements::publish::run_due(&services.db, &ctx).await {
                     tracing::warn!(module = "announcement", error = %err, "scheduler tick failed; retrying next tick");
+                }
+                if let Err(err) = schema::support::scheduler::run_due(&services, &ctx).await {
+                    tracing::warn!(module = "support", error = %err, "scheduler tick failed; retrying next tick");
                 }
             }
         }
@@ -178,6 +182,7 @@ fn services(
         export_dir: Arc::new(std::path::PathBuf::from(&config.export_dir)),
         billing: billing_settings(config)?,
         impersonation_max_minutes: i64::from(config.impersonation_max_minutes),
+        support_attachment_max_bytes: config.support_attachment_max_bytes,
     })
 }
 

@@ -32,6 +32,9 @@ impl EmailNotifications {
         if crate::billing::notices::wants(&event.event_type) {
             return crate::billing::notices::emails(&self.services, tenant, event).await;
         }
+        if crate::support::notices::wants(&event.event_type) {
+            return crate::support::notices::emails(&self.services, tenant, event).await;
+        }
         if event.event_type == "inventory.stock.low" {
             return self.low_stock(tenant, data).await;
         }
@@ -150,6 +153,26 @@ impl EmailNotifications {
             .collect()
     }
 
+    async fn enqueue(
+        &self,
+        tenant: Option<TenantId>,
+        event: &Envelope,
+        emails: &[jobs::email::Email],
+    ) -> AppResult<()> {
+        for (i, email) in emails.iter().enumerate() {
+            // The dedupe key keeps a replayed event from mailing twice.
+            let dedupe = match i {
+                0 => format!("email:{}", event.event_id),
+                n => format!("email:{}:{n}", event.event_id),
+            };
+            self.services
+                .queue
+                .enqueue(&email.job(tenant.map(|t| t.as_uuid()), dedupe)?)
+                .await?;
+        }
+        Ok(())
+    }
+
     async fn business_name(&self, tenant: TenantId) -> AppResult<String> {
         let tx = self.services.db.tenant_tx(tenant).await?;
         let row = tx
@@ -180,26 +203,20 @@ impl Consumer for EmailNotifications {
                 | "inventory.stock.low"
                 | "pos.receipt.email_requested"
         ) || crate::billing::notices::wants(event_type)
+            || crate::support::notices::wants(event_type)
     }
 
     fn consume<'a>(&'a self, event: &'a Envelope) -> ConsumerFuture<'a> {
         Box::pin(async move {
-            let tenant = TenantId(
-                event
-                    .tenant_id
-                    .ok_or_else(|| AppError::internal("email event without tenant"))?,
-            );
-            for (i, email) in self.render(tenant, event).await?.iter().enumerate() {
-                // The dedupe key keeps a replayed event from mailing twice.
-                let dedupe = match i {
-                    0 => format!("email:{}", event.event_id),
-                    n => format!("email:{}:{n}", event.event_id),
-                };
-                self.services
-                    .queue
-                    .enqueue(&email.job(Some(tenant.as_uuid()), dedupe)?)
-                    .await?;
-            }
+            let Some(tenant) = event.tenant_id.map(TenantId) else {
+                // A platform event (an SLA alert): the job's dedupe key is
+                // the only record there is to keep.
+                let emails =
+                    crate::support::notices::platform_emails(&self.services, event).await?;
+                return self.enqueue(None, event, &emails).await;
+            };
+            let emails = self.render(tenant, event).await?;
+            self.enqueue(Some(tenant), event, &emails).await?;
             let tx = self.services.db.tenant_tx(tenant).await?;
             first_application(&tx, tenant, self.name(), event).await?;
             tx.commit().await?;

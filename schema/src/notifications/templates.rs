@@ -1,6 +1,6 @@
 //! Email templates: a plain-text and an HTML body for each message.
 
-use jobs::email::Email;
+pub use jobs::email::Email;
 
 /// Escapes text for HTML bodies.
 pub fn escape(s: &str) -> String {
@@ -107,6 +107,119 @@ pub fn low_stock(to: &str, name: &str, business: &str, location: &str, s: &Stock
         text: format!("{}\n\n{}\n\n{}\n", lines[0], lines[1], lines[2]),
         html: html(&format!("{} is low", s.name), &lines, None),
     }
+}
+
+/// A support ticket as its emails name it.
+#[derive(Debug, Clone)]
+pub struct TicketMail {
+    pub number: i32,
+    pub subject: String,
+    pub business: String,
+    pub link: String,
+}
+
+/// One email from lines and a link: the text body is the lines, then the link.
+fn mail(to: &str, subject: String, title: &str, lines: &[String], link: (&str, &str)) -> Email {
+    let mut text = lines.join("\n\n");
+    text.push_str(&format!("\n\n{}\n", link.1));
+    Email {
+        to: to.to_owned(),
+        subject,
+        text,
+        html: html(title, lines, Some(link)),
+    }
+}
+
+/// To the operator: a new ticket, or the business's reply.
+pub fn ticket_for_operator(
+    to: &str,
+    name: &str,
+    t: &TicketMail,
+    opened: bool,
+    author: &str,
+    body: &str,
+) -> Email {
+    let what = if opened { "opened" } else { "replied to" };
+    let lines = vec![
+        format!("Hello {name},"),
+        format!(
+            "{author} of {} {what} ticket {}: {}",
+            t.business, t.number, t.subject
+        ),
+        body.to_owned(),
+    ];
+    let subject = format!("[{}] #{} {}", t.business, t.number, t.subject);
+    mail(
+        to,
+        subject,
+        &format!("Ticket {}", t.number),
+        &lines,
+        ("Open the ticket", &t.link),
+    )
+}
+
+/// To the requester: the operator's public answer.
+pub fn ticket_answered(to: &str, name: &str, t: &TicketMail, author: &str, body: &str) -> Email {
+    let lines = vec![
+        format!("Hello {name},"),
+        format!("{author} answered your ticket {}: {}", t.number, t.subject),
+        body.to_owned(),
+        "Reply in the app to continue the conversation.".to_owned(),
+    ];
+    let subject = format!("Re: #{} {}", t.number, t.subject);
+    mail(
+        to,
+        subject,
+        &format!("Ticket {}", t.number),
+        &lines,
+        ("Reply", &t.link),
+    )
+}
+
+/// To the requester: the ticket is solved (a reply reopens it).
+pub fn ticket_solved(to: &str, name: &str, t: &TicketMail) -> Email {
+    let lines = vec![
+        format!("Hello {name},"),
+        format!("Your ticket {} ({}) is solved.", t.number, t.subject),
+        "If it is not, reply in the app and it reopens.".to_owned(),
+    ];
+    let subject = format!("Solved: #{} {}", t.number, t.subject);
+    mail(
+        to,
+        subject,
+        &format!("Ticket {} solved", t.number),
+        &lines,
+        ("See the ticket", &t.link),
+    )
+}
+
+/// To the operator: an SLA clock is near its target, or past it.
+pub fn sla_alert(to: &str, name: &str, t: &TicketMail, metric: &str, breached: bool) -> Email {
+    let state = if breached {
+        "breached"
+    } else {
+        "is near breach"
+    };
+    let lines = vec![
+        format!("Hello {name},"),
+        format!(
+            "The {metric} target of ticket {} from {} ({}) {state}.",
+            t.number, t.business, t.subject
+        ),
+    ];
+    let subject = format!(
+        "SLA {}: #{} {}",
+        if breached { "breached" } else { "warning" },
+        t.number,
+        t.subject
+    );
+    mail(
+        to,
+        subject,
+        &format!("Ticket {}", t.number),
+        &lines,
+        ("Open the ticket", &t.link),
+    )
 }
 
 /// Formats minor units with the currency's own decimals and its code.

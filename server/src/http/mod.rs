@@ -52,12 +52,47 @@ pub fn router(state: AppState) -> Router {
             errors::timeout,
         ))
         .layer(DefaultBodyLimit::disable())
-        .layer(RequestBodyLimitLayer::new(config.request_body_limit_bytes))
+        .layer(middleware::from_fn_with_state(
+            BodyLimits {
+                default: config.request_body_limit_bytes,
+                upload: usize::try_from(config.support_attachment_max_bytes).unwrap_or(usize::MAX),
+            },
+            limit_body,
+        ))
         .layer(middleware::from_fn(errors::render))
         .layer(cors(&config.cors_origins()))
         .layer(middleware::from_fn(metrics::track))
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
+}
+
+/// How large a request body may be: uploads (a path ending in `/uploads`)
+/// up to the attachment limit, everything else up to the request limit.
+#[derive(Debug, Clone, Copy)]
+struct BodyLimits {
+    default: usize,
+    upload: usize,
+}
+
+async fn limit_body(
+    axum::extract::State(limits): axum::extract::State<BodyLimits>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use tower::{ServiceBuilder, ServiceExt};
+    let limit = if req.uri().path().ends_with("/uploads") {
+        limits.upload.max(limits.default)
+    } else {
+        limits.default
+    };
+    let service = ServiceBuilder::new()
+        .layer(RequestBodyLimitLayer::new(limit))
+        .map_request(|r: http::Request<_>| r.map(axum::body::Body::new))
+        .service(next);
+    match service.oneshot(req).await {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(never) => match never {},
+    }
 }
 
 /// What operators and orchestrators call; also all a standalone job runner serves.

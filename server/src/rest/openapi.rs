@@ -10,7 +10,7 @@
 
 use super::v1::{
     announcements, auth, billing, exports, feature_flags, impersonation, inventory, locations,
-    maintenance, menu, module_registry, pos, rbac, system, tenants,
+    maintenance, menu, module_registry, pos, rbac, support, system, tenants,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -37,9 +37,9 @@ use utoipa::{Modify, OpenApi};
         (name = "inventory", description = "Stock items, levels, the ledger, counts, transfers, reorder points and recipes. Quantities are decimal strings in answers; requests may send strings or numbers"),
         (name = "pos", description = "The point of sale: tickets with lines, modifiers and discounts, kitchen sends, cash and card payments (split, partial, tips), settling, voids, refunds with restock, receipts, and shifts with X/Z reports. Money is in minor units. Payments and refunds take an `Idempotency-Key` header"),
         (name = "billing", description = "The business's plan, subscription and invoices, and the payment provider's signed webhooks. Money is in minor units (64-bit)"),
-        (name = "support", description = "What the operator tells the business: announcements (dismissable per user until edited) and maintenance windows. While a window runs, writes to its modules answer 409 `CONFLICT` with `details.reason` `maintenance`, the window and its end, and `Retry-After`"),
+        (name = "support", description = "The business and the operator's support desk: tickets with their public conversation and attachments (uploaded raw to `/v1/support/uploads`, then named by `attachmentIds`), announcements (dismissable per user until edited) and maintenance windows. While a window runs, writes to its modules answer 409 `CONFLICT` with `details.reason` `maintenance`, the window and its end, and `Retry-After`"),
         (name = "feature-flags", description = "Feature flags evaluated for the business (OpenFeature reasons), and its entitlements: plan, modules, limits and flags, each with its source"),
-        (name = "superadmin", description = "The operator's console: announcements, maintenance windows, feature flags and per-business overrides, impersonation. Every write says why (`reason`), kept on its audit row")
+        (name = "superadmin", description = "The operator's console: announcements, maintenance windows, feature flags and per-business overrides, impersonation, the support queue (answers, internal notes, assignment, SLA clocks in business hours). Every write says why (`reason`), kept on its audit row")
     )
 )]
 pub struct ApiDoc;
@@ -134,6 +134,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         pos::Api::openapi(),
         billing::Api::openapi(),
         announcements::Api::openapi(),
+        support::Api::openapi(),
         feature_flags::Api::openapi(),
         maintenance::Api::openapi(),
         impersonation::Api::openapi(),

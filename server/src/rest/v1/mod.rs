@@ -14,6 +14,7 @@ pub mod menu;
 pub mod module_registry;
 pub mod pos;
 pub mod rbac;
+pub mod support;
 pub mod system;
 pub mod tenants;
 
@@ -45,4 +46,5 @@ pub fn router() -> Router<AppState> {
         .merge(feature_flags::router())
         .merge(maintenance::router())
         .merge(impersonation::router())
+        .merge(support::router())
 }

@@ -1,0 +1,92 @@
+//! The support desk's timed work, one scheduler tick at a time, on every
+//! replica: clocks that reach their warning share or their target
+//! (`support.sla.warning`, `support.sla.breached`: platform events for the
+//! operator, emailed), solved tickets that close by themselves, and uploads
+//! nobody attached within a day. Rows are claimed with `SKIP LOCKED` and
+//! changed in the transaction that records their events, so each happens once.
+
+use super::{TicketStatus, store, tickets::event};
+use crate::audit::service::{Change, record_change};
+use crate::services::Services;
+use chrono::Duration;
+use entities::support_tickets::Status;
+use kernel::{AppResult, RequestContext, TenantId};
+use serde_json::json;
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tick {
+    pub warned: usize,
+    pub breached: usize,
+    pub closed: usize,
+    pub uploads_removed: usize,
+}
+
+pub async fn run_due(services: &Services, ctx: &RequestContext) -> AppResult<Tick> {
+    let mut tick = Tick::default();
+    let now = ctx.now();
+    let db = &services.db;
+
+    let tx = db.system_tx().await?;
+    for mut clock in store::due_clocks(&tx, now).await? {
+        let tenant = TenantId(clock.tenant_id);
+        let mut ticket = store::ticket_locked(&tx, tenant, clock.ticket_id.into()).await?;
+        if clock.due_at.is_some_and(|due| due <= now) {
+            clock.breached_at = clock.due_at;
+            clock.warn_at = None;
+            ticket.sla_breached = true;
+            super::workflow::breached(&tx, &ticket, clock.metric, now).await?;
+            tick.breached += 1;
+        } else {
+            clock.warned_at = Some(now);
+            clock.warn_at = None;
+            super::workflow::sla_event(&tx, "support.sla.warning", &ticket, clock.metric, now)
+                .await?;
+            tick.warned += 1;
+        }
+        store::save_clock(&tx, clock).await?;
+        ticket = store::save_ticket(&tx, ticket).await?;
+        drop(ticket);
+    }
+    tx.commit().await?;
+
+    let tx = db.system_tx().await?;
+    let (settings, _) = store::settings(&tx).await?;
+    let solved_before = now - Duration::hours(i64::from(settings.auto_close_hours));
+    for mut ticket in store::to_close(&tx, solved_before).await? {
+        let before = super::SupportTicket::from(ticket.clone());
+        ticket.status = Status::Closed;
+        ticket.closed_at = Some(now);
+        ticket.updated_at = now;
+        let ticket = store::save_ticket(&tx, ticket).await?;
+        let after = super::SupportTicket::from(ticket.clone());
+        let change = Change::updated(
+            "support.ticket.status_changed",
+            "support_ticket",
+            ticket.id,
+            &before,
+            &after,
+        )?
+        .with_event(event(
+            &ticket,
+            json!({ "from": TicketStatus::Solved, "by": "schedule" }),
+        ));
+        record_change(&tx, ctx, TenantId(ticket.tenant_id), change).await?;
+        tick.closed += 1;
+    }
+    tx.commit().await?;
+
+    let tx = db.system_tx().await?;
+    let stale = store::stale_uploads(&tx, now - Duration::days(1)).await?;
+    for upload in &stale {
+        store::delete_attachment(&tx, upload).await?;
+    }
+    tx.commit().await?;
+    // Files go after their rows: a crash between leaves a file, never a row
+    // without its file.
+    for upload in &stale {
+        super::attachments::remove(&services.export_dir, upload).await?;
+        tick.uploads_removed += 1;
+    }
+    Ok(tick)
+}
