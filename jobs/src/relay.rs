@@ -279,10 +279,12 @@ impl Relay {
         let mut conn = self.queue.conn().await?;
         let stream = events_stream_key(&self.queue.config.prefix);
         let mut pipe = redis::pipe();
+        let mut streamed = 0;
         for row in rows {
             let envelope = row.envelope();
             let body = serde_json::to_string(&envelope)?;
             if row.tenant_id.is_some() {
+                streamed += 1;
                 pipe.cmd("XADD")
                     .arg(&stream)
                     .arg("MAXLEN")
@@ -294,9 +296,13 @@ impl Relay {
                     .ignore();
             }
         }
-        pipe.query_async::<()>(&mut *conn)
-            .await
-            .map_err(|e| AppError::internal(format!("redis: {e}")))?;
+        // Platform events (no tenant) have no stream; Redis refuses an
+        // empty pipeline, so a batch of them alone skips it.
+        if streamed > 0 {
+            pipe.query_async::<()>(&mut *conn)
+                .await
+                .map_err(|e| AppError::internal(format!("redis: {e}")))?;
+        }
         for row in rows {
             for consumer in self.consumers.consumers_for(&row.event_type) {
                 let job = Job::new(

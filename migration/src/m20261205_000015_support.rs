@@ -178,6 +178,8 @@ pub(crate) const MIGRATION: Sql = Sql {
         "support_messages",
         "support_attachments",
         "support_sla_clocks",
+        // Under the tenant policy too, though platform_app has no grant on it.
+        "support_internal_notes",
     ],
     down: DOWN,
 };

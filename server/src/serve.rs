@@ -98,7 +98,7 @@ async fn scheduler(services: Services, every: Duration, shutdown: CancellationTo
                 if let Err(err) = schema::announcements::publish::run_due(&services.db, &ctx).await {
                     tracing::warn!(module = "announcement", error = %err, "scheduler tick failed; retrying next tick");
                 }
-                if let Err(err) = schema::support::scheduler::run_due(&services, &ctx).await {
+                if let Err(err) = schema::support::scheduler::run_due(&services.db, &services.export_dir, &ctx).await {
                     tracing::warn!(module = "support", error = %err, "scheduler tick failed; retrying next tick");
                 }
             }

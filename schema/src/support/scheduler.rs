@@ -7,11 +7,11 @@
 
 use super::{TicketStatus, store, tickets::event};
 use crate::audit::service::{Change, record_change};
-use crate::services::Services;
 use chrono::Duration;
 use entities::support_tickets::Status;
-use kernel::{AppResult, RequestContext, TenantId};
+use kernel::{AppResult, Db, RequestContext, TenantId};
 use serde_json::json;
+use std::path::Path;
 
 /// What one tick did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -22,10 +22,10 @@ pub struct Tick {
     pub uploads_removed: usize,
 }
 
-pub async fn run_due(services: &Services, ctx: &RequestContext) -> AppResult<Tick> {
+/// One tick; `export_dir` holds the uploads' files.
+pub async fn run_due(db: &Db, export_dir: &Path, ctx: &RequestContext) -> AppResult<Tick> {
     let mut tick = Tick::default();
     let now = ctx.now();
-    let db = &services.db;
 
     let tx = db.system_tx().await?;
     for mut clock in store::due_clocks(&tx, now).await? {
@@ -45,8 +45,7 @@ pub async fn run_due(services: &Services, ctx: &RequestContext) -> AppResult<Tic
             tick.warned += 1;
         }
         store::save_clock(&tx, clock).await?;
-        ticket = store::save_ticket(&tx, ticket).await?;
-        drop(ticket);
+        store::save_ticket(&tx, ticket).await?;
     }
     tx.commit().await?;
 
@@ -85,7 +84,7 @@ pub async fn run_due(services: &Services, ctx: &RequestContext) -> AppResult<Tic
     // Files go after their rows: a crash between leaves a file, never a row
     // without its file.
     for upload in &stale {
-        super::attachments::remove(&services.export_dir, upload).await?;
+        super::attachments::remove(export_dir, upload).await?;
         tick.uploads_removed += 1;
     }
     Ok(tick)

@@ -10,4 +10,5 @@ mod harness;
 mod maintenance;
 mod payments;
 mod pricing;
+mod support;
 mod tickets;

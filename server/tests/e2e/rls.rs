@@ -16,6 +16,25 @@ fn tenant_tables() -> Vec<&'static str> {
     tables
 }
 
+/// The tenant tables the app role may read at all; the others (the
+/// operator's internal notes) it cannot even name.
+async fn app_readable(db: &TestDb) -> Vec<&'static str> {
+    let mut owner = db.owner().await;
+    let mut readable = Vec::new();
+    for table in tenant_tables() {
+        let ok: bool =
+            sqlx::query_scalar("SELECT has_table_privilege('platform_app', $1, 'SELECT')")
+                .bind(table)
+                .fetch_one(&mut owner)
+                .await
+                .unwrap();
+        if ok {
+            readable.push(table);
+        }
+    }
+    readable
+}
+
 /// Two tenants with a row in every tenant table, written as the owner.
 async fn seed(db: &TestDb) -> (TenantId, TenantId) {
     let mut owner = db.owner().await;
@@ -91,6 +110,13 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
             INSERT INTO announcement_dismissals (tenant_id, user_id, announcement_id, revision, dismissed_at) VALUES ('{t}', '{user}', '{t}', 1, now());
             INSERT INTO superadmins (id, email, display_name, password_hash, created_at, updated_at) VALUES ('{t}', 'op-{s}@platform.test', 'Op', 'x', now(), now());
             INSERT INTO impersonations (tenant_id, id, operator_id, user_id, reason, started_at, expires_at) VALUES ('{t}', '{t}', '{t}', '{user}', 'support', now(), now() + interval '30 minutes');
+            INSERT INTO support_tickets (tenant_id, id, subject, category, priority, requester_id, created_at, updated_at)
+              VALUES ('{t}', '{t}', 'Help {s}', 'other', 'normal', '{user}', now(), now());
+            INSERT INTO support_messages (tenant_id, id, ticket_id, author_user_id, author_name, body, created_at) VALUES ('{t}', '{t}', '{t}', '{user}', 'U', 'Hi', now());
+            INSERT INTO support_attachments (tenant_id, id, ticket_id, message_id, file_name, content_type, size_bytes, sha256, uploaded_by_user, created_at)
+              VALUES ('{t}', '{t}', '{t}', '{t}', 'a.pdf', 'application/pdf', 1, repeat('a', 64), '{user}', now());
+            INSERT INTO support_sla_clocks (tenant_id, ticket_id, metric, target_minutes) VALUES ('{t}', '{t}', 'resolution', 60);
+            INSERT INTO support_internal_notes (id, tenant_id, ticket_id, author_operator_id, body, created_at) VALUES ('{t}', '{t}', '{t}', '{t}', 'secret {s}', now());
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)
@@ -131,7 +157,7 @@ async fn without_a_tenant_every_tenant_table_reads_empty() {
         "platform_app",
         "the server's queries run as the app role"
     );
-    for table in tenant_tables() {
+    for table in app_readable(&db).await {
         assert_eq!(
             count(&tx, table).await,
             0,
@@ -199,7 +225,7 @@ async fn a_tenant_sees_and_writes_only_its_own_rows() {
     let (a, b) = seed(&db).await;
     let app = app_db(&db);
     let tx = app.tenant_tx(a).await.unwrap();
-    for table in tenant_tables() {
+    for table in app_readable(&db).await {
         // Each tenant has two locations (a transfer needs both ends).
         let seeded = if table == "locations" { 2 } else { 1 };
         assert_eq!(count(&tx, table).await, seeded, "{table} as tenant A");
@@ -402,6 +428,28 @@ async fn idempotency_keys_past_their_seven_days_are_purged() {
             .await
             .unwrap();
     assert_eq!(left, vec!["recent".to_owned()]);
+}
+
+#[tokio::test]
+async fn internal_notes_are_beyond_the_app_role_even_inside_their_tenant() {
+    let db = TestDb::create().await;
+    let (a, _) = seed(&db).await;
+    let all = tenant_tables();
+    let readable = app_readable(&db).await;
+    let hidden: Vec<&str> = all.into_iter().filter(|t| !readable.contains(t)).collect();
+    assert_eq!(hidden, vec!["support_internal_notes"]);
+    let app = app_db(&db);
+    let tx = app.tenant_tx(a).await.unwrap();
+    let read = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT count(*) FROM support_internal_notes",
+        ))
+        .await;
+    assert!(read.is_err(), "a tenant's transaction read internal notes");
+    drop(tx);
+    let tx = app.system_tx().await.unwrap();
+    assert_eq!(count(&tx, "support_internal_notes").await, 2);
 }
 
 #[tokio::test]

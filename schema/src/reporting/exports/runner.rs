@@ -109,7 +109,7 @@ impl ExportRunner {
     }
 
     async fn backup(&self, tenant: TenantId, id: ExportId) -> AppResult<String> {
-        let parts: [(&str, Part); 7] = [
+        let parts: [(&str, Part); 9] = [
             ("tenant", Part::Tenant),
             ("users", Part::Users),
             ("roles", Part::Roles),
@@ -117,6 +117,8 @@ impl ExportRunner {
             ("userRoles", Part::UserRoles),
             ("modules", Part::Modules),
             ("apiKeys", Part::ApiKeys),
+            ("supportTickets", Part::SupportTickets),
+            ("supportMessages", Part::SupportMessages),
         ];
         let mut doc = serde_json::Map::new();
         doc.insert("format".into(), json!("platform-backup/1"));

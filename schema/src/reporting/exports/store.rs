@@ -132,6 +132,8 @@ pub(super) enum Part {
     UserRoles,
     Modules,
     ApiKeys,
+    SupportTickets,
+    SupportMessages,
 }
 
 impl Part {
@@ -157,6 +159,14 @@ impl Part {
             }
             Self::ApiKeys => {
                 "SELECT row_to_json(k) AS row FROM (SELECT id, name, prefix, permissions, created_at, expires_at, last_used_at, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id) k"
+            }
+            // The business's side of support: internal notes are not in a
+            // table its transaction can read.
+            Self::SupportTickets => {
+                "SELECT row_to_json(t) AS row FROM (SELECT id, number, subject, category, priority, status, requester_id, first_replied_at, solved_at, closed_at, created_at, updated_at FROM support_tickets WHERE tenant_id = $1 ORDER BY id) t"
+            }
+            Self::SupportMessages => {
+                "SELECT row_to_json(m) AS row FROM (SELECT id, ticket_id, author_user_id, author_operator_id, author_name, body, created_at FROM support_messages WHERE tenant_id = $1 ORDER BY ticket_id, created_at, id) m"
             }
         }
     }

@@ -61,7 +61,8 @@ pub async fn open(
 #[utoipa::path(get, path = "/v1/support/tickets/{id}", tag = "support", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Ticket id")),
     responses((status = 200, description = "The ticket and its public conversation", body = DataDoc<SupportThread>),
-              (status = 404, description = "No such ticket of this business", body = ErrorBody)))]
+              (status = 404, description = "No such ticket of this business", body = ErrorBody),
+              (status = 403, description = "Missing the `support.ticket.*` permission, or the support module is off", body = ErrorBody)))]
 pub async fn thread(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
@@ -76,7 +77,8 @@ pub async fn thread(
     responses((status = 200, description = "Replied; a solved ticket reopens", body = DataDoc<SupportThread>),
               (status = 400, description = "Bad body or attachments", body = ErrorBody),
               (status = 404, description = "No such ticket of this business", body = ErrorBody),
-              (status = 409, description = "The ticket is closed", body = ErrorBody)))]
+              (status = 409, description = "The ticket is closed", body = ErrorBody),
+              (status = 403, description = "Missing the `support.ticket.*` permission, or the support module is off", body = ErrorBody)))]
 pub async fn reply(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
@@ -91,7 +93,8 @@ pub async fn reply(
     params(("id" = Uuid, Path, description = "Ticket id")),
     responses((status = 200, description = "Solved; it closes after the operator's delay unless someone replies", body = DataDoc<SupportTicket>),
               (status = 404, description = "No such ticket of this business", body = ErrorBody),
-              (status = 409, description = "Already solved or closed", body = ErrorBody)))]
+              (status = 409, description = "Already solved or closed", body = ErrorBody),
+              (status = 403, description = "Missing the `support.ticket.*` permission, or the support module is off", body = ErrorBody)))]
 pub async fn solve(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
@@ -142,7 +145,8 @@ pub async fn upload(
 #[utoipa::path(get, path = "/v1/support/attachments/{id}", tag = "support", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Attachment id")),
     responses((status = 200, description = "The file, for the business it belongs to or a superadmin"),
-              (status = 404, description = "No such attachment of this business", body = ErrorBody)))]
+              (status = 404, description = "No such attachment of this business", body = ErrorBody),
+              (status = 403, description = "Missing the `support.ticket.*` permission, or the support module is off", body = ErrorBody)))]
 pub async fn download(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
@@ -256,7 +260,8 @@ pub async fn note(
     params(("id" = Uuid, Path, description = "Ticket id")),
     responses((status = 200, description = "Assigned (or unassigned)", body = DataDoc<SupportCaseThread>),
               (status = 400, description = "Not an active superadmin, or no reason", body = ErrorBody),
-              (status = 404, description = "No such ticket", body = ErrorBody)))]
+              (status = 404, description = "No such ticket", body = ErrorBody),
+              (status = 403, description = "Not a superadmin", body = ErrorBody)))]
 pub async fn assign(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
@@ -272,7 +277,8 @@ pub async fn assign(
     responses((status = 200, description = "Moved, clocks with it", body = DataDoc<SupportCaseThread>),
               (status = 400, description = "Back to NEW, or no reason", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody),
-              (status = 409, description = "A closed ticket, or CLOSED from anything but SOLVED", body = ErrorBody)))]
+              (status = 409, description = "A closed ticket, or CLOSED from anything but SOLVED", body = ErrorBody),
+              (status = 403, description = "Not a superadmin", body = ErrorBody)))]
 pub async fn set_status(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
@@ -288,7 +294,8 @@ pub async fn set_status(
     responses((status = 200, description = "Reprioritised; running clocks take the new targets", body = DataDoc<SupportCaseThread>),
               (status = 400, description = "No reason", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody),
-              (status = 409, description = "The ticket is closed", body = ErrorBody)))]
+              (status = 409, description = "The ticket is closed", body = ErrorBody),
+              (status = 403, description = "Not a superadmin", body = ErrorBody)))]
 pub async fn set_priority(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
@@ -305,7 +312,8 @@ pub async fn set_priority(
     responses((status = 201, description = "Stored for an answer on this ticket", body = DataDoc<SupportAttachment>),
               (status = 400, description = "Empty, bad name or media type", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody),
-              (status = 413, description = "Larger than `SUPPORT_ATTACHMENT_MAX_BYTES`", body = ErrorBody)))]
+              (status = 413, description = "Larger than `SUPPORT_ATTACHMENT_MAX_BYTES`", body = ErrorBody),
+              (status = 403, description = "Not a superadmin", body = ErrorBody)))]
 pub async fn operator_upload(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,

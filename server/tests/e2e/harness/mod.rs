@@ -7,6 +7,7 @@
 mod accounts;
 pub mod clients;
 mod db;
+mod inbox;
 mod sandbox;
 mod server;
 mod ws;
@@ -14,6 +15,7 @@ mod ws;
 pub use accounts::{TenantFixture, user_token};
 pub use clients::*;
 pub use db::{RedisPrefix, TestDb};
+pub use inbox::Inbox;
 pub use sandbox::Sandbox;
 pub use server::{ServerBuilder, TestServer, base_command};
 pub use ws::{Ws, ws_connect, ws_next, ws_send, ws_subscribe};

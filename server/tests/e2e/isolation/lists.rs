@@ -263,6 +263,11 @@ fn lists() -> Vec<List> {
         List::exactly("announcements", "{ announcements { id title } }", |a| {
             BTreeSet::from([a.announcement])
         }),
+        List::exactly(
+            "supportTickets",
+            "{ supportTickets { nodes { id subject } } }",
+            |a| BTreeSet::from([a.support_ticket]),
+        ),
         List::with(
             "featureFlags",
             "{ featureFlags { key value reason source } }",

@@ -55,7 +55,7 @@ const SET_TENANT_MODULE: &str =
 /// tenant, not the key's permissions.
 fn admin_permissions() -> Vec<String> {
     let catalog = schema::module_registry::catalog::catalog().unwrap();
-    ["admin", "menu", "inventory", "pos", "billing"]
+    ["admin", "menu", "inventory", "pos", "billing", "support"]
         .into_iter()
         .flat_map(|key| catalog.module(key).unwrap().permissions.clone())
         .collect()
@@ -121,6 +121,9 @@ struct Side {
     invoice: Uuid,
     /// A live announcement addressed to this business alone.
     announcement: Uuid,
+    /// A support ticket the owner opened, answered by the operator, with an
+    /// internal note.
+    support_ticket: Uuid,
 }
 
 struct World {
@@ -214,8 +217,10 @@ async fn side(server: &TestServer, admin: &str, hint: &str) -> Side {
     let sales = sales_of(server, &owner, inventory.0, menu_item).await;
     let (subscription, invoice) = billing_of(server, admin, t.id, &owner).await;
     let announcement = announcement_for(server, admin, t.id).await;
+    let support_ticket = support_ticket_of(server, admin, &owner).await;
     Side {
         announcement,
+        support_ticket,
         subscription,
         invoice,
         shift: sales.0,
@@ -441,6 +446,33 @@ async fn announcement_for(server: &TestServer, admin: &str, tenant: Uuid) -> Uui
     id(&made["createAnnouncement"]["id"])
 }
 
+/// A ticket opened by `owner`, with the operator's answer and note.
+async fn support_ticket_of(server: &TestServer, admin: &str, owner: &str) -> Uuid {
+    let opened = server
+        .gql_ok(
+            "mutation($i: NewSupportTicketInput!) { openSupportTicket(input: $i) { ticket { id } } }",
+            json!({"i": {"subject": "Isolation", "body": "Mine alone", "category": "OTHER"}}),
+            Some(owner),
+        )
+        .await;
+    let ticket = id(&opened["openSupportTicket"]["ticket"]["id"]);
+    server
+        .gql_ok(
+            "mutation($i: AnswerSupportTicketInput!) { answerSupportTicket(input: $i) { case { ticket { id } } } }",
+            json!({"i": {"ticketId": ticket, "body": "Answered", "status": "OPEN"}}),
+            Some(admin),
+        )
+        .await;
+    server
+        .gql_ok(
+            "mutation($i: AddSupportNoteInput!) { addSupportNote(input: $i) { id } }",
+            json!({"i": {"ticketId": ticket, "body": "Internal"}}),
+            Some(admin),
+        )
+        .await;
+    ticket
+}
+
 /// The flag every isolation case can see, overridden on for B only.
 const ISO_FLAG: &str = "iso-flag";
 
@@ -557,6 +589,11 @@ const SNAPSHOT: &[(&str, &str)] = &[
     ("feature_flag_plan_values", "to_jsonb(t)"),
     ("maintenance_windows", "to_jsonb(t)"),
     ("impersonations", "to_jsonb(t)"),
+    ("support_tickets", "to_jsonb(t)"),
+    ("support_messages", "to_jsonb(t)"),
+    ("support_attachments", "to_jsonb(t)"),
+    ("support_sla_clocks", "to_jsonb(t)"),
+    ("support_internal_notes", "to_jsonb(t)"),
     // The relay moves delivery columns on its own; what matters is which events exist.
     (
         "event_outbox",
