@@ -10,6 +10,11 @@ table! {
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub mfa_enabled: bool,
+    pub mfa_secret_enc: Option<Vec<u8>>,
+    pub mfa_pending_secret_enc: Option<Vec<u8>>,
+    pub mfa_recovery_hashes: Vec<String>,
+    pub mfa_last_step: Option<i64>,
 }
 
 text_enum! {

@@ -18,6 +18,7 @@ mod m20261205_000012_announcements_and_flags;
 mod m20261205_000013_maintenance_windows;
 mod m20261205_000014_impersonation;
 mod m20261205_000015_support;
+mod m20261205_000016_superadmin_mfa;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ const ALL: &[Sql] = &[
     m20261205_000013_maintenance_windows::MIGRATION,
     m20261205_000014_impersonation::MIGRATION,
     m20261205_000015_support::MIGRATION,
+    m20261205_000016_superadmin_mfa::MIGRATION,
 ];
 
 #[async_trait::async_trait]

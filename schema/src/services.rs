@@ -53,6 +53,9 @@ pub struct Services {
     pub impersonation_max_minutes: i64,
     /// The largest file a support ticket may carry.
     pub support_attachment_max_bytes: u64,
+    /// Superadmins must sign in with a second factor (and enrol at their
+    /// next sign-in when they have none).
+    pub superadmin_mfa_required: bool,
 }
 
 /// How billing reaches its payment provider.

@@ -145,6 +145,9 @@ pub struct Config {
     /// The largest file a support ticket may carry (uploads to
     /// `/v1/support/uploads` may exceed `REQUEST_BODY_LIMIT_BYTES` up to it).
     pub support_attachment_max_bytes: u64,
+    /// Superadmins sign in with a TOTP code; one without MFA enrols at
+    /// their next sign-in.
+    pub superadmin_mfa_required: bool,
     /// How often the scheduler looks for work that is due (announcements
     /// that start or end); every replica ticks, each item is done once.
     pub scheduler_tick_secs: u64,
@@ -204,6 +207,7 @@ impl Default for Config {
             scheduler_tick_secs: 10,
             impersonation_max_minutes: 30,
             support_attachment_max_bytes: 10 * 1024 * 1024,
+            superadmin_mfa_required: false,
             billing_provider_url: None,
             billing_provider_api_key: None,
             billing_webhook_secrets: None,
@@ -255,6 +259,7 @@ pub const VARIABLES: &[&str] = &[
     "SCHEDULER_TICK_SECS",
     "IMPERSONATION_MAX_MINUTES",
     "SUPPORT_ATTACHMENT_MAX_BYTES",
+    "SUPERADMIN_MFA_REQUIRED",
     "BILLING_PROVIDER_URL",
     "BILLING_PROVIDER_API_KEY",
     "BILLING_WEBHOOK_SECRETS",

@@ -183,6 +183,7 @@ fn services(
         billing: billing_settings(config)?,
         impersonation_max_minutes: i64::from(config.impersonation_max_minutes),
         support_attachment_max_bytes: config.support_attachment_max_bytes,
+        superadmin_mfa_required: config.superadmin_mfa_required,
     })
 }
 

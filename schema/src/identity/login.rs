@@ -2,7 +2,7 @@
 //! superadmins. A wrong email costs as long as a wrong password, and
 //! failures are counted per account and per IP.
 
-use super::mfa::second_factor;
+use super::mfa::{Holder, finish_enrolment, second_factor, start_enrolment};
 use super::sessions::{acting_as, open};
 use super::store::users as user_store;
 use super::throttle::Throttle;
@@ -81,7 +81,8 @@ pub async fn login(
     let tx = svc.db.tenant_tx(tenant.id).await?;
     if account.mfa_enabled {
         let code = (input.totp_code.as_deref(), input.recovery_code.as_deref());
-        let passed = second_factor(svc, &tx, tenant.id, &account, code).await?;
+        let holder = Holder::User(tenant.id, user);
+        let passed = second_factor(svc, &tx, holder, code).await?;
         if !passed {
             drop(tx);
             throttle.fail().await?;
@@ -143,7 +144,41 @@ pub async fn superadmin_login(
         return Err(not_active());
     }
     let id = UserId::from(row.id);
+    let holder = Holder::Superadmin(id);
     let tx = svc.db.system_tx().await?;
+    let code = (input.totp_code.as_deref(), input.recovery_code.as_deref());
+    let mut recovery_codes = None;
+    if row.mfa_enabled {
+        if !second_factor(svc, &tx, holder, code).await? {
+            drop(tx);
+            throttle.fail().await?;
+            return Err(AppError::authn("the one-time code is not valid")
+                .with_details(json!({ "mfaRequired": true })));
+        }
+    } else if svc.superadmin_mfa_required {
+        // Enrolment at sign-in: the password is right, so the first answer
+        // hands out a secret; signing in again with a code from it turns
+        // MFA on and answers the recovery codes once.
+        let acting = acting_as(ctx, Actor::Superadmin { user_id: id });
+        match code.0 {
+            None => {
+                let enrolment = start_enrolment(svc, &tx, &acting, holder, &row.email).await?;
+                tx.commit().await?;
+                return Err(AppError::authn(
+                    "this platform requires MFA of superadmins: add this secret to an authenticator app and sign in again with its code",
+                )
+                .with_details(json!({
+                    "mfaEnrolmentRequired": true,
+                    "secret": enrolment.secret,
+                    "otpauthUrl": enrolment.otpauth_url,
+                })));
+            }
+            Some(totp) => {
+                let codes = finish_enrolment(svc, &tx, &acting, holder, totp).await?;
+                recovery_codes = Some(codes.recovery_codes);
+            }
+        }
+    }
     superadmins::touch_last_login(&tx, id, ctx.now()).await?;
     audit::record(
         &tx,
@@ -154,13 +189,16 @@ pub async fn superadmin_login(
             entity_type: "superadmin",
             entity_id: Some(id.to_string()),
             before: None,
-            after: Some(json!({ "ip": ctx.client_ip })),
+            after: Some(
+                json!({ "ip": ctx.client_ip, "mfa": row.mfa_enabled || recovery_codes.is_some() }),
+            ),
         },
     )
     .await?;
     let kind = SubjectKind::Superadmin;
-    let tokens = open(svc, &tx, ctx, kind, None, id, Uuid::now_v7()).await?;
+    let mut tokens = open(svc, &tx, ctx, kind, None, id, Uuid::now_v7()).await?;
     tx.commit().await?;
     throttle.reset().await?;
+    tokens.recovery_codes = recovery_codes;
     Ok(tokens)
 }

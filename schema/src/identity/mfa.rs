@@ -1,14 +1,14 @@
-//! TOTP multi-factor authentication: enrolment, confirmation (which hands
-//! out the recovery codes), disabling, and the second factor of a sign-in.
+//! TOTP multi-factor authentication, for tenant users and superadmins alike:
+//! enrolment, confirmation (which hands out the recovery codes), disabling,
+//! and the second factor of a sign-in.
 
 use super::secrets;
-use super::store::{mfa as store, users as user_store};
+use super::store::mfa as store;
+pub(crate) use super::store::mfa::Holder;
 use super::types::{MfaCodeInput, MfaEnrolment, RecoveryCodes};
-use crate::audit::service::AuditEntry;
-use crate::command::Unit;
+use crate::audit::service::{self as audit, AuditEntry};
 use crate::services::Services;
-use entities::users::Model as Account;
-use kernel::{AppError, AppResult, RequestContext, TenantId, UserId};
+use kernel::{Actor, AppError, AppResult, RequestContext};
 use sea_orm::DatabaseTransaction;
 use serde_json::{Value, json};
 
@@ -34,12 +34,11 @@ fn step_number(step: u64) -> i64 {
 async fn check_totp(
     svc: &Services,
     tx: &DatabaseTransaction,
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
     code: &str,
 ) -> AppResult<bool> {
     let key = svc.data_key.to_string();
-    let secret = store::enabled_secret(tx, tenant, user, &key)
+    let secret = store::enabled_secret(tx, holder, &key)
         .await?
         .ok_or_else(|| AppError::internal("MFA enabled without a secret"))?;
     let Some(step) = totp_for(&secret.secret, &secret.email)?.check_current(code.trim()) else {
@@ -49,21 +48,23 @@ async fn check_totp(
     if secret.mfa_last_step.is_some_and(|l| step <= l) {
         return Ok(false);
     }
-    store::spend_step(tx, tenant, user, step).await?;
+    store::spend_step(tx, holder, step).await?;
     Ok(true)
 }
 
 async fn use_recovery_code(
     tx: &DatabaseTransaction,
-    tenant: TenantId,
-    account: &Account,
+    holder: Holder,
     code: &str,
 ) -> AppResult<bool> {
     let digest = secrets::digest_hex(&code.trim().to_lowercase());
-    if !account.mfa_recovery_hashes.contains(&digest) {
+    let known = store::state(tx, holder)
+        .await?
+        .is_some_and(|s| s.mfa_recovery_hashes.contains(&digest));
+    if !known {
         return Ok(false);
     }
-    store::spend_recovery_code(tx, tenant, account.id.into(), &digest).await?;
+    store::spend_recovery_code(tx, holder, &digest).await?;
     Ok(true)
 }
 
@@ -72,13 +73,12 @@ async fn use_recovery_code(
 pub(super) async fn second_factor(
     svc: &Services,
     tx: &DatabaseTransaction,
-    tenant: TenantId,
-    account: &Account,
+    holder: Holder,
     (totp, recovery): (Option<&str>, Option<&str>),
 ) -> AppResult<bool> {
     match (totp, recovery) {
-        (Some(code), _) => check_totp(svc, tx, tenant, account.id.into(), code).await,
-        (None, Some(code)) => use_recovery_code(tx, tenant, account, code).await,
+        (Some(code), _) => check_totp(svc, tx, holder, code).await,
+        (None, Some(code)) => use_recovery_code(tx, holder, code).await,
         (None, None) => Err(
             AppError::authn("a one-time code is required for this account")
                 .with_details(json!({ "mfaRequired": true })),
@@ -87,72 +87,75 @@ pub(super) async fn second_factor(
 }
 
 fn mfa_entry(
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
     action: &'static str,
     before: Option<Value>,
     after: Option<Value>,
 ) -> AuditEntry<'static> {
+    let (tenant_id, entity_type, id) = match holder {
+        Holder::User(tenant, user) => (Some(tenant), "user", user),
+        Holder::Superadmin(id) => (None, "superadmin", id),
+    };
     AuditEntry {
-        tenant_id: Some(tenant),
+        tenant_id,
         action,
-        entity_type: "user",
-        entity_id: Some(user.to_string()),
+        entity_type,
+        entity_id: Some(id.to_string()),
         before,
         after,
     }
 }
 
-/// The signed-in user's own unit of work (API keys are not users).
-async fn own<'c>(svc: &Services, ctx: &'c RequestContext) -> AppResult<(Unit<'c>, UserId)> {
-    let (tenant, user) = ctx.require_user()?;
+/// The caller's own second factor and the transaction to change it in: a
+/// user's in their tenant's, a superadmin's in the platform's. API keys
+/// have none; an impersonation may not touch it.
+async fn own(svc: &Services, ctx: &RequestContext) -> AppResult<(DatabaseTransaction, Holder)> {
     ctx.require_own_credentials()?;
-    Ok((Unit::open(&svc.db, ctx, tenant).await?, user))
+    match ctx.actor {
+        Actor::Superadmin { user_id } => {
+            Ok((svc.db.system_tx().await?, Holder::Superadmin(user_id)))
+        }
+        _ => {
+            let (tenant, user) = ctx.require_user()?;
+            Ok((svc.db.tenant_tx(tenant).await?, Holder::User(tenant, user)))
+        }
+    }
 }
 
-/// Starts enrolment: a new secret, kept pending until a code from it is confirmed.
-pub async fn enrol_mfa(svc: &Services, ctx: &RequestContext) -> AppResult<MfaEnrolment> {
-    let (unit, user) = own(svc, ctx).await?;
-    let me = user_store::find(&*unit, unit.tenant, user)
-        .await?
-        .ok_or_else(|| AppError::not_found("user"))?;
-    if me.mfa_enabled {
-        return Err(AppError::conflict(
-            "MFA is already on; disable it first to enrol a new device",
-        ));
-    }
+/// A new secret for `holder`, kept pending until a code from it is
+/// confirmed; answers it and its `otpauth://` URL.
+pub(super) async fn start_enrolment(
+    svc: &Services,
+    tx: &DatabaseTransaction,
+    ctx: &RequestContext,
+    holder: Holder,
+    email: &str,
+) -> AppResult<MfaEnrolment> {
     let secret = totp_rs::Secret::generate().to_base32();
-    let url = totp_for(&secret, &me.email)?
+    let url = totp_for(&secret, email)?
         .to_url()
         .map_err(|e| AppError::internal(format!("otpauth url: {e}")))?;
     let key = svc.data_key.to_string();
-    store::set_pending_secret(&*unit, unit.tenant, user, &secret, &key, unit.now()).await?;
-    let entry = mfa_entry(
-        unit.tenant,
-        user,
-        "identity.mfa.enrolment_started",
-        None,
-        None,
-    );
-    unit.audit(entry).await?;
-    unit.commit(MfaEnrolment {
+    store::set_pending_secret(tx, holder, &secret, &key, ctx.now()).await?;
+    let entry = mfa_entry(holder, "identity.mfa.enrolment_started", None, None);
+    audit::record(tx, ctx, entry).await?;
+    Ok(MfaEnrolment {
         secret,
         otpauth_url: url,
     })
-    .await
 }
 
-/// Confirms enrolment with a current code; MFA is on from now and the
-/// recovery codes are returned, once.
-pub async fn confirm_mfa(
+/// Confirms `holder`'s pending secret with a current code: MFA is on, and
+/// the recovery codes are answered, once.
+pub(super) async fn finish_enrolment(
     svc: &Services,
+    tx: &DatabaseTransaction,
     ctx: &RequestContext,
-    input: MfaCodeInput,
+    holder: Holder,
+    code: &str,
 ) -> AppResult<RecoveryCodes> {
-    let code = input.code.as_str();
-    let (unit, user) = own(svc, ctx).await?;
     let key = svc.data_key.to_string();
-    let pending = store::pending_secret(&*unit, unit.tenant, user, &key)
+    let pending = store::pending_secret(tx, holder, &key)
         .await?
         .ok_or_else(|| AppError::conflict("start MFA enrolment first"))?;
     let Some(step) = totp_for(&pending.secret, &pending.email)?.check_current(code.trim()) else {
@@ -162,49 +165,82 @@ pub async fn confirm_mfa(
         .map(|_| secrets::recovery_code())
         .collect();
     let hashes: Vec<String> = codes.iter().map(|c| secrets::digest_hex(c)).collect();
-    let step = step_number(step);
-    store::enable(&*unit, unit.tenant, user, hashes, step, unit.now()).await?;
+    store::enable(tx, holder, hashes, step_number(step), ctx.now()).await?;
     let entry = mfa_entry(
-        unit.tenant,
-        user,
+        holder,
         "identity.mfa.enabled",
         Some(json!({ "mfaEnabled": false })),
         Some(json!({ "mfaEnabled": true })),
     );
-    unit.audit(entry).await?;
-    unit.commit(RecoveryCodes {
+    audit::record(tx, ctx, entry).await?;
+    Ok(RecoveryCodes {
         recovery_codes: codes,
     })
-    .await
 }
 
-/// Switches MFA off; needs a current code (or a recovery code).
+/// Starts enrolment: a new secret, kept pending until a code from it is confirmed.
+pub async fn enrol_mfa(svc: &Services, ctx: &RequestContext) -> AppResult<MfaEnrolment> {
+    let (tx, holder) = own(svc, ctx).await?;
+    let state = store::state(&tx, holder)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))?;
+    if state.mfa_enabled {
+        return Err(AppError::conflict(
+            "MFA is already on; disable it first to enrol a new device",
+        ));
+    }
+    let email = store::email(&tx, holder).await?;
+    let enrolment = start_enrolment(svc, &tx, ctx, holder, &email).await?;
+    tx.commit().await?;
+    Ok(enrolment)
+}
+
+/// Confirms enrolment with a current code; MFA is on from now and the
+/// recovery codes are returned, once.
+pub async fn confirm_mfa(
+    svc: &Services,
+    ctx: &RequestContext,
+    input: MfaCodeInput,
+) -> AppResult<RecoveryCodes> {
+    let (tx, holder) = own(svc, ctx).await?;
+    let codes = finish_enrolment(svc, &tx, ctx, holder, input.code.as_str()).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// Switches MFA off; needs a current code (or a recovery code). A
+/// superadmin cannot while the platform requires it of them.
 pub async fn disable_mfa(
     svc: &Services,
     ctx: &RequestContext,
     input: MfaCodeInput,
 ) -> AppResult<()> {
     let code = input.code.as_str();
-    let (unit, user) = own(svc, ctx).await?;
-    let account = user_store::account(&*unit, unit.tenant, user)
+    let (tx, holder) = own(svc, ctx).await?;
+    if matches!(holder, Holder::Superadmin(_)) && svc.superadmin_mfa_required {
+        return Err(AppError::conflict(
+            "this platform requires MFA of superadmins (SUPERADMIN_MFA_REQUIRED)",
+        ));
+    }
+    let state = store::state(&tx, holder)
         .await?
         .ok_or_else(|| AppError::not_found("user"))?;
-    if !account.mfa_enabled {
+    if !state.mfa_enabled {
         return Err(AppError::conflict("MFA is not on"));
     }
-    let ok = check_totp(svc, &unit, unit.tenant, user, code).await?
-        || use_recovery_code(&unit, unit.tenant, &account, code).await?;
+    let ok =
+        check_totp(svc, &tx, holder, code).await? || use_recovery_code(&tx, holder, code).await?;
     if !ok {
         return Err(AppError::invalid_field("code", "is not a valid code"));
     }
-    store::disable(&*unit, unit.tenant, user, unit.now()).await?;
+    store::disable(&tx, holder, ctx.now()).await?;
     let entry = mfa_entry(
-        unit.tenant,
-        user,
+        holder,
         "identity.mfa.disabled",
         Some(json!({ "mfaEnabled": true })),
         Some(json!({ "mfaEnabled": false })),
     );
-    unit.audit(entry).await?;
-    unit.commit(()).await
+    audit::record(&tx, ctx, entry).await?;
+    tx.commit().await?;
+    Ok(())
 }

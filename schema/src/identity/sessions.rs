@@ -71,6 +71,7 @@ pub(super) async fn open(
         token_type: "Bearer".to_owned(),
         tenant_id: tenant,
         user_id: subject,
+        recovery_codes: None,
     })
 }
 

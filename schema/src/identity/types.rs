@@ -19,6 +19,9 @@ pub struct AuthTokens {
     pub token_type: String,
     pub tenant_id: Option<TenantId>,
     pub user_id: UserId,
+    /// Only on the sign-in that completed a superadmin's required MFA
+    /// enrolment: the recovery codes, shown this once.
+    pub recovery_codes: Option<Vec<String>>,
 }
 
 /// A person who works for a tenant.
@@ -111,6 +114,11 @@ pub struct LoginInput {
 pub struct SuperadminLoginInput {
     pub email: EmailAddress,
     pub password: Password,
+    /// The current code of the authenticator app, when MFA is on (or to
+    /// finish the enrolment a required-MFA sign-in started).
+    pub totp_code: Option<OneTimeCode>,
+    /// A recovery code instead of `totpCode`; each works once.
+    pub recovery_code: Option<OneTimeCode>,
 }
 
 /// A refresh token, to rotate or to end its session.

@@ -40,6 +40,11 @@ pub(crate) async fn insert_unless_taken(
         last_login_at: Set(None),
         created_at: Set(row.at),
         updated_at: Set(row.at),
+        mfa_enabled: Set(false),
+        mfa_secret_enc: Set(None),
+        mfa_pending_secret_enc: Set(None),
+        mfa_recovery_hashes: Set(Vec::new()),
+        mfa_last_step: Set(None),
     })
     .on_conflict_do_nothing()
     .exec_without_returning(conn)

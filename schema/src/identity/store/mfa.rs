@@ -1,27 +1,67 @@
-//! Statements on the MFA columns of `users`. Secrets are encrypted with
-//! pgcrypto under the data key, so these are bound SQL rather than the
-//! query builder.
+//! Statements on the MFA columns, which `users` and `superadmins` share.
+//! Secrets are encrypted with pgcrypto under the data key, so these are
+//! bound SQL rather than the query builder; `$1` and `$2` always name the
+//! holder (a tenant and a user, or no tenant and a superadmin).
 
-use super::users::of_user;
 use chrono::{DateTime, Utc};
-use entities::users::Column;
 use kernel::db::sql;
 use kernel::{AppResult, TenantId, UserId};
-use sea_orm::sea_query::Expr;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
-/// Runs a fixed statement whose `$1` and `$2` are the tenant and the user.
-async fn execute_for(
+/// Whose second factor: a tenant's user or a platform superadmin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Holder {
+    User(TenantId, UserId),
+    Superadmin(UserId),
+}
+
+impl Holder {
+    /// The table, the row's condition over `$1`/`$2`, and their values.
+    fn target(self) -> (&'static str, &'static str, [Value; 2]) {
+        match self {
+            Self::User(tenant, user) => (
+                "users",
+                "tenant_id = $1 AND id = $2",
+                [tenant.as_uuid().into(), user.as_uuid().into()],
+            ),
+            Self::Superadmin(id) => (
+                "superadmins",
+                "$1::uuid IS NULL AND id = $2",
+                [Option::<uuid::Uuid>::None.into(), id.as_uuid().into()],
+            ),
+        }
+    }
+}
+
+/// Runs `template` (with `{table}` and `{row}` filled in) bound to the
+/// holder and then `values` from `$3`.
+async fn execute(
     conn: &impl ConnectionTrait,
-    statement: &str,
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
+    template: &str,
     values: impl IntoIterator<Item = Value>,
 ) -> AppResult<()> {
-    let mut bound = vec![tenant.as_uuid().into(), user.as_uuid().into()];
+    let (table, row, ids) = holder.target();
+    let statement = template.replace("{table}", table).replace("{row}", row);
+    let mut bound: Vec<Value> = ids.into();
     bound.extend(values);
-    conn.execute_raw(sql(statement, bound)).await?;
+    conn.execute_raw(sql(&statement, bound)).await?;
     Ok(())
+}
+
+async fn secret(
+    conn: &impl ConnectionTrait,
+    holder: Holder,
+    template: &str,
+    key: &str,
+) -> AppResult<Option<Secret>> {
+    let (table, row, ids) = holder.target();
+    let statement = template.replace("{table}", table).replace("{row}", row);
+    let mut bound: Vec<Value> = ids.into();
+    bound.push(key.into());
+    Ok(Secret::find_by_statement(sql(&statement, bound))
+        .one(conn)
+        .await?)
 }
 
 /// A decrypted TOTP secret and what it is checked against.
@@ -33,87 +73,106 @@ pub(crate) struct Secret {
     pub mfa_last_step: Option<i64>,
 }
 
+/// The holder's MFA state: on or not, and the recovery codes' digests.
+#[derive(FromQueryResult)]
+pub(crate) struct State {
+    pub mfa_enabled: bool,
+    pub mfa_recovery_hashes: Vec<String>,
+}
+
+pub(crate) async fn state(conn: &impl ConnectionTrait, holder: Holder) -> AppResult<Option<State>> {
+    let (table, row, ids) = holder.target();
+    let statement = format!("SELECT mfa_enabled, mfa_recovery_hashes FROM {table} WHERE {row}");
+    Ok(State::find_by_statement(sql(&statement, ids))
+        .one(conn)
+        .await?)
+}
+
+/// The holder's email (the authenticator app's account name).
+pub(crate) async fn email(conn: &impl ConnectionTrait, holder: Holder) -> AppResult<String> {
+    let (table, row, ids) = holder.target();
+    let statement = format!("SELECT email FROM {table} WHERE {row}");
+    let found = conn.query_one_raw(sql(&statement, ids)).await?;
+    Ok(found
+        .map(|r| r.try_get::<String>("", "email"))
+        .transpose()?
+        .unwrap_or_default())
+}
+
 /// The enabled secret, if any.
 pub(crate) async fn enabled_secret(
     conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
     key: &str,
 ) -> AppResult<Option<Secret>> {
-    Ok(Secret::find_by_statement(sql(
-        "SELECT email, pgp_sym_decrypt(mfa_secret_enc, $3) AS secret, mfa_last_step FROM users
-         WHERE tenant_id = $1 AND id = $2 AND mfa_secret_enc IS NOT NULL",
-        [tenant.as_uuid().into(), user.as_uuid().into(), key.into()],
-    ))
-    .one(conn)
-    .await?)
+    secret(
+        conn,
+        holder,
+        "SELECT email, pgp_sym_decrypt(mfa_secret_enc, $3) AS secret, mfa_last_step FROM {table}
+         WHERE {row} AND mfa_secret_enc IS NOT NULL",
+        key,
+    )
+    .await
 }
 
 /// The secret of an enrolment not yet confirmed, if any.
 pub(crate) async fn pending_secret(
     conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
     key: &str,
 ) -> AppResult<Option<Secret>> {
-    Ok(Secret::find_by_statement(sql(
+    secret(
+        conn,
+        holder,
         "SELECT email, pgp_sym_decrypt(mfa_pending_secret_enc, $3) AS secret, NULL::bigint AS mfa_last_step
-         FROM users WHERE tenant_id = $1 AND id = $2 AND mfa_pending_secret_enc IS NOT NULL",
-        [tenant.as_uuid().into(), user.as_uuid().into(), key.into()],
-    ))
-    .one(conn)
-    .await?)
+         FROM {table} WHERE {row} AND mfa_pending_secret_enc IS NOT NULL",
+        key,
+    )
+    .await
 }
 
 /// Codes of this step and before are spent.
 pub(crate) async fn spend_step(
     conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
     step: i64,
 ) -> AppResult<()> {
-    of_user(tenant, user)
-        .col_expr(Column::MfaLastStep, Expr::value(step))
-        .exec(conn)
-        .await?;
-    Ok(())
+    execute(
+        conn,
+        holder,
+        "UPDATE {table} SET mfa_last_step = $3 WHERE {row}",
+        [step.into()],
+    )
+    .await
 }
 
 /// Removes one recovery code's digest (each works once).
 pub(crate) async fn spend_recovery_code(
     conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
     digest: &str,
 ) -> AppResult<()> {
-    conn.execute_raw(sql(
-        "UPDATE users SET mfa_recovery_hashes = array_remove(mfa_recovery_hashes, $3)
-         WHERE tenant_id = $1 AND id = $2",
-        [
-            tenant.as_uuid().into(),
-            user.as_uuid().into(),
-            digest.into(),
-        ],
-    ))
-    .await?;
-    Ok(())
+    execute(
+        conn,
+        holder,
+        "UPDATE {table} SET mfa_recovery_hashes = array_remove(mfa_recovery_hashes, $3) WHERE {row}",
+        [digest.into()],
+    )
+    .await
 }
 
 /// Keeps `secret` pending until a code from it is confirmed.
 pub(crate) async fn set_pending_secret(
     conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
     secret: &str,
     key: &str,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    execute_for(
+    execute(
         conn,
-        "UPDATE users SET mfa_pending_secret_enc = pgp_sym_encrypt($3, $4), updated_at = $5
-         WHERE tenant_id = $1 AND id = $2",
-        tenant,
-        user,
+        holder,
+        "UPDATE {table} SET mfa_pending_secret_enc = pgp_sym_encrypt($3, $4), updated_at = $5 WHERE {row}",
         [secret.into(), key.into(), at.into()],
     )
     .await
@@ -122,42 +181,35 @@ pub(crate) async fn set_pending_secret(
 /// The pending secret becomes the enabled one, with fresh recovery codes.
 pub(crate) async fn enable(
     conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
     recovery_hashes: Vec<String>,
     step: i64,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    execute_for(
+    execute(
         conn,
-        "UPDATE users SET mfa_enabled = true, mfa_secret_enc = mfa_pending_secret_enc,
+        holder,
+        "UPDATE {table} SET mfa_enabled = true, mfa_secret_enc = mfa_pending_secret_enc,
            mfa_pending_secret_enc = NULL, mfa_recovery_hashes = $3, mfa_last_step = $4, updated_at = $5
-         WHERE tenant_id = $1 AND id = $2",
-        tenant,
-        user,
+         WHERE {row}",
         [recovery_hashes.into(), step.into(), at.into()],
     )
     .await
 }
 
-/// Forgets every MFA secret and code of the user.
+/// Forgets every MFA secret and code of the holder.
 pub(crate) async fn disable(
     conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    user: UserId,
+    holder: Holder,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    of_user(tenant, user)
-        .col_expr(Column::MfaEnabled, Expr::value(false))
-        .col_expr(Column::MfaSecretEnc, Expr::value(Option::<Vec<u8>>::None))
-        .col_expr(
-            Column::MfaPendingSecretEnc,
-            Expr::value(Option::<Vec<u8>>::None),
-        )
-        .col_expr(Column::MfaRecoveryHashes, Expr::value(Vec::<String>::new()))
-        .col_expr(Column::MfaLastStep, Expr::value(Option::<i64>::None))
-        .col_expr(Column::UpdatedAt, Expr::value(at))
-        .exec(conn)
-        .await?;
-    Ok(())
+    execute(
+        conn,
+        holder,
+        "UPDATE {table} SET mfa_enabled = false, mfa_secret_enc = NULL, mfa_pending_secret_enc = NULL,
+           mfa_recovery_hashes = '{}', mfa_last_step = NULL, updated_at = $3
+         WHERE {row}",
+        [at.into()],
+    )
+    .await
 }

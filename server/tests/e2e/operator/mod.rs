@@ -5,6 +5,7 @@ mod announcements;
 mod feature_flags;
 mod impersonation;
 mod maintenance;
+mod superadmin_mfa;
 mod support;
 
 use crate::harness::{ServerBuilder, TestServer};
