@@ -187,8 +187,8 @@ pub(crate) async fn setup(
     let admin = str_at(&admin, &["superadminLogin", "accessToken"])?.to_owned();
     client
         .gql(
-            "mutation($i: TenantIdInput!) { approveTenant(input: $i) { tenant { id } } }",
-            json!({"i": {"tenantId": tenant}}),
+            "mutation($i: TenantReasonInput!) { approveTenant(input: $i) { tenant { id } } }",
+            json!({"i": {"tenantId": tenant, "reason": "benchmark tenant"}}),
             Some(&admin),
         )
         .await?;

@@ -67,7 +67,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
     )
     .await?;
     let tenant = signup.tenant.id;
-    tenants::approve(db, &RequestContext::system(rid()), tenant).await?;
+    tenants::approve(db, &RequestContext::system(rid()), tenant, None).await?;
     let owner_id = signup.owner_id;
     let owner = RequestContext::new(
         rid(),

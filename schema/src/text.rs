@@ -39,6 +39,8 @@ pub enum Alphabet {
     VisibleAscii,
     /// Three uppercase ASCII letters.
     Currency,
+    /// A 24-hour clock time: digits and a colon.
+    Clock,
 }
 
 impl Alphabet {
@@ -53,6 +55,7 @@ impl Alphabet {
             Self::Zone => c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '+' | '-'),
             Self::VisibleAscii => c.is_ascii_graphic(),
             Self::Currency => c.is_ascii_uppercase(),
+            Self::Clock => c.is_ascii_digit() || c == ':',
         }
     }
 
@@ -67,6 +70,7 @@ impl Alphabet {
             Self::Zone => r"^\s*[A-Za-z0-9/_+-]+\s*$",
             Self::VisibleAscii => r"^[!-~]*$",
             Self::Currency => r"^\s*[A-Z]{3}\s*$",
+            Self::Clock => r"^\s*[0-9]{2}:[0-9]{2}\s*$",
         }
     }
 }
@@ -457,6 +461,18 @@ text_type!(
     )
 );
 text_type!(
+    /// A local time of day, `HH:MM` on a 24-hour clock (`24:00` is the
+    /// end of the day).
+    TimeOfDay = shaped(
+        "TimeOfDay",
+        "A time of day",
+        (5, 5),
+        Alphabet::Clock,
+        true,
+        "must be HH:MM on a 24-hour clock, such as 09:00 or 24:00",
+    )
+);
+text_type!(
     /// An ISO 4217 currency code such as `EUR`.
     CurrencyCode = shaped(
         "CurrencyCode",
@@ -515,6 +531,7 @@ const ALL: &[&Rule] = &[
     &Title::RULE,
     &MessageBody::RULE,
     &FlagValue::RULE,
+    &TimeOfDay::RULE,
     &Slug::RULE,
     &Sku::RULE,
     &Key::RULE,

@@ -19,6 +19,8 @@ pub struct SetTenantModuleInput {
     /// On or off for this business, over its plan; `null` drops the
     /// override so the plan (or the registry default) decides again.
     pub enabled: Option<bool>,
+    /// Why the operator switches it (kept on the audit row).
+    pub reason: crate::text::Reason,
 }
 
 #[derive(SimpleObject)]
@@ -87,6 +89,7 @@ impl ModuleRegistryMutation {
             input.tenant_id,
             &input.module_key,
             input.enabled,
+            input.reason.as_str(),
         )
         .await?;
         Ok(TenantModulePayload { module })

@@ -78,7 +78,8 @@ pub async fn update_entry(
     key: &str,
     patch: EntryPatch,
 ) -> AppResult<RegistryEntry> {
-    ctx.require_superadmin()?;
+    let (_, operator) = ctx.operator(patch.reason.as_str())?;
+    let ctx = &operator;
     if let Some(name) = &patch.name
         && (name.trim().is_empty() || name.len() > 100)
     {
@@ -172,8 +173,10 @@ pub async fn set_tenant_module(
     tenant: TenantId,
     key: &str,
     enabled: Option<bool>,
+    reason: &str,
 ) -> AppResult<TenantModule> {
-    ctx.require_superadmin()?;
+    let (_, operator) = ctx.operator(reason)?;
+    let ctx = &operator;
     let tx = db.system_tx().await?;
     crate::tenants::service::find(&tx, tenant).await?;
     let entry = store::find(&tx, key).await?.ok_or_else(|| {

@@ -76,7 +76,7 @@ pub enum EntitlementSource {
 }
 
 /// Leave a field out to keep it.
-#[derive(Debug, Clone, Default, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
 #[graphql(name = "ModuleRegistryEntryPatchInput")]
 #[schema(as = EntryPatchBody)]
 #[serde(rename_all = "camelCase")]
@@ -85,4 +85,6 @@ pub struct EntryPatch {
     pub description: Option<Description>,
     /// Whether newly approved businesses get it switched on.
     pub default_enabled: Option<bool>,
+    /// Why the operator changes it (kept on the audit row).
+    pub reason: crate::text::Reason,
 }

@@ -6,6 +6,8 @@ use kernel::TenantId;
 #[derive(InputObject)]
 pub struct RunTenantBackupInput {
     pub tenant_id: TenantId,
+    /// Why the operator copies the business's data (kept on the audit row).
+    pub reason: crate::text::Reason,
 }
 
 #[derive(Default)]
@@ -40,6 +42,9 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         input: RunTenantBackupInput,
     ) -> async_graphql::Result<Export> {
-        Ok(exports::run_backup(svc(ctx)?, rc(ctx)?, input.tenant_id).await?)
+        Ok(
+            exports::run_backup(svc(ctx)?, rc(ctx)?, input.tenant_id, input.reason.as_str())
+                .await?,
+        )
     }
 }

@@ -66,6 +66,8 @@ pub struct QueueDepth {
 #[derive(InputObject)]
 pub struct JobIdInput {
     pub job_id: Uuid,
+    /// Why the operator retries or drops it (kept on the audit row).
+    pub reason: crate::text::Reason,
 }
 
 #[derive(Default)]
@@ -167,8 +169,8 @@ async fn settle_dead_job(
     input: JobIdInput,
     settle: Settle,
 ) -> async_graphql::Result<JobNode> {
-    let rc = rc(ctx)?;
-    rc.require_superadmin()?;
+    let (_, operator) = rc(ctx)?.operator(input.reason.as_str())?;
+    let rc = &operator;
     let services = svc(ctx)?;
     let (job, action) = match settle {
         Settle::Retry => (

@@ -6,13 +6,12 @@
 //! Answers and notes need no `reason`: the message is its own record.
 //! Moving, assigning and reprioritising a ticket do.
 
-use super::tickets::event;
 use super::workflow::{self, Open, Uploader};
 use super::{
     Assignment, NewSupportNote, PriorityChange, StatusChange, SupportAnswer, SupportCaseThread,
-    SupportNote, SupportTicket, TicketStatus, read, store,
+    SupportNote, TicketStatus, read, store,
 };
-use crate::audit::service::{self as audit, Change};
+use crate::audit::service as audit;
 use crate::command::Unit;
 use entities::support_internal_notes::Model as Note;
 use entities::support_messages::Model as Message;
@@ -62,7 +61,6 @@ pub async fn answer(
     if open.ticket.status == Status::Closed {
         return Err(AppError::conflict("this ticket is closed").with_details(json!({ "id": id })));
     }
-    let before = SupportTicket::from(open.ticket.clone());
     let message = Message {
         tenant_id: tenant.as_uuid(),
         id: SupportMessageId::new().as_uuid(),
@@ -85,19 +83,10 @@ pub async fn answer(
     .await?;
     open.operator_replied();
     open.move_to(to)?;
-    let ticket = open.save(&*unit).await?;
-    let after = SupportTicket::from(ticket.clone());
-    let change = Change::updated(
-        "support.ticket.answered",
-        "support_ticket",
-        ticket.id,
-        &before,
-        &after,
-    )?
-    .with_event(event(
-        &ticket,
-        json!({ "messageId": message.id, "by": "operator" }),
-    ));
+    let extra = json!({ "messageId": message.id, "by": "operator" });
+    let (_, change) = open
+        .finish(&*unit, "support.ticket.answered", extra)
+        .await?;
     unit.record(change).await?;
     unit.commit(()).await?;
     read::case(db, ctx, id).await
@@ -217,21 +206,11 @@ pub async fn set_status(
         unit.commit(()).await?;
         return read::case(db, &ctx, id).await;
     }
-    let before = SupportTicket::from(open.ticket.clone());
     open.move_to(to)?;
-    let ticket = open.save(&*unit).await?;
-    let after = SupportTicket::from(ticket.clone());
-    let change = Change::updated(
-        "support.ticket.status_changed",
-        "support_ticket",
-        ticket.id,
-        &before,
-        &after,
-    )?
-    .with_event(event(
-        &ticket,
-        json!({ "from": before.status, "by": "operator" }),
-    ));
+    let extra = json!({ "from": TicketStatus::from(from), "by": "operator" });
+    let (_, change) = open
+        .finish(&*unit, "support.ticket.status_changed", extra)
+        .await?;
     unit.record(change).await?;
     unit.commit(()).await?;
     read::case(db, &ctx, id).await
@@ -251,19 +230,12 @@ pub async fn set_priority(
     if matches!(open.ticket.status, Status::Closed) {
         return Err(AppError::conflict("this ticket is closed").with_details(json!({ "id": id })));
     }
-    let before = SupportTicket::from(open.ticket.clone());
     let policy = store::policy(&*unit, input.priority.into()).await?;
     open.reprioritize(&policy)?;
-    let ticket = open.save(&*unit).await?;
-    let after = SupportTicket::from(ticket.clone());
-    let change = Change::updated(
-        "support.ticket.reprioritized",
-        "support_ticket",
-        ticket.id,
-        &before,
-        &after,
-    )?
-    .with_event(event(&ticket, json!({ "priority": after.priority })));
+    let extra = json!({ "priority": input.priority });
+    let (_, change) = open
+        .finish(&*unit, "support.ticket.reprioritized", extra)
+        .await?;
     unit.record(change).await?;
     unit.commit(()).await?;
     read::case(db, &ctx, id).await

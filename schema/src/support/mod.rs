@@ -29,7 +29,7 @@ pub mod tickets;
 pub(crate) mod workflow;
 
 use crate::text::{MessageBody, Reason, Title};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entities::support_tickets as rows;
 use kernel::{
     SupportAttachmentId, SupportMessageId, SupportNoteId, SupportTicketId, TenantId, UserId,
@@ -340,24 +340,28 @@ pub struct PriorityChange {
 }
 
 /// One opening interval of the support desk, in its zone's local time.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Serialize,
-    Deserialize,
-    async_graphql::SimpleObject,
-    async_graphql::InputObject,
-    utoipa::ToSchema,
-)]
-#[graphql(input_name = "SupportOpeningInput")]
+#[derive(Debug, Clone, Serialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SupportOpening {
     /// ISO weekday: Monday 1 ... Sunday 7.
     pub weekday: i32,
-    pub opens: NaiveTime,
-    /// `00:00` means midnight at the end of the day.
-    pub closes: NaiveTime,
+    /// `HH:MM`.
+    pub opens: String,
+    /// `HH:MM`; `24:00` is midnight at the end of the day.
+    pub closes: String,
+}
+
+/// One opening interval, as the operator sets it.
+#[derive(Debug, Clone, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
+#[graphql(name = "SupportOpeningInput")]
+#[schema(as = SupportOpeningInput)]
+#[serde(rename_all = "camelCase")]
+pub struct NewOpening {
+    /// ISO weekday: Monday 1 ... Sunday 7.
+    pub weekday: i32,
+    pub opens: crate::text::TimeOfDay,
+    /// `24:00` is midnight at the end of the day.
+    pub closes: crate::text::TimeOfDay,
 }
 
 /// The support desk's calendar and rules.
@@ -390,7 +394,7 @@ pub struct SlaPolicy {
 #[serde(rename_all = "camelCase")]
 pub struct SettingsPatch {
     pub time_zone: Option<crate::text::TimeZone>,
-    pub hours: Option<Vec<SupportOpening>>,
+    pub hours: Option<Vec<NewOpening>>,
     pub holidays: Option<Vec<NaiveDate>>,
     pub auto_close_hours: Option<i32>,
     pub warn_percent: Option<i32>,

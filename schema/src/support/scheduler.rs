@@ -5,8 +5,8 @@
 //! nobody attached within a day. Rows are claimed with `SKIP LOCKED` and
 //! changed in the transaction that records their events, so each happens once.
 
-use super::{TicketStatus, store, tickets::event};
-use crate::audit::service::{Change, record_change};
+use super::{TicketStatus, store};
+use crate::audit::service::record_change;
 use chrono::Duration;
 use entities::support_tickets::Status;
 use kernel::{AppResult, Db, RequestContext, TenantId};
@@ -52,24 +52,15 @@ pub async fn run_due(db: &Db, export_dir: &Path, ctx: &RequestContext) -> AppRes
     let tx = db.system_tx().await?;
     let (settings, _) = store::settings(&tx).await?;
     let solved_before = now - Duration::hours(i64::from(settings.auto_close_hours));
-    for mut ticket in store::to_close(&tx, solved_before).await? {
-        let before = super::SupportTicket::from(ticket.clone());
+    for before in store::to_close(&tx, solved_before).await? {
+        let mut ticket = before.clone();
         ticket.status = Status::Closed;
         ticket.closed_at = Some(now);
         ticket.updated_at = now;
         let ticket = store::save_ticket(&tx, ticket).await?;
-        let after = super::SupportTicket::from(ticket.clone());
-        let change = Change::updated(
-            "support.ticket.status_changed",
-            "support_ticket",
-            ticket.id,
-            &before,
-            &after,
-        )?
-        .with_event(event(
-            &ticket,
-            json!({ "from": TicketStatus::Solved, "by": "schedule" }),
-        ));
+        let extra = json!({ "from": TicketStatus::Solved, "by": "schedule" });
+        let change =
+            super::workflow::change("support.ticket.status_changed", &before, &ticket, extra)?;
         record_change(&tx, ctx, TenantId(ticket.tenant_id), change).await?;
         tick.closed += 1;
     }

@@ -5,9 +5,10 @@
 
 use super::calendar::{Calendar, Opening};
 use super::sla::{Clocks, Env};
-use super::{SettingsPatch, SlaPolicy, SlaPolicyChange, SupportOpening, SupportSettings, store};
+use super::{
+    NewOpening, SettingsPatch, SlaPolicy, SlaPolicyChange, SupportOpening, SupportSettings, store,
+};
 use crate::audit::service as audit;
-use chrono::{NaiveTime, Timelike};
 use entities::support_settings::Model as Row;
 use entities::support_sla_clocks::Entity as ClockRows;
 use kernel::{AppError, AppResult, Db, RequestContext, TenantId};
@@ -16,28 +17,30 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 const MAX_HOLIDAYS: usize = 400;
 const MAX_TARGET_MINUTES: i32 = 525_600;
 
-fn minute(t: NaiveTime) -> u16 {
-    u16::try_from(t.hour() * 60 + t.minute()).unwrap_or(0)
+/// `HH:MM` as minutes after midnight; `24:00` is 1440.
+fn minute(field: &str, t: &str) -> AppResult<u16> {
+    let bad = || AppError::invalid_field(field, "must be HH:MM on a 24-hour clock");
+    let (h, m) = t.split_once(':').ok_or_else(bad)?;
+    let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m > 59 || h > 24 || (h == 24 && m > 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
 }
 
-fn time(minute: u16) -> NaiveTime {
-    NaiveTime::from_hms_opt(u32::from(minute / 60) % 24, u32::from(minute % 60), 0)
-        .unwrap_or(NaiveTime::MIN)
+fn time(minute: u16) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
 }
 
-fn opening(o: &SupportOpening) -> AppResult<Opening> {
+fn opening(o: &NewOpening) -> AppResult<Opening> {
     let weekday = u8::try_from(o.weekday)
         .ok()
         .filter(|d| (1..=7).contains(d))
         .ok_or_else(|| AppError::invalid_field("hours", "weekday is 1 (Monday) to 7 (Sunday)"))?;
-    let closes = match minute(o.closes) {
-        0 => 24 * 60,
-        m => m,
-    };
     Ok(Opening {
         weekday,
-        opens: minute(o.opens),
-        closes,
+        opens: minute("opens", o.opens.as_str())?,
+        closes: minute("closes", o.closes.as_str())?,
     })
 }
 

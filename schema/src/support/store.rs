@@ -90,6 +90,10 @@ pub(crate) async fn insert_ticket(
         .await?)
 }
 
+fn no_ticket(id: SupportTicketId) -> AppError {
+    AppError::not_found("support ticket").with_details(serde_json::json!({ "id": id }))
+}
+
 /// The ticket, locked for a change, or `NOT_FOUND`.
 pub(crate) async fn ticket_locked(
     conn: &impl ConnectionTrait,
@@ -98,9 +102,7 @@ pub(crate) async fn ticket_locked(
 ) -> AppResult<tickets::Model> {
     store_support::find_locked::<tickets::Entity, tickets::Model>(conn, tenant, id.as_uuid())
         .await?
-        .ok_or_else(|| {
-            AppError::not_found("support ticket").with_details(serde_json::json!({ "id": id }))
-        })
+        .ok_or_else(|| no_ticket(id))
 }
 
 /// Which business a ticket belongs to (the operator names tickets by id alone).
@@ -113,9 +115,7 @@ pub(crate) async fn tenant_of(
         .one(conn)
         .await?
         .map(|t| TenantId(t.tenant_id))
-        .ok_or_else(|| {
-            AppError::not_found("support ticket").with_details(serde_json::json!({ "id": id }))
-        })
+        .ok_or_else(|| no_ticket(id))
 }
 
 pub(crate) async fn save_ticket(
@@ -345,9 +345,7 @@ pub(crate) async fn ticket(
 ) -> AppResult<tickets::Model> {
     store_support::find::<tickets::Entity, tickets::Model>(conn, tenant, id.as_uuid())
         .await?
-        .ok_or_else(|| {
-            AppError::not_found("support ticket").with_details(serde_json::json!({ "id": id }))
-        })
+        .ok_or_else(|| no_ticket(id))
 }
 
 /// The public conversation of a ticket with its attachments, in two statements.

@@ -2,7 +2,7 @@
 //! reopens a solved one), mark it solved. Each change is in the business's
 //! audit trail and event stream (`support.ticket.*`).
 
-use super::workflow::{self, Open, Uploader};
+use super::workflow::{self, Open, Uploader, event};
 use super::{NewSupportTicket, Priority, SupportReply, SupportThread, SupportTicket, store};
 use crate::audit::service::Change;
 use crate::command::Unit;
@@ -14,20 +14,6 @@ use serde_json::json;
 
 pub(crate) const WRITE: &str = "support.ticket.write";
 pub(crate) const READ: &str = "support.ticket.read";
-
-/// The event a change of a ticket tells the business's stream (and the
-/// email consumer): never a message's body, which readers fetch.
-pub(crate) fn event(ticket: &Ticket, extra: serde_json::Value) -> serde_json::Value {
-    let mut data = json!({
-        "ticketId": ticket.id,
-        "number": ticket.number,
-        "status": super::TicketStatus::from(ticket.status),
-    });
-    if let (Some(data), Some(extra)) = (data.as_object_mut(), extra.as_object()) {
-        data.extend(extra.clone());
-    }
-    data
-}
 
 /// A user of the business opens a ticket with its first message.
 pub async fn open(
@@ -124,7 +110,7 @@ pub async fn reply(
     // Checked after the lookup, so another business's id is `NOT_FOUND`
     // whoever asks; people reply, keys do not.
     let (_, user) = ctx.require_user()?;
-    let before = SupportTicket::from(open.ticket.clone());
+    let before = open.ticket.status;
     let to = match open.ticket.status {
         Status::Closed => {
             return Err(AppError::conflict(
@@ -148,24 +134,13 @@ pub async fn reply(
     open.move_to(to)?;
     let policy = store::policy(&*unit, open.ticket.priority).await?;
     open.business_replied(&policy)?;
-    let ticket = open.save(&*unit).await?;
-    let after = SupportTicket::from(ticket.clone());
-    let reopened = before.status == super::TicketStatus::Solved;
-    let change = Change::updated(
-        "support.ticket.replied",
-        "support_ticket",
-        ticket.id,
-        &before,
-        &after,
-    )?
-    .with_event(event(
-        &ticket,
-        json!({ "messageId": message.id, "by": "business", "reopened": reopened }),
-    ));
+    let reopened = before == Status::Solved;
+    let extra = json!({ "messageId": message.id, "by": "business", "reopened": reopened });
+    let (ticket, change) = open.finish(&*unit, "support.ticket.replied", extra).await?;
     unit.record(change).await?;
     let messages = store::conversation(&*unit, unit.tenant, ticket.id).await?;
     unit.commit(SupportThread {
-        ticket: after,
+        ticket: ticket.into(),
         messages,
     })
     .await
@@ -179,20 +154,11 @@ pub async fn solve(db: &Db, ctx: &RequestContext, id: SupportTicketId) -> AppRes
         return Err(AppError::conflict("this ticket is already solved")
             .with_details(json!({ "id": id, "status": open.status() })));
     }
-    let before = SupportTicket::from(open.ticket.clone());
+    let from = open.status();
     open.move_to(Status::Solved)?;
-    let ticket = open.save(&*unit).await?;
-    let after = SupportTicket::from(ticket.clone());
-    let change = Change::updated(
-        "support.ticket.status_changed",
-        "support_ticket",
-        ticket.id,
-        &before,
-        &after,
-    )?
-    .with_event(event(
-        &ticket,
-        json!({ "from": before.status, "by": "business" }),
-    ));
-    unit.commit_with(change, after).await
+    let extra = json!({ "from": from, "by": "business" });
+    let (ticket, change) = open
+        .finish(&*unit, "support.ticket.status_changed", extra)
+        .await?;
+    unit.commit_with(change, ticket.into()).await
 }

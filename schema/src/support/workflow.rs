@@ -3,7 +3,8 @@
 //! breach.
 
 use super::sla::{Clocks, Env};
-use super::{TicketStatus, store};
+use super::{SupportTicket, TicketStatus, store};
+use crate::audit::service::Change;
 use chrono::{DateTime, Utc};
 use entities::support_sla_clocks::Metric;
 use entities::support_sla_policies::Model as Policy;
@@ -11,7 +12,7 @@ use entities::support_tickets::{Model as Ticket, Status};
 use jobs::outbox::{self, NewEvent};
 use kernel::{AppError, AppResult, SupportAttachmentId, TenantId};
 use sea_orm::ConnectionTrait;
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// At most this many files on one message, and on one ticket.
@@ -22,6 +23,8 @@ pub const FILES_PER_TICKET: u64 = 20;
 /// calendar.
 pub(crate) struct Open {
     pub ticket: Ticket,
+    /// The ticket as loaded, for the audit row's `before`.
+    before: Ticket,
     pub clocks: Clocks,
     calendar: super::calendar::Calendar,
     warn_percent: i32,
@@ -41,6 +44,7 @@ impl Open {
         let clocks = store::clocks(conn, tenant, ticket.id).await?;
         let (settings, calendar) = store::settings(conn).await?;
         Ok(Self {
+            before: ticket.clone(),
             ticket,
             clocks,
             calendar,
@@ -135,6 +139,52 @@ impl Open {
         }
         store::save_ticket(conn, self.ticket).await
     }
+
+    /// Saves the change and answers it with its audited `action` (the
+    /// event carries the ticket's id, number and status, and `extra`).
+    pub(crate) async fn finish(
+        self,
+        conn: &impl ConnectionTrait,
+        action: &'static str,
+        extra: Value,
+    ) -> AppResult<(Ticket, Change)> {
+        let before = self.before.clone();
+        let ticket = self.save(conn).await?;
+        let change = change(action, &before, &ticket, extra)?;
+        Ok((ticket, change))
+    }
+}
+
+/// The event a change of a ticket tells the business's stream (and the
+/// email consumer): never a message's body, which readers fetch.
+pub(crate) fn event(ticket: &Ticket, extra: Value) -> Value {
+    let mut data = json!({
+        "ticketId": ticket.id,
+        "number": ticket.number,
+        "status": TicketStatus::from(ticket.status),
+    });
+    if let (Some(data), Some(extra)) = (data.as_object_mut(), extra.as_object()) {
+        data.extend(extra.clone());
+    }
+    data
+}
+
+/// The audited change of a ticket from `before` to `after`, with its event.
+pub(crate) fn change(
+    action: &'static str,
+    before: &Ticket,
+    after: &Ticket,
+    extra: Value,
+) -> AppResult<Change> {
+    let view = |t: &Ticket| SupportTicket::from(t.clone());
+    Ok(Change::updated(
+        action,
+        "support_ticket",
+        after.id,
+        &view(before),
+        &view(after),
+    )?
+    .with_event(event(after, extra)))
 }
 
 /// A platform event (no tenant stream) for the operator: a clock breached.

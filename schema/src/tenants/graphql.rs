@@ -5,11 +5,6 @@ use async_graphql::{Context, InputObject, Object, SimpleObject};
 use kernel::TenantId;
 
 #[derive(InputObject)]
-pub struct TenantIdInput {
-    pub tenant_id: TenantId,
-}
-
-#[derive(InputObject)]
 pub struct TenantReasonInput {
     pub tenant_id: TenantId,
     #[graphql(flatten)]
@@ -59,13 +54,14 @@ impl TenantsMutation {
         Ok(service::signup(&svc(ctx)?.db, rc(ctx)?, input).await?)
     }
 
-    /// Superadmins: approve a pending business.
+    /// Superadmins: approve a pending business, saying why.
     async fn approve_tenant(
         &self,
         ctx: &Context<'_>,
-        input: TenantIdInput,
+        input: TenantReasonInput,
     ) -> async_graphql::Result<TenantPayload> {
-        let tenant = service::approve(&svc(ctx)?.db, rc(ctx)?, input.tenant_id).await?;
+        let tenant =
+            service::approve(&svc(ctx)?.db, rc(ctx)?, input.tenant_id, Some(input.reason)).await?;
         Ok(TenantPayload { tenant })
     }
 
@@ -91,13 +87,15 @@ impl TenantsMutation {
         Ok(TenantPayload { tenant })
     }
 
-    /// Superadmins: reactivate a suspended business.
+    /// Superadmins: reactivate a suspended business, saying why.
     async fn reactivate_tenant(
         &self,
         ctx: &Context<'_>,
-        input: TenantIdInput,
+        input: TenantReasonInput,
     ) -> async_graphql::Result<TenantPayload> {
-        let tenant = service::reactivate(&svc(ctx)?.db, rc(ctx)?, input.tenant_id).await?;
+        let tenant =
+            service::reactivate(&svc(ctx)?.db, rc(ctx)?, input.tenant_id, Some(input.reason))
+                .await?;
         Ok(TenantPayload { tenant })
     }
 }

@@ -164,17 +164,29 @@ pub async fn list(
     Ok(page.finish(items, |t| t.id.as_uuid()))
 }
 
-/// Moves a tenant from one of `from` to `to`, with audit and event.
+/// Moves a tenant from one of `from` to `to`, with audit and event;
+/// `reason` is shown to the business (`statusReason`), `why` is the
+/// operator's, kept on the audit row.
 async fn transition(
     db: &Db,
     ctx: &RequestContext,
     id: TenantId,
     from: &[TenantStatus],
     to: TenantStatus,
-    reason: Option<String>,
+    (reason, why): (Option<String>, Option<String>),
     event_type: &'static str,
 ) -> AppResult<Tenant> {
     ctx.require_platform()?;
+    // A superadmin says why (kept on the audit row); the platform itself
+    // (the CLI, the demo seeder) acts on the deployment operator's word.
+    let operator_ctx;
+    let ctx = match (&ctx.actor, why.as_deref()) {
+        (kernel::Actor::Superadmin { .. }, why) => {
+            operator_ctx = ctx.operator(why.unwrap_or_default())?.1;
+            &operator_ctx
+        }
+        _ => ctx,
+    };
     let tx = db.system_tx().await?;
     let before = store::find_for_update(&tx, id)
         .await?
@@ -221,10 +233,26 @@ fn reason(raw: TenantReason) -> AppResult<String> {
 }
 
 /// Approves a pending tenant: it becomes active, its built-in roles and
-/// default modules are provisioned, and its owner gets the owner role.
-pub async fn approve(db: &Db, ctx: &RequestContext, id: TenantId) -> AppResult<Tenant> {
+/// default modules are provisioned, and its owner gets the owner role. A
+/// superadmin says why.
+pub async fn approve(
+    db: &Db,
+    ctx: &RequestContext,
+    id: TenantId,
+    why: Option<TenantReason>,
+) -> AppResult<Tenant> {
     use TenantStatus::*;
-    transition(db, ctx, id, &[Pending], Active, None, "tenant.approved").await
+    let why = why.map(reason).transpose()?;
+    transition(
+        db,
+        ctx,
+        id,
+        &[Pending],
+        Active,
+        (None, why),
+        "tenant.approved",
+    )
+    .await
 }
 
 /// A transition only superadmins make, and only with a reason.
@@ -238,7 +266,16 @@ async fn transition_with_reason(
 ) -> AppResult<Tenant> {
     ctx.require_superadmin()?;
     let why = reason(why)?;
-    transition(db, ctx, id, &[from], to, Some(why), event_type).await
+    transition(
+        db,
+        ctx,
+        id,
+        &[from],
+        to,
+        (Some(why.clone()), Some(why)),
+        event_type,
+    )
+    .await
 }
 
 pub async fn reject(
@@ -261,15 +298,22 @@ pub async fn suspend(
     transition_with_reason(db, ctx, id, change, why, "tenant.suspended").await
 }
 
-pub async fn reactivate(db: &Db, ctx: &RequestContext, id: TenantId) -> AppResult<Tenant> {
+/// Reactivates a suspended tenant; a superadmin says why.
+pub async fn reactivate(
+    db: &Db,
+    ctx: &RequestContext,
+    id: TenantId,
+    why: Option<TenantReason>,
+) -> AppResult<Tenant> {
     use TenantStatus::*;
+    let why = why.map(reason).transpose()?;
     transition(
         db,
         ctx,
         id,
         &[Suspended],
         Active,
-        None,
+        (None, why),
         "tenant.reactivated",
     )
     .await

@@ -368,7 +368,7 @@ async fn an_upgrade_bills_the_rest_of_the_period_to_the_second_and_a_downgrade_w
     // The superadmin's override beats the plan, and says so.
     server
         .gql_ok(
-            "mutation($t: UUID!) { setTenantModule(input: {tenantId: $t, moduleKey: \"inventory\", enabled: true}) { module { enabled source planValue overrideValue } } }",
+            "mutation($t: UUID!) { setTenantModule(input: {tenantId: $t, moduleKey: \"inventory\", enabled: true, reason: \"plan check\"}) { module { enabled source planValue overrideValue } } }",
             json!({"t": shop.id}),
             Some(&admin),
         )

@@ -174,7 +174,7 @@ async fn events_are_filtered_by_permission_and_secrets_never_leave() {
     server
         .gql_ok(
             "mutation($i: SetTenantModuleInput!) { setTenantModule(input: $i) { module { enabled } } }",
-            json!({"i": {"tenantId": shop.id, "moduleKey": "orders", "enabled": true}}),
+            json!({"i": {"tenantId": shop.id, "moduleKey": "orders", "enabled": true, "reason": "operator test"}}),
             Some(&admin),
         )
         .await;

@@ -159,7 +159,7 @@ async fn a_superadmin_backup_is_the_tenants_to_download_and_keeps_secrets_out() 
     let export = server
         .gql_ok(
             "mutation($i: RunTenantBackupInput!) { runTenantBackup(input: $i) { id kind } }",
-            json!({"i": {"tenantId": shop.id}}),
+            json!({"i": {"tenantId": shop.id, "reason": "owner asked for a copy"}}),
             Some(&admin),
         )
         .await["runTenantBackup"]
@@ -199,7 +199,7 @@ async fn a_superadmin_backup_is_the_tenants_to_download_and_keeps_secrets_out() 
     let (code, _) = server
         .gql_err(
             "mutation($i: RunTenantBackupInput!) { runTenantBackup(input: $i) { id } }",
-            json!({"i": {"tenantId": shop.id}}),
+            json!({"i": {"tenantId": shop.id, "reason": "owner asked for a copy"}}),
             Some(&other.owner_token),
         )
         .await;

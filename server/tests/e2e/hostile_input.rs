@@ -45,6 +45,7 @@ fn valid_text(scalar: &str) -> Value {
         "Sku" => "SKU-1",
         "Key" => "pos.ticket.read",
         "TimeZone" => "Europe/Paris",
+        "TimeOfDay" => "09:00",
         "CurrencyCode" => "EUR",
         "EmailAddress" => "someone@example.com",
         "IdempotencyKey" => "key-1",

@@ -223,7 +223,7 @@ async fn stale_versions_conflict_and_permissions_hold() {
     server
         .gql_ok(
             "mutation($i: SetTenantModuleInput!) { setTenantModule(input: $i) { module { enabled } } }",
-            json!({"i": {"tenantId": shop.id, "moduleKey": "menu", "enabled": false}}),
+            json!({"i": {"tenantId": shop.id, "moduleKey": "menu", "enabled": false, "reason": "operator test"}}),
             Some(&admin),
         )
         .await;

@@ -62,8 +62,8 @@ async fn approval_emails_the_owner_once_even_when_the_event_is_redelivered() {
     let admin = server.superadmin_token().await;
     server
         .gql_ok(
-            "mutation($i: TenantIdInput!) { approveTenant(input: $i) { tenant { status } } }",
-            json!({"i": {"tenantId": tenant}}),
+            "mutation($i: TenantReasonInput!) { approveTenant(input: $i) { tenant { status } } }",
+            json!({"i": {"tenantId": tenant, "reason": "verified the business"}}),
             Some(&admin),
         )
         .await;

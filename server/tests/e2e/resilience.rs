@@ -284,7 +284,11 @@ async fn dead_letters_can_be_listed_retried_and_discarded_by_superadmins() {
 
     let retry = "mutation($i: JobIdInput!) { retryDeadJob(input: $i) { id } }";
     server
-        .gql_ok(retry, serde_json::json!({"i": {"jobId": id}}), Some(&admin))
+        .gql_ok(
+            retry,
+            serde_json::json!({"i": {"jobId": id, "reason": "operator test"}}),
+            Some(&admin),
+        )
         .await;
     // Still unrunnable: it dies again and comes back to the list.
     let dead = dead_jobs(&server, &admin).await;
@@ -293,7 +297,7 @@ async fn dead_letters_can_be_listed_retried_and_discarded_by_superadmins() {
     server
         .gql_ok(
             discard,
-            serde_json::json!({"i": {"jobId": id}}),
+            serde_json::json!({"i": {"jobId": id, "reason": "operator test"}}),
             Some(&admin),
         )
         .await;
@@ -306,7 +310,7 @@ async fn dead_letters_can_be_listed_retried_and_discarded_by_superadmins() {
     let (code, _) = server
         .gql_err(
             discard,
-            serde_json::json!({"i": {"jobId": id}}),
+            serde_json::json!({"i": {"jobId": id, "reason": "operator test"}}),
             Some(&admin),
         )
         .await;

@@ -56,8 +56,10 @@ pub async fn run_backup(
     svc: &Services,
     ctx: &RequestContext,
     tenant: TenantId,
+    reason: &str,
 ) -> AppResult<Export> {
-    ctx.require_superadmin()?;
+    let (_, operator) = ctx.operator(reason)?;
+    let ctx = &operator;
     let tx = svc.db.system_tx().await?;
     crate::tenants::service::find(&tx, tenant).await?;
     tx.commit().await?;

@@ -27,6 +27,8 @@ pub struct ModuleToggleBody {
     /// On or off for this business, over its plan; `null` drops the
     /// override so the plan (or the registry default) decides again.
     pub enabled: Option<bool>,
+    /// Why the operator switches it (kept on the audit row).
+    pub reason: schema::text::Reason,
 }
 
 /// `/{id}/modules/{key}`.
@@ -104,9 +106,11 @@ pub async fn get(
     path = "/v1/tenants/{id}/approve",
     tag = "tenants",
     params(("id" = Uuid, Path, description = "Tenant id")),
+    request_body = TenantReason,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The business, now active", body = DataDoc<Tenant>),
+        (status = 400, description = "Missing or overlong reason", body = ErrorBody),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such business", body = ErrorBody),
         (status = 409, description = "The business is not pending", body = ErrorBody),
@@ -115,9 +119,10 @@ pub async fn get(
 pub async fn approve(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
+    JsonBody(body): JsonBody<TenantReason>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
-        tenants::approve(&state.services.db, &ctx, path.id.into()).await?,
+        tenants::approve(&state.services.db, &ctx, path.id.into(), Some(body)).await?,
     ))
 }
 
@@ -179,9 +184,11 @@ pub async fn suspend(
     path = "/v1/tenants/{id}/reactivate",
     tag = "tenants",
     params(("id" = Uuid, Path, description = "Tenant id")),
+    request_body = TenantReason,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The business, active again", body = DataDoc<Tenant>),
+        (status = 400, description = "Missing or overlong reason", body = ErrorBody),
         (status = 403, description = "Not a superadmin", body = ErrorBody),
         (status = 404, description = "No such business", body = ErrorBody),
         (status = 409, description = "The business is not suspended", body = ErrorBody),
@@ -190,9 +197,10 @@ pub async fn suspend(
 pub async fn reactivate(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
+    JsonBody(body): JsonBody<TenantReason>,
 ) -> Result<Data<Tenant>, ApiError> {
     Ok(Data(
-        tenants::reactivate(&state.services.db, &ctx, path.id.into()).await?,
+        tenants::reactivate(&state.services.db, &ctx, path.id.into(), Some(body)).await?,
     ))
 }
 
@@ -243,8 +251,15 @@ pub async fn set_module(
     JsonBody(body): JsonBody<ModuleToggleBody>,
 ) -> Result<Data<TenantModule>, ApiError> {
     Ok(Data(
-        modules::set_tenant_module(&state.services.db, &ctx, path.id, &path.key, body.enabled)
-            .await?,
+        modules::set_tenant_module(
+            &state.services.db,
+            &ctx,
+            path.id,
+            &path.key,
+            body.enabled,
+            body.reason.as_str(),
+        )
+        .await?,
     ))
 }
 

@@ -91,8 +91,8 @@ impl TestServer {
         let (id, slug, email) = self.signup(hint).await;
         let admin = self.superadmin_token().await;
         self.gql_ok(
-            "mutation($i: TenantIdInput!) { approveTenant(input: $i) { tenant { status } } }",
-            json!({"i": {"tenantId": id}}),
+            "mutation($i: TenantReasonInput!) { approveTenant(input: $i) { tenant { status } } }",
+            json!({"i": {"tenantId": id, "reason": "verified the business"}}),
             Some(&admin),
         )
         .await;

@@ -17,10 +17,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 const SIGNUP: &str = "mutation($i: SignupInput!) { signup(input: $i) { tenant { id slug name status statusReason approvedAt } ownerId } }";
-const APPROVE: &str = "mutation($i: TenantIdInput!) { approveTenant(input: $i) { tenant { id status statusReason approvedAt } } }";
+const APPROVE: &str = "mutation($i: TenantReasonInput!) { approveTenant(input: $i) { tenant { id status statusReason approvedAt } } }";
 const REJECT: &str = "mutation($i: TenantReasonInput!) { rejectTenant(input: $i) { tenant { id status statusReason } } }";
 const SUSPEND: &str = "mutation($i: TenantReasonInput!) { suspendTenant(input: $i) { tenant { id status statusReason } } }";
-const REACTIVATE: &str = "mutation($i: TenantIdInput!) { reactivateTenant(input: $i) { tenant { id status statusReason } } }";
+const REACTIVATE: &str = "mutation($i: TenantReasonInput!) { reactivateTenant(input: $i) { tenant { id status statusReason } } }";
 const TENANT_BY_ID: &str = "query($id: UUID!) { tenantById(id: $id) { id status statusReason } }";
 const ME: &str = "{ me { id email status mfaEnabled roles { key } } }";
 const USERS: &str = "{ users { nodes { id email status } } }";

@@ -86,7 +86,7 @@ async fn approval_provisions_roles_and_modules_and_only_superadmins_may_approve(
     let owner = server.login(&slug, &email, PASSWORD).await;
     let owner_token = s(&owner["accessToken"]).to_owned();
     let admin = server.superadmin_token().await;
-    let vars = json!({ "i": { "tenantId": tenant_id } });
+    let vars = json!({ "i": { "tenantId": tenant_id, "reason": "verified the business" } });
 
     // Nobody but a superadmin approves.
     let (c, body) = server.gql_err(APPROVE, vars.clone(), None).await;
@@ -95,6 +95,15 @@ async fn approval_provisions_roles_and_modules_and_only_superadmins_may_approve(
         .gql_err(APPROVE, vars.clone(), Some(&owner_token))
         .await;
     assert_eq!(c, "AUTHZ", "{body}");
+    // A superadmin says why.
+    let (c, body) = server
+        .gql_err(
+            APPROVE,
+            json!({ "i": { "tenantId": tenant_id, "reason": " " } }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(c, "VALIDATION", "{body}");
     let still = server
         .gql_ok(TENANT_BY_ID, json!({ "id": tenant_id }), Some(&admin))
         .await;
@@ -232,7 +241,7 @@ async fn rejection_needs_a_reason_and_shuts_the_owner_out() {
     let (c, body) = server
         .gql_err(
             APPROVE,
-            json!({ "i": { "tenantId": tenant_id } }),
+            json!({ "i": { "tenantId": tenant_id, "reason": "second look" } }),
             Some(&admin),
         )
         .await;
@@ -289,7 +298,7 @@ async fn suspension_closes_business_modules_until_reactivated() {
     let data = server
         .gql_ok(
             REACTIVATE,
-            json!({ "i": { "tenantId": t.id } }),
+            json!({ "i": { "tenantId": t.id, "reason": "invoices paid" } }),
             Some(&admin),
         )
         .await;
@@ -300,7 +309,7 @@ async fn suspension_closes_business_modules_until_reactivated() {
     let (c, body) = server
         .gql_err(
             REACTIVATE,
-            json!({ "i": { "tenantId": t.id } }),
+            json!({ "i": { "tenantId": t.id, "reason": "invoices paid" } }),
             Some(&admin),
         )
         .await;

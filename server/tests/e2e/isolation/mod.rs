@@ -487,7 +487,7 @@ async fn world() -> World {
     server
         .gql_ok(
             SET_TENANT_MODULE,
-            json!({"i": {"tenantId": b.t.id, "moduleKey": "orders", "enabled": true}}),
+            json!({"i": {"tenantId": b.t.id, "moduleKey": "orders", "enabled": true, "reason": "operator test"}}),
             Some(&admin),
         )
         .await;

@@ -53,8 +53,8 @@ fn platform_only() -> Vec<PlatformOp> {
         },
         PlatformOp {
             name: "approveTenant",
-            document: "mutation($i: TenantIdInput!) { approveTenant(input: $i) { tenant { id status } } }",
-            variables: |w| json!({"i": {"tenantId": w.pending}}),
+            document: "mutation($i: TenantReasonInput!) { approveTenant(input: $i) { tenant { id status } } }",
+            variables: |w| json!({"i": {"tenantId": w.pending, "reason": "isolation"}}),
         },
         PlatformOp {
             name: "rejectTenant",
@@ -69,12 +69,12 @@ fn platform_only() -> Vec<PlatformOp> {
         PlatformOp {
             name: "setTenantModule of another tenant",
             document: SET_TENANT_MODULE,
-            variables: |w| json!({"i": {"tenantId": w.b.t.id, "moduleKey": "pos", "enabled": false}}),
+            variables: |w| json!({"i": {"tenantId": w.b.t.id, "moduleKey": "pos", "enabled": false, "reason": "operator test"}}),
         },
         PlatformOp {
             name: "setTenantModule of the caller's own tenant",
             document: SET_TENANT_MODULE,
-            variables: |w| json!({"i": {"tenantId": w.a.t.id, "moduleKey": "orders", "enabled": true}}),
+            variables: |w| json!({"i": {"tenantId": w.a.t.id, "moduleKey": "orders", "enabled": true, "reason": "operator test"}}),
         },
         PlatformOp {
             name: "deadJobs",
@@ -89,17 +89,17 @@ fn platform_only() -> Vec<PlatformOp> {
         PlatformOp {
             name: "retryDeadJob",
             document: "mutation($i: JobIdInput!) { retryDeadJob(input: $i) { id } }",
-            variables: |_| json!({"i": {"jobId": Uuid::now_v7()}}),
+            variables: |_| json!({"i": {"jobId": Uuid::now_v7(), "reason": "operator test"}}),
         },
         PlatformOp {
             name: "discardDeadJob",
             document: "mutation($i: JobIdInput!) { discardDeadJob(input: $i) { id } }",
-            variables: |_| json!({"i": {"jobId": Uuid::now_v7()}}),
+            variables: |_| json!({"i": {"jobId": Uuid::now_v7(), "reason": "operator test"}}),
         },
         PlatformOp {
             name: "updateModuleRegistryEntry",
             document: "mutation($i: UpdateModuleRegistryEntryInput!) { updateModuleRegistryEntry(input: $i) { entry { key name } } }",
-            variables: |_| json!({"i": {"key": "pos", "name": "Hijacked", "defaultEnabled": false}}),
+            variables: |_| json!({"i": {"key": "pos", "name": "Hijacked", "defaultEnabled": false, "reason": "operator test"}}),
         },
         PlatformOp {
             name: "createPlan",

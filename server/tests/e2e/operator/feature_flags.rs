@@ -454,7 +454,7 @@ async fn entitlements_show_plan_modules_limits_and_flags_with_their_sources() {
     server
         .gql_ok(
             "mutation($i: SetTenantModuleInput!) { setTenantModule(input: $i) { module { key } } }",
-            json!({"i": {"tenantId": a.id, "moduleKey": "orders", "enabled": true}}),
+            json!({"i": {"tenantId": a.id, "moduleKey": "orders", "enabled": true, "reason": "operator test"}}),
             Some(&admin),
         )
         .await;

@@ -18,10 +18,22 @@ async fn a_module_toggle_applies_to_the_very_next_request() {
     let (_, cashier) = server.staff(&shop, "cashier").await;
     let admin = server.superadmin_token().await;
     let modules = "{ modules { key enabled core } }";
-    let toggle = |key: &str, enabled: bool| json!({"i": {"tenantId": shop.id, "moduleKey": key, "enabled": enabled}});
+    let toggle = |key: &str, enabled: bool| json!({"i": {"tenantId": shop.id, "moduleKey": key, "enabled": enabled, "reason": "operator test"}});
 
     let before = check(&server, owner, &["pos.ticket.write"]).await;
     assert_eq!(before[0]["allowed"], true, "{before:?}");
+
+    // The operator says why, or nothing happens.
+    let (code, _) = server
+        .gql_err(
+            SET_TENANT_MODULE,
+            json!({"i": {"tenantId": shop.id, "moduleKey": "pos", "enabled": false, "reason": "  "}}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION");
+    let data = server.gql_ok(modules, json!({}), Some(owner)).await;
+    assert!(module_enabled(&data["modules"], "pos"));
 
     // Off: the very next request of the owner (who holds every permission) is refused.
     let data = server

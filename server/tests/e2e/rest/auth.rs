@@ -45,7 +45,7 @@ async fn rest_signup_approve_login_me_refresh_and_logout() {
         Method::POST,
         &format!("/v1/tenants/{tenant_id}/approve"),
         Some(&admin),
-        None,
+        Some(json!({ "reason": "checked" })),
         200,
     )
     .await;

@@ -75,7 +75,7 @@ async fn rest_superadmin_tenant_lifecycle() {
             &server,
             &format!("/v1/tenants/{other}/approve"),
             Some(&admin),
-            json!({}),
+            json!({ "reason": "second look" }),
         )
         .await,
         409,
@@ -104,7 +104,7 @@ async fn rest_superadmin_tenant_lifecycle() {
         Method::POST,
         &format!("/v1/tenants/{}/reactivate", active.id),
         Some(&admin),
-        None,
+        Some(json!({ "reason": "checked" })),
         200,
     )
     .await;
@@ -153,7 +153,7 @@ async fn rest_module_toggle_is_reflected_in_mine() {
     );
     assert!(module_enabled(&mine, "pos"));
 
-    let on = json!({ "enabled": true });
+    let on = json!({ "enabled": true, "reason": "operator test" });
     let toggled = assert_data(put_module(&server, &admin, t.id, "orders", on).await, 200);
     assert_eq!(toggled["key"], "orders");
     assert_eq!(toggled["enabled"], true);
@@ -167,7 +167,7 @@ async fn rest_module_toggle_is_reflected_in_mine() {
     .await;
     assert!(module_enabled(&theirs, "orders"));
 
-    let off = || json!({ "enabled": false });
+    let off = || json!({ "enabled": false, "reason": "operator test" });
     assert_data(put_module(&server, &admin, t.id, "pos", off()).await, 200);
     let mine = my_modules(&server, &t.owner_token).await;
     assert!(!module_enabled(&mine, "pos"));
@@ -181,7 +181,7 @@ async fn rest_module_toggle_is_reflected_in_mine() {
     assert_error(core, 400, "VALIDATION");
     let by_owner = put_module(&server, &t.owner_token, t.id, "orders", off()).await;
     assert_error(by_owner, 403, "AUTHZ");
-    let yes = json!({ "enabled": "yes" });
+    let yes = json!({ "enabled": "yes", "reason": "operator test" });
     let err = assert_error(
         put_module(&server, &admin, t.id, "orders", yes).await,
         400,
@@ -204,7 +204,7 @@ async fn rest_module_toggle_is_reflected_in_mine() {
         Method::PATCH,
         "/v1/module-registry/pos.tips",
         Some(&admin),
-        Some(json!({ "name": "Gratuities" })),
+        Some(json!({ "name": "Gratuities", "reason": "operator test" })),
         200,
     )
     .await;
@@ -216,7 +216,7 @@ async fn rest_module_toggle_is_reflected_in_mine() {
             Method::PATCH,
             "/v1/module-registry/no-such-module",
             Some(&admin),
-            Some(json!({ "name": "X" })),
+            Some(json!({ "name": "X", "reason": "operator test" })),
         )
         .await,
         404,
