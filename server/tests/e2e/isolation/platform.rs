@@ -359,6 +359,56 @@ fn platform_only() -> Vec<PlatformOp> {
             document: "mutation($i: SetTenantFeatureFlagInput!) { setTenantFeatureFlag(input: $i) { value } }",
             variables: |w| json!({"i": {"tenantId": w.a.t.id, "key": ISO_FLAG, "value": "true", "reason": "mine"}}),
         },
+        PlatformOp {
+            name: "supportQueue",
+            document: "{ supportQueue { totalCount items { ticket { id } } } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "supportCase of the caller's own ticket",
+            document: "query($id: UUID!) { supportCase(id: $id) { notes { body } } }",
+            variables: |w| json!({"id": w.a.support_ticket}),
+        },
+        PlatformOp {
+            name: "supportSettings",
+            document: "{ supportSettings { timeZone } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "answerSupportTicket of the caller's own ticket",
+            document: "mutation($id: UUID!) { answerSupportTicket(input: {ticketId: $id, body: \"hi\"}) { case { ticket { id } } } }",
+            variables: |w| json!({"id": w.a.support_ticket}),
+        },
+        PlatformOp {
+            name: "addSupportNote on another tenant's ticket",
+            document: "mutation($id: UUID!) { addSupportNote(input: {ticketId: $id, body: \"hi\"}) { id } }",
+            variables: |w| json!({"id": w.b.support_ticket}),
+        },
+        PlatformOp {
+            name: "assignSupportTicket",
+            document: "mutation($id: UUID!) { assignSupportTicket(input: {ticketId: $id, reason: \"x\"}) { case { ticket { id } } } }",
+            variables: |w| json!({"id": w.a.support_ticket}),
+        },
+        PlatformOp {
+            name: "setSupportTicketStatus",
+            document: "mutation($id: UUID!) { setSupportTicketStatus(input: {ticketId: $id, status: SOLVED, reason: \"x\"}) { case { ticket { id } } } }",
+            variables: |w| json!({"id": w.a.support_ticket}),
+        },
+        PlatformOp {
+            name: "setSupportTicketPriority",
+            document: "mutation($id: UUID!) { setSupportTicketPriority(input: {ticketId: $id, priority: URGENT, reason: \"x\"}) { case { ticket { id } } } }",
+            variables: |w| json!({"id": w.a.support_ticket}),
+        },
+        PlatformOp {
+            name: "updateSupportSettings",
+            document: "mutation { updateSupportSettings(input: {autoCloseHours: 1, reason: \"x\"}) { autoCloseHours } }",
+            variables: |_| json!({}),
+        },
+        PlatformOp {
+            name: "setSlaPolicy",
+            document: "mutation { setSlaPolicy(input: {priority: LOW, firstReplyMinutes: 1, nextReplyMinutes: 1, resolutionMinutes: 1, reason: \"x\"}) { timeZone } }",
+            variables: |_| json!({}),
+        },
     ]
 }
 
