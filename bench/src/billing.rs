@@ -75,7 +75,7 @@ pub async fn run(o: Options) -> Result<()> {
     let code = format!("bench-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     client
         .gql(
-            "mutation($i: NewPlanInput!) { createPlan(input: $i) { id } }",
+            "mutation($i: NewPlanInput!) { createPlan(reason: \"operator test\", input: $i) { id } }",
             json!({"i": {"code": code, "name": "Bench", "terms": {"currency": "EUR", "monthlyPriceMinor": 0,
                 "modules": ["pos", "menu", "inventory", "reporting"],
                 "limits": {"locations": 100, "users": 100, "apiKeys": 100, "openShifts": 100, "monthlyTickets": 1000000}}}}),
@@ -84,7 +84,7 @@ pub async fn run(o: Options) -> Result<()> {
         .await?;
     client
         .gql(
-            "mutation($t: UUID!, $i: ChoosePlanInput!) { assignPlan(tenantId: $t, input: $i) { id } }",
+            "mutation($t: UUID!, $i: ChoosePlanInput!) { assignPlan(reason: \"operator test\", tenantId: $t, input: $i) { id } }",
             json!({"t": on_plan.id, "i": {"planCode": code, "interval": "MONTH"}}),
             Some(&admin),
         )

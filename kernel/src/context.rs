@@ -218,6 +218,19 @@ impl RequestContext {
         Ok((user, ctx))
     }
 
+    /// A superadmin doing an operator write whose transport has put the
+    /// reason on the context (`ctx.reason`), or `VALIDATION` naming `reason`.
+    pub fn require_operator(&self) -> AppResult<UserId> {
+        let user = self.require_superadmin()?;
+        if self.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            return Err(AppError::invalid_field(
+                "reason",
+                "operators say why they change a tenant or the platform",
+            ));
+        }
+        Ok(user)
+    }
+
     /// A platform operator or the platform itself (the CLI run by whoever
     /// operates the deployment), or `AUTHN`/`AUTHZ`.
     pub fn require_platform(&self) -> AppResult<()> {

@@ -39,6 +39,19 @@ pub fn unshare(err: std::sync::Arc<AppError>) -> AppError {
     AppError::new(err.code(), err.message())
 }
 
+/// The request's context carrying an operator's `reason`, which services
+/// that need one check (`RequestContext::require_operator`).
+pub fn with_reason(
+    ctx: &Context<'_>,
+    reason: Option<&crate::text::Reason>,
+) -> Result<RequestContext, AppError> {
+    let mut request = rc(ctx)?.clone();
+    request.reason = reason
+        .map(|r| r.as_str().trim().to_owned())
+        .filter(|r| !r.is_empty());
+    Ok(request)
+}
+
 pub fn page(first: Option<i32>, after: Option<String>) -> Result<PageRequest, AppError> {
     PageRequest::new(first.map(i64::from), after.as_deref())
 }

@@ -67,7 +67,7 @@ pub async fn set_clock(
     tenant: TenantId,
     at: Option<DateTime<Utc>>,
 ) -> AppResult<BillingClock> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     let unit = crate::command::Unit::open(&services.db, ctx, tenant).await?;
     crate::tenants::service::find(&*unit, tenant).await?;
     let before = frozen_at(&*unit, tenant).await?;
@@ -102,7 +102,7 @@ pub async fn advance(
     tenant: TenantId,
     to: DateTime<Utc>,
 ) -> AppResult<BillingClock> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     let current = {
         let unit = crate::command::Unit::open(&services.db, ctx, tenant).await?;
         let at = frozen_at(&*unit, tenant).await?;

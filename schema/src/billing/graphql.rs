@@ -9,8 +9,8 @@ use super::settings::{self, BillingSettings, SettingsPatch};
 use super::subscriptions::read::BillingOverview;
 use super::subscriptions::{self, Cancel, ChoosePlan, SetPaymentMethod, Subscription};
 use super::webhooks::{self, WebhookEvent};
-use crate::gql::{connection, page, rc, svc};
-use crate::text::{CurrencyCode, Key, PlanCode, Token};
+use crate::gql::{connection, page, rc, svc, with_reason};
+use crate::text::{CurrencyCode, Key, PlanCode, Reason, Token};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
@@ -118,8 +118,13 @@ pub struct BillingMutation;
 #[Object]
 impl BillingMutation {
     /// Superadmins: a new plan.
-    async fn create_plan(&self, ctx: &Context<'_>, input: NewPlan) -> async_graphql::Result<Plan> {
-        Ok(plans::create(&svc(ctx)?.db, rc(ctx)?, input).await?)
+    async fn create_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: NewPlan,
+        reason: Reason,
+    ) -> async_graphql::Result<Plan> {
+        Ok(plans::create(&svc(ctx)?.db, &with_reason(ctx, Some(&reason))?, input).await?)
     }
 
     /// Superadmins: new prices or entitlements, as the plan's next version.
@@ -128,13 +133,20 @@ impl BillingMutation {
         ctx: &Context<'_>,
         code: PlanCode,
         terms: PlanTerms,
+        reason: Reason,
     ) -> async_graphql::Result<Plan> {
-        Ok(plans::revise(&svc(ctx)?.db, rc(ctx)?, &code, terms).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(plans::revise(&svc(ctx)?.db, &op, &code, terms).await?)
     }
 
     /// Superadmins: hide a plan from new sign-ups.
-    async fn archive_plan(&self, ctx: &Context<'_>, code: PlanCode) -> async_graphql::Result<Plan> {
-        Ok(plans::archive(&svc(ctx)?.db, rc(ctx)?, &code).await?)
+    async fn archive_plan(
+        &self,
+        ctx: &Context<'_>,
+        code: PlanCode,
+        reason: Reason,
+    ) -> async_graphql::Result<Plan> {
+        Ok(plans::archive(&svc(ctx)?.db, &with_reason(ctx, Some(&reason))?, &code).await?)
     }
 
     /// Superadmins: change tax, numbering or dunning settings.
@@ -142,8 +154,10 @@ impl BillingMutation {
         &self,
         ctx: &Context<'_>,
         patch: SettingsPatch,
+        reason: Reason,
     ) -> async_graphql::Result<BillingSettings> {
-        Ok(settings::update(&svc(ctx)?.db, rc(ctx)?, patch).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(settings::update(&svc(ctx)?.db, &op, patch).await?)
     }
 
     /// The owner chooses or changes the business's plan.
@@ -161,8 +175,10 @@ impl BillingMutation {
         ctx: &Context<'_>,
         tenant_id: TenantId,
         input: ChoosePlan,
+        reason: Reason,
     ) -> async_graphql::Result<Subscription> {
-        Ok(subscriptions::assign(svc(ctx)?, rc(ctx)?, tenant_id, input).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(subscriptions::assign(svc(ctx)?, &op, tenant_id, input).await?)
     }
 
     /// Cancel now or at the period end: the owner, or a superadmin naming the business.
@@ -171,8 +187,10 @@ impl BillingMutation {
         ctx: &Context<'_>,
         input: Cancel,
         tenant_id: Option<TenantId>,
+        #[graphql(desc = "Why, when a superadmin names the business")] reason: Option<Reason>,
     ) -> async_graphql::Result<Subscription> {
-        Ok(subscriptions::cancel(svc(ctx)?, rc(ctx)?, tenant_id, input).await?)
+        let op = with_reason(ctx, reason.as_ref())?;
+        Ok(subscriptions::cancel(svc(ctx)?, &op, tenant_id, input).await?)
     }
 
     /// Pause: no invoices, business modules read-only until resumed.
@@ -180,8 +198,10 @@ impl BillingMutation {
         &self,
         ctx: &Context<'_>,
         tenant_id: Option<TenantId>,
+        #[graphql(desc = "Why, when a superadmin names the business")] reason: Option<Reason>,
     ) -> async_graphql::Result<Subscription> {
-        Ok(subscriptions::pause(svc(ctx)?, rc(ctx)?, tenant_id).await?)
+        let op = with_reason(ctx, reason.as_ref())?;
+        Ok(subscriptions::pause(svc(ctx)?, &op, tenant_id).await?)
     }
 
     /// Resume a paused subscription: a new period starts now.
@@ -189,8 +209,10 @@ impl BillingMutation {
         &self,
         ctx: &Context<'_>,
         tenant_id: Option<TenantId>,
+        #[graphql(desc = "Why, when a superadmin names the business")] reason: Option<Reason>,
     ) -> async_graphql::Result<Subscription> {
-        Ok(subscriptions::resume(svc(ctx)?, rc(ctx)?, tenant_id).await?)
+        let op = with_reason(ctx, reason.as_ref())?;
+        Ok(subscriptions::resume(svc(ctx)?, &op, tenant_id).await?)
     }
 
     /// Save the payment method on file (the owner, or a superadmin naming
@@ -200,8 +222,10 @@ impl BillingMutation {
         ctx: &Context<'_>,
         input: SetPaymentMethod,
         tenant_id: Option<TenantId>,
+        #[graphql(desc = "Why, when a superadmin names the business")] reason: Option<Reason>,
     ) -> async_graphql::Result<Subscription> {
-        Ok(subscriptions::set_payment_method(svc(ctx)?, rc(ctx)?, tenant_id, input).await?)
+        let op = with_reason(ctx, reason.as_ref())?;
+        Ok(subscriptions::set_payment_method(svc(ctx)?, &op, tenant_id, input).await?)
     }
 
     /// Superadmins: process a dead or ignored webhook event again.
@@ -210,8 +234,10 @@ impl BillingMutation {
         ctx: &Context<'_>,
         provider: Key,
         event_id: Token,
+        reason: Reason,
     ) -> async_graphql::Result<WebhookEvent> {
-        Ok(webhooks::replay(svc(ctx)?, rc(ctx)?, &provider, &event_id).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(webhooks::replay(svc(ctx)?, &op, &provider, &event_id).await?)
     }
 
     /// Superadmins: freeze a business's billing time (a test clock), or
@@ -221,8 +247,10 @@ impl BillingMutation {
         ctx: &Context<'_>,
         tenant_id: TenantId,
         frozen_at: Option<DateTime<Utc>>,
+        reason: Reason,
     ) -> async_graphql::Result<BillingClock> {
-        Ok(clock::set_clock(svc(ctx)?, rc(ctx)?, tenant_id, frozen_at).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(clock::set_clock(svc(ctx)?, &op, tenant_id, frozen_at).await?)
     }
 
     /// Superadmins: move a test clock forward and run what falls due.
@@ -231,8 +259,10 @@ impl BillingMutation {
         ctx: &Context<'_>,
         tenant_id: TenantId,
         to: DateTime<Utc>,
+        reason: Reason,
     ) -> async_graphql::Result<BillingClock> {
-        Ok(clock::advance(svc(ctx)?, rc(ctx)?, tenant_id, to).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(clock::advance(svc(ctx)?, &op, tenant_id, to).await?)
     }
 
     /// Superadmins: a manual draft invoice.
@@ -242,8 +272,10 @@ impl BillingMutation {
         tenant_id: TenantId,
         currency: CurrencyCode,
         lines: Vec<NewLine>,
+        reason: Reason,
     ) -> async_graphql::Result<Invoice> {
-        Ok(invoices::create_draft(&svc(ctx)?.db, rc(ctx)?, tenant_id, currency, lines).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(invoices::create_draft(&svc(ctx)?.db, &op, tenant_id, currency, lines).await?)
     }
 
     /// Superadmins: add a line to a draft (a finalized invoice is `CONFLICT`).
@@ -252,8 +284,10 @@ impl BillingMutation {
         ctx: &Context<'_>,
         invoice_id: InvoiceId,
         line: NewLine,
+        reason: Reason,
     ) -> async_graphql::Result<Invoice> {
-        Ok(invoices::add_line(&svc(ctx)?.db, rc(ctx)?, invoice_id, line).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(invoices::add_line(&svc(ctx)?.db, &op, invoice_id, line).await?)
     }
 
     /// Superadmins: a draft's discount (minor units off its lines, before tax).
@@ -262,8 +296,10 @@ impl BillingMutation {
         ctx: &Context<'_>,
         invoice_id: InvoiceId,
         discount_minor: kernel::Long,
+        reason: Reason,
     ) -> async_graphql::Result<Invoice> {
-        Ok(invoices::set_discount(&svc(ctx)?.db, rc(ctx)?, invoice_id, discount_minor).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(invoices::set_discount(&svc(ctx)?.db, &op, invoice_id, discount_minor).await?)
     }
 
     /// Superadmins: finalize a draft (numbered, immutable, owed) and collect it.
@@ -271,11 +307,13 @@ impl BillingMutation {
         &self,
         ctx: &Context<'_>,
         id: InvoiceId,
+        reason: Reason,
     ) -> async_graphql::Result<Invoice> {
         let services = svc(ctx)?;
-        let invoice = invoices::finalize(&services.db, rc(ctx)?, id).await?;
-        super::payments::collect(services, rc(ctx)?, invoice.tenant_id, id).await;
-        Ok(invoices::get(&services.db, rc(ctx)?, id).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        let invoice = invoices::finalize(&services.db, &op, id).await?;
+        super::payments::collect(services, &op, invoice.tenant_id, id).await;
+        Ok(invoices::get(&services.db, &op, id).await?)
     }
 
     /// Superadmins: paid outside the provider.
@@ -283,8 +321,10 @@ impl BillingMutation {
         &self,
         ctx: &Context<'_>,
         id: InvoiceId,
+        reason: Reason,
     ) -> async_graphql::Result<Invoice> {
-        Ok(invoices::mark_paid(&svc(ctx)?.db, rc(ctx)?, id).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(invoices::mark_paid(&svc(ctx)?.db, &op, id).await?)
     }
 
     /// Superadmins: void an open or uncollectible invoice.
@@ -292,8 +332,10 @@ impl BillingMutation {
         &self,
         ctx: &Context<'_>,
         id: InvoiceId,
+        reason: Reason,
     ) -> async_graphql::Result<Invoice> {
-        Ok(invoices::void(&svc(ctx)?.db, rc(ctx)?, id).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(invoices::void(&svc(ctx)?.db, &op, id).await?)
     }
 
     /// Superadmins: write an open invoice off (it stays payable).
@@ -301,8 +343,10 @@ impl BillingMutation {
         &self,
         ctx: &Context<'_>,
         id: InvoiceId,
+        reason: Reason,
     ) -> async_graphql::Result<Invoice> {
-        Ok(invoices::mark_uncollectible(&svc(ctx)?.db, rc(ctx)?, id).await?)
+        let op = with_reason(ctx, Some(&reason))?;
+        Ok(invoices::mark_uncollectible(&svc(ctx)?.db, &op, id).await?)
     }
 
     /// Superadmins: a credit note; credit notes never exceed the invoice.
@@ -311,6 +355,8 @@ impl BillingMutation {
         ctx: &Context<'_>,
         input: NewCreditNote,
     ) -> async_graphql::Result<Invoice> {
-        Ok(invoices::credit(&svc(ctx)?.db, rc(ctx)?, input).await?)
+        // The credit note's own reason is the operator's.
+        let op = with_reason(ctx, Some(&input.reason))?;
+        Ok(invoices::credit(&svc(ctx)?.db, &op, input).await?)
     }
 }

@@ -76,7 +76,7 @@ pub async fn update(
     ctx: &RequestContext,
     patch: SettingsPatch,
 ) -> AppResult<BillingSettings> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     if patch
         .tax_rate_ppm
         .is_some_and(|r| !(0..=1_000_000).contains(&r))

@@ -363,7 +363,7 @@ pub async fn replay(
     provider: &str,
     event_id: &str,
 ) -> AppResult<WebhookEvent> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     let tx = services.db.system_tx().await?;
     let row = Entity::find_by_id((provider.to_owned(), event_id.to_owned()))
         .lock_exclusive()

@@ -18,7 +18,8 @@ async fn the_catalog_is_versioned_and_refuses_bad_plans() {
         .await;
     assert_eq!(plan["current"]["version"], 1);
 
-    const CREATE: &str = "mutation($i: NewPlanInput!) { createPlan(input: $i) { id } }";
+    const CREATE: &str =
+        "mutation($i: NewPlanInput!) { createPlan(reason: \"operator test\", input: $i) { id } }";
     let terms = |extra: serde_json::Value| {
         let mut t = json!({"currency": "EUR", "monthlyPriceMinor": 100, "modules": []});
         for (k, v) in extra.as_object().unwrap() {
@@ -52,7 +53,7 @@ async fn the_catalog_is_versioned_and_refuses_bad_plans() {
     // A price change is a new version; the first stays what it was.
     let revised = server
         .gql_ok(
-            "mutation($t: PlanTermsInput!) { revisePlan(code: \"starter\", terms: $t) { current { version monthlyPriceMinor } } }",
+            "mutation($t: PlanTermsInput!) { revisePlan(reason: \"operator test\", code: \"starter\", terms: $t) { current { version monthlyPriceMinor } } }",
             json!({"t": {"currency": "EUR", "monthlyPriceMinor": 3400, "modules": ["pos"]}}),
             Some(&admin),
         )
@@ -97,10 +98,27 @@ async fn the_catalog_is_versioned_and_refuses_bad_plans() {
         .await;
     assert_eq!(code, "AUTHZ");
 
+    // An operator says why, or nothing happens.
+    let (code, body) = server
+        .gql_err(
+            "mutation { archivePlan(reason: \"  \", code: \"starter\") { archivedAt } }",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("reason"),
+        "{body}"
+    );
+
     // Archived: hidden from sign-ups, refused by choosePlan.
     server
         .gql_ok(
-            "mutation { archivePlan(code: \"starter\") { archivedAt } }",
+            "mutation { archivePlan(reason: \"operator test\", code: \"starter\") { archivedAt } }",
             json!({}),
             Some(&admin),
         )
@@ -126,7 +144,7 @@ async fn a_trial_ends_in_an_invoice_numbered_without_gaps_and_taxed_once() {
     let billing = server.billing(&admin);
     server
         .gql_ok(
-            "mutation { updateBillingSettings(patch: {taxRatePpm: 200000, taxName: \"VAT\"}) { taxPercent } }",
+            "mutation { updateBillingSettings(reason: \"operator test\", patch: {taxRatePpm: 200000, taxName: \"VAT\"}) { taxPercent } }",
             json!({}),
             Some(&admin),
         )
@@ -180,7 +198,7 @@ async fn a_trial_ends_in_an_invoice_numbered_without_gaps_and_taxed_once() {
     assert_eq!(paid["amountDueMinor"], 0);
     let (code, _) = server
         .gql_err(
-            "mutation($id: UUID!) { voidInvoice(id: $id) { id } }",
+            "mutation($id: UUID!) { voidInvoice(reason: \"operator test\", id: $id) { id } }",
             json!({"id": first["id"]}),
             Some(&admin),
         )
@@ -190,7 +208,7 @@ async fn a_trial_ends_in_an_invoice_numbered_without_gaps_and_taxed_once() {
     // A new price is a new version: this subscriber keeps version 1 and its price.
     server
         .gql_ok(
-            "mutation($t: PlanTermsInput!) { revisePlan(code: \"cafe\", terms: $t) { current { version } } }",
+            "mutation($t: PlanTermsInput!) { revisePlan(reason: \"operator test\", code: \"cafe\", terms: $t) { current { version } } }",
             json!({"t": {"currency": "EUR", "monthlyPriceMinor": 3500, "modules": ["pos", "menu", "inventory"]}}),
             Some(&admin),
         )
@@ -556,7 +574,7 @@ async fn invoices_are_immutable_once_final_and_credit_notes_never_exceed_them() 
     let a = Some(admin.as_str());
     let draft = server
         .gql_ok(
-            "mutation($t: UUID!) { createInvoice(tenantId: $t, currency: \"EUR\", lines: [{description: \"Set-up\", amountMinor: 10000}]) { id status number totalMinor } }",
+            "mutation($t: UUID!) { createInvoice(reason: \"operator test\", tenantId: $t, currency: \"EUR\", lines: [{description: \"Set-up\", amountMinor: 10000}]) { id status number totalMinor } }",
             json!({"t": shop.id}),
             a,
         )
@@ -564,10 +582,10 @@ async fn invoices_are_immutable_once_final_and_credit_notes_never_exceed_them() 
         .clone();
     assert_eq!(draft["status"], "DRAFT");
     assert_eq!(draft["number"], json!(null));
-    const ADD: &str = "mutation($id: UUID!) { addInvoiceLine(invoiceId: $id, line: {description: \"Training\", amountMinor: 5000}) { totalMinor lines { amountMinor } } }";
+    const ADD: &str = "mutation($id: UUID!) { addInvoiceLine(reason: \"operator test\", invoiceId: $id, line: {description: \"Training\", amountMinor: 5000}) { totalMinor lines { amountMinor } } }";
     let added = server.gql_ok(ADD, json!({"id": draft["id"]}), a).await;
     assert_eq!(added["addInvoiceLine"]["totalMinor"], 15000);
-    const DISCOUNT: &str = "mutation($id: UUID!, $d: Long!) { setInvoiceDiscount(invoiceId: $id, discountMinor: $d) { subtotalMinor discountMinor totalMinor } }";
+    const DISCOUNT: &str = "mutation($id: UUID!, $d: Long!) { setInvoiceDiscount(reason: \"operator test\", invoiceId: $id, discountMinor: $d) { subtotalMinor discountMinor totalMinor } }";
     let (code, _) = server
         .gql_err(DISCOUNT, json!({"id": draft["id"], "d": 15001}), a)
         .await;
@@ -660,23 +678,23 @@ async fn invoices_are_immutable_once_final_and_credit_notes_never_exceed_them() 
             json!({"t": shop.id}),
         ),
         (
-            "mutation($t: UUID!) { setBillingClock(tenantId: $t, frozenAt: \"2027-01-01T00:00:00Z\") { frozenAt } }",
+            "mutation($t: UUID!) { setBillingClock(reason: \"operator test\", tenantId: $t, frozenAt: \"2027-01-01T00:00:00Z\") { frozenAt } }",
             json!({"t": shop.id}),
         ),
         (
-            "mutation($t: UUID!) { assignPlan(tenantId: $t, input: {planCode: \"x\", interval: MONTH}) { id } }",
+            "mutation($t: UUID!) { assignPlan(reason: \"operator test\", tenantId: $t, input: {planCode: \"x\", interval: MONTH}) { id } }",
             json!({"t": shop.id}),
         ),
         (
-            "mutation($t: UUID!) { pauseSubscription(tenantId: $t) { id } }",
+            "mutation($t: UUID!) { pauseSubscription(tenantId: $t, reason: \"operator test\") { id } }",
             json!({"t": shop.id}),
         ),
         (
-            "mutation($id: UUID!) { markInvoicePaid(id: $id) { id } }",
+            "mutation($id: UUID!) { markInvoicePaid(reason: \"operator test\", id: $id) { id } }",
             json!({"id": draft["id"]}),
         ),
         (
-            "mutation($id: UUID!) { voidInvoice(id: $id) { id } }",
+            "mutation($id: UUID!) { voidInvoice(reason: \"operator test\", id: $id) { id } }",
             json!({"id": draft["id"]}),
         ),
     ] {

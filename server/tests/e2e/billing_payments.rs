@@ -250,12 +250,12 @@ async fn webhooks_are_verified_on_the_raw_bytes_stored_once_and_never_move_a_sub
     let a = Some(admin.as_str());
     // On a free plan, so the subscription remembers the events applied to it.
     server
-        .gql_ok("mutation { createPlan(input: {code: \"x\", name: \"X\", terms: {currency: \"EUR\", monthlyPriceMinor: 0, modules: [\"pos\"]}}) { id } }", json!({}), a)
+        .gql_ok("mutation { createPlan(reason: \"operator test\", input: {code: \"x\", name: \"X\", terms: {currency: \"EUR\", monthlyPriceMinor: 0, modules: [\"pos\"]}}) { id } }", json!({}), a)
         .await;
     server.billing(&admin).assign(shop.id, "x", "MONTH").await;
     let invoice = server
         .gql_ok(
-            "mutation($t: UUID!) { createInvoice(tenantId: $t, currency: \"EUR\", lines: [{description: \"Set-up\", amountMinor: 5000}]) { id } }",
+            "mutation($t: UUID!) { createInvoice(reason: \"operator test\", tenantId: $t, currency: \"EUR\", lines: [{description: \"Set-up\", amountMinor: 5000}]) { id } }",
             json!({"t": shop.id}),
             a,
         )
@@ -377,7 +377,7 @@ async fn webhooks_are_verified_on_the_raw_bytes_stored_once_and_never_move_a_sub
     // An older failure arriving after the newer success changes nothing.
     let second = server
         .gql_ok(
-            "mutation($t: UUID!) { createInvoice(tenantId: $t, currency: \"EUR\", lines: [{description: \"Training\", amountMinor: 700}]) { id } }",
+            "mutation($t: UUID!) { createInvoice(reason: \"operator test\", tenantId: $t, currency: \"EUR\", lines: [{description: \"Training\", amountMinor: 700}]) { id } }",
             json!({"t": shop.id}),
             a,
         )
@@ -424,7 +424,7 @@ async fn webhooks_are_verified_on_the_raw_bytes_stored_once_and_never_move_a_sub
 
     // A superadmin may replay what was not applied (it is ignored again, for
     // the same reason); a processed event is not replayed.
-    const REPLAY: &str = "mutation($e: Token!) { replayBillingWebhook(provider: \"sandbox\", eventId: $e) { eventId status attempts } }";
+    const REPLAY: &str = "mutation($e: Token!) { replayBillingWebhook(reason: \"operator test\", provider: \"sandbox\", eventId: $e) { eventId status attempts } }";
     let replayed = server.gql_ok(REPLAY, json!({"e": "evt_old"}), a).await;
     assert_eq!(replayed["replayBillingWebhook"]["status"], "PENDING");
     for _ in 0..100 {
@@ -470,7 +470,7 @@ async fn a_plan_that_cancels_when_unpaid_ends_the_subscription_after_the_last_re
     let a = Some(admin.as_str());
     let settings = server
         .gql_ok(
-            "mutation { updateBillingSettings(patch: {retryDays: [2]}) { retryDays } }",
+            "mutation { updateBillingSettings(reason: \"operator test\", patch: {retryDays: [2]}) { retryDays } }",
             json!({}),
             a,
         )
@@ -478,7 +478,7 @@ async fn a_plan_that_cancels_when_unpaid_ends_the_subscription_after_the_last_re
     assert_eq!(settings["updateBillingSettings"]["retryDays"], json!([2]));
     let (code, _) = server
         .gql_err(
-            "mutation { updateBillingSettings(patch: {retryDays: [3, 1]}) { retryDays } }",
+            "mutation { updateBillingSettings(reason: \"operator test\", patch: {retryDays: [3, 1]}) { retryDays } }",
             json!({}),
             a,
         )
@@ -486,7 +486,7 @@ async fn a_plan_that_cancels_when_unpaid_ends_the_subscription_after_the_last_re
     assert_eq!(code, "VALIDATION", "retry days rise");
     server
         .gql_ok(
-            "mutation { createPlan(input: {code: \"strict\", name: \"Strict\", terms: {currency: \"EUR\", monthlyPriceMinor: 1500, modules: [\"pos\", \"menu\"], onUnpaid: CANCELED}}) { id } }",
+            "mutation { createPlan(reason: \"operator test\", input: {code: \"strict\", name: \"Strict\", terms: {currency: \"EUR\", monthlyPriceMinor: 1500, modules: [\"pos\", \"menu\"], onUnpaid: CANCELED}}) { id } }",
             json!({}),
             a,
         )

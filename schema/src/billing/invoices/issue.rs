@@ -126,7 +126,7 @@ pub(crate) async fn unit_of_invoice<'c>(
     ctx: &'c RequestContext,
     id: InvoiceId,
 ) -> AppResult<Unit<'c>> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     let tx = db.system_tx().await?;
     let tenant = store::tenant_of(&tx, id).await?;
     tx.commit().await?;
@@ -150,7 +150,7 @@ pub async fn create_draft(
     currency_code: CurrencyCode,
     lines: Vec<NewLine>,
 ) -> AppResult<Invoice> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     currency::exponent(currency_code.as_str())?;
     lines.iter().try_for_each(check_line)?;
     let unit = Unit::open(db, ctx, tenant).await?;

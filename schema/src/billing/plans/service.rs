@@ -126,7 +126,7 @@ pub(crate) async fn on_sale(conn: &impl ConnectionTrait, code: &str) -> AppResul
 
 /// Superadmins: a new plan, at version 1.
 pub async fn create(db: &Db, ctx: &RequestContext, input: NewPlan) -> AppResult<Plan> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     let modules = check_terms(&input.terms)?;
     let tx = db.system_tx().await?;
     if store::by_code(&tx, &input.code, false).await?.is_some() {
@@ -155,7 +155,7 @@ pub async fn revise(
     code: &str,
     terms: PlanTerms,
 ) -> AppResult<Plan> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     let modules = check_terms(&terms)?;
     let tx = db.system_tx().await?;
     let before = store::by_code(&tx, code, true)
@@ -173,7 +173,7 @@ pub async fn revise(
 
 /// Superadmins: hides a plan from new sign-ups; subscribers keep it.
 pub async fn archive(db: &Db, ctx: &RequestContext, code: &str) -> AppResult<Plan> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     let tx = db.system_tx().await?;
     let before = store::by_code(&tx, code, true)
         .await?

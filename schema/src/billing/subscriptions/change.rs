@@ -35,7 +35,7 @@ pub async fn assign(
     tenant: TenantId,
     input: ChoosePlan,
 ) -> AppResult<Subscription> {
-    ctx.require_superadmin()?;
+    ctx.require_operator()?;
     let unit = Unit::open(&services.db, ctx, tenant).await?;
     crate::tenants::service::find(&*unit, tenant).await?;
     apply(services, unit, input).await

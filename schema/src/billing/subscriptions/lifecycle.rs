@@ -22,7 +22,7 @@ pub(crate) async fn unit<'c>(
     match tenant {
         None => Unit::begin(&services.db, ctx, MANAGE).await,
         Some(tenant) => {
-            ctx.require_superadmin()?;
+            ctx.require_operator()?;
             Unit::open(&services.db, ctx, tenant).await
         }
     }

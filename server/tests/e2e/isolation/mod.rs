@@ -391,7 +391,7 @@ async fn free_plan(server: &TestServer, admin: &str) {
     let terms = json!({"currency": "EUR", "monthlyPriceMinor": 0, "modules": modules});
     server
         .gql_ok(
-            "mutation($i: NewPlanInput!) { createPlan(input: $i) { id } }",
+            "mutation($i: NewPlanInput!) { createPlan(reason: \"operator test\", input: $i) { id } }",
             json!({"i": {"code": FREE_PLAN, "name": "Free", "terms": terms}}),
             Some(admin),
         )
@@ -404,7 +404,7 @@ async fn billing_of(server: &TestServer, admin: &str, tenant: Uuid, owner: &str)
     let modules = server.gql_ok(MODULES_VIEW, json!({}), Some(owner)).await;
     let sub = server
         .gql_ok(
-            "mutation($t: UUID!, $i: ChoosePlanInput!) { assignPlan(tenantId: $t, input: $i) { id status } }",
+            "mutation($t: UUID!, $i: ChoosePlanInput!) { assignPlan(reason: \"operator test\", tenantId: $t, input: $i) { id status } }",
             json!({"t": tenant, "i": {"planCode": FREE_PLAN, "interval": "MONTH"}}),
             Some(admin),
         )
@@ -414,7 +414,7 @@ async fn billing_of(server: &TestServer, admin: &str, tenant: Uuid, owner: &str)
     assert_eq!(modules, now_on, "the free plan turns no module off");
     let draft = server
         .gql_ok(
-            "mutation($t: UUID!, $l: [InvoiceLineInput!]!) { createInvoice(tenantId: $t, currency: \"EUR\", lines: $l) { id } }",
+            "mutation($t: UUID!, $l: [InvoiceLineInput!]!) { createInvoice(reason: \"operator test\", tenantId: $t, currency: \"EUR\", lines: $l) { id } }",
             json!({"t": tenant, "l": [{"description": "Set-up", "amountMinor": 1000}]}),
             Some(admin),
         )
@@ -422,7 +422,7 @@ async fn billing_of(server: &TestServer, admin: &str, tenant: Uuid, owner: &str)
     let invoice = id(&draft["createInvoice"]["id"]);
     let open = server
         .gql_ok(
-            "mutation($id: UUID!) { finalizeInvoice(id: $id) { status } }",
+            "mutation($id: UUID!) { finalizeInvoice(reason: \"operator test\", id: $id) { status } }",
             json!({"id": invoice}),
             Some(admin),
         )

@@ -103,17 +103,17 @@ fn platform_only() -> Vec<PlatformOp> {
         },
         PlatformOp {
             name: "createPlan",
-            document: "mutation($i: NewPlanInput!) { createPlan(input: $i) { id } }",
+            document: "mutation($i: NewPlanInput!) { createPlan(reason: \"operator test\", input: $i) { id } }",
             variables: |_| json!({"i": {"code": "hijacked", "name": "Hijacked", "terms": {"currency": "EUR", "monthlyPriceMinor": 0, "modules": ["orders"]}}}),
         },
         PlatformOp {
             name: "revisePlan",
-            document: "mutation($c: PlanCode!, $t: PlanTermsInput!) { revisePlan(code: $c, terms: $t) { id } }",
+            document: "mutation($c: PlanCode!, $t: PlanTermsInput!) { revisePlan(reason: \"operator test\", code: $c, terms: $t) { id } }",
             variables: |_| json!({"c": FREE_PLAN, "t": {"currency": "EUR", "monthlyPriceMinor": 0, "modules": ["orders"]}}),
         },
         PlatformOp {
             name: "archivePlan",
-            document: "mutation($c: PlanCode!) { archivePlan(code: $c) { id } }",
+            document: "mutation($c: PlanCode!) { archivePlan(reason: \"operator test\", code: $c) { id } }",
             variables: |_| json!({"c": FREE_PLAN}),
         },
         PlatformOp {
@@ -123,7 +123,7 @@ fn platform_only() -> Vec<PlatformOp> {
         },
         PlatformOp {
             name: "updateBillingSettings",
-            document: "mutation($p: BillingSettingsPatchInput!) { updateBillingSettings(patch: $p) { taxName } }",
+            document: "mutation($p: BillingSettingsPatchInput!) { updateBillingSettings(reason: \"operator test\", patch: $p) { taxName } }",
             variables: |_| json!({"p": {"taxRatePpm": 0, "taxName": "Hijacked", "invoicePrefix": "HIJ", "retryDays": [90]}}),
         },
         PlatformOp {
@@ -143,22 +143,22 @@ fn platform_only() -> Vec<PlatformOp> {
         },
         PlatformOp {
             name: "cancelSubscription of another tenant",
-            document: "mutation($t: UUID) { cancelSubscription(input: {atPeriodEnd: false}, tenantId: $t) { id status } }",
+            document: "mutation($t: UUID) { cancelSubscription(input: {atPeriodEnd: false}, tenantId: $t, reason: \"operator test\") { id status } }",
             variables: |w| json!({"t": w.b.t.id}),
         },
         PlatformOp {
             name: "pauseSubscription of another tenant",
-            document: "mutation($t: UUID) { pauseSubscription(tenantId: $t) { id status } }",
+            document: "mutation($t: UUID) { pauseSubscription(tenantId: $t, reason: \"operator test\") { id status } }",
             variables: |w| json!({"t": w.b.t.id}),
         },
         PlatformOp {
             name: "resumeSubscription of another tenant",
-            document: "mutation($t: UUID) { resumeSubscription(tenantId: $t) { id status } }",
+            document: "mutation($t: UUID) { resumeSubscription(tenantId: $t, reason: \"operator test\") { id status } }",
             variables: |w| json!({"t": w.b.t.id}),
         },
         PlatformOp {
             name: "setPaymentMethod of another tenant",
-            document: "mutation($t: UUID, $i: SetPaymentMethodInput!) { setPaymentMethod(input: $i, tenantId: $t) { id paymentMethod } }",
+            document: "mutation($t: UUID, $i: SetPaymentMethodInput!) { setPaymentMethod(input: $i, tenantId: $t, reason: \"operator test\") { id paymentMethod } }",
             variables: |w| json!({"t": w.b.t.id, "i": {"paymentMethod": "pm_card_ok"}}),
         },
         PlatformOp {
@@ -173,7 +173,7 @@ fn platform_only() -> Vec<PlatformOp> {
         },
         PlatformOp {
             name: "advanceBillingClock of another tenant",
-            document: "mutation($t: UUID!, $to: DateTime!) { advanceBillingClock(tenantId: $t, to: $to) { stepsRun } }",
+            document: "mutation($t: UUID!, $to: DateTime!) { advanceBillingClock(reason: \"operator test\", tenantId: $t, to: $to) { stepsRun } }",
             variables: |w| json!({"t": w.b.t.id, "to": "2030-01-01T00:00:00Z"}),
         },
         PlatformOp {
@@ -188,42 +188,42 @@ fn platform_only() -> Vec<PlatformOp> {
         },
         PlatformOp {
             name: "addInvoiceLine to another tenant's invoice",
-            document: "mutation($id: UUID!) { addInvoiceLine(invoiceId: $id, line: {description: \"Hijacked\", amountMinor: 100}) { id } }",
+            document: "mutation($id: UUID!) { addInvoiceLine(reason: \"operator test\", invoiceId: $id, line: {description: \"Hijacked\", amountMinor: 100}) { id } }",
             variables: |w| json!({"id": w.b.invoice}),
         },
         PlatformOp {
             name: "finalizeInvoice of another tenant's invoice",
-            document: "mutation($id: UUID!) { finalizeInvoice(id: $id) { id status } }",
+            document: "mutation($id: UUID!) { finalizeInvoice(reason: \"operator test\", id: $id) { id status } }",
             variables: |w| json!({"id": w.b.invoice}),
         },
         PlatformOp {
             name: "setInvoiceDiscount of the caller's own invoice",
-            document: "mutation($id: UUID!) { setInvoiceDiscount(invoiceId: $id, discountMinor: 1000) { id totalMinor } }",
+            document: "mutation($id: UUID!) { setInvoiceDiscount(reason: \"operator test\", invoiceId: $id, discountMinor: 1000) { id totalMinor } }",
             variables: |w| json!({"id": w.a.invoice}),
         },
         PlatformOp {
             name: "setInvoiceDiscount of another tenant's invoice",
-            document: "mutation($id: UUID!) { setInvoiceDiscount(invoiceId: $id, discountMinor: 1000) { id totalMinor } }",
+            document: "mutation($id: UUID!) { setInvoiceDiscount(reason: \"operator test\", invoiceId: $id, discountMinor: 1000) { id totalMinor } }",
             variables: |w| json!({"id": w.b.invoice}),
         },
         PlatformOp {
             name: "markInvoicePaid of the caller's own invoice",
-            document: "mutation($id: UUID!) { markInvoicePaid(id: $id) { id status } }",
+            document: "mutation($id: UUID!) { markInvoicePaid(reason: \"operator test\", id: $id) { id status } }",
             variables: |w| json!({"id": w.a.invoice}),
         },
         PlatformOp {
             name: "markInvoicePaid of another tenant's invoice",
-            document: "mutation($id: UUID!) { markInvoicePaid(id: $id) { id status } }",
+            document: "mutation($id: UUID!) { markInvoicePaid(reason: \"operator test\", id: $id) { id status } }",
             variables: |w| json!({"id": w.b.invoice}),
         },
         PlatformOp {
             name: "voidInvoice of the caller's own invoice",
-            document: "mutation($id: UUID!) { voidInvoice(id: $id) { id status } }",
+            document: "mutation($id: UUID!) { voidInvoice(reason: \"operator test\", id: $id) { id status } }",
             variables: |w| json!({"id": w.a.invoice}),
         },
         PlatformOp {
             name: "markInvoiceUncollectible of another tenant's invoice",
-            document: "mutation($id: UUID!) { markInvoiceUncollectible(id: $id) { id status } }",
+            document: "mutation($id: UUID!) { markInvoiceUncollectible(reason: \"operator test\", id: $id) { id status } }",
             variables: |w| json!({"id": w.b.invoice}),
         },
         PlatformOp {
@@ -253,7 +253,7 @@ fn platform_only() -> Vec<PlatformOp> {
         },
         PlatformOp {
             name: "replayBillingWebhook",
-            document: "mutation { replayBillingWebhook(provider: \"stripe\", eventId: \"evt_iso\") { eventId } }",
+            document: "mutation { replayBillingWebhook(reason: \"operator test\", provider: \"stripe\", eventId: \"evt_iso\") { eventId } }",
             variables: |_| json!({}),
         },
         PlatformOp {
@@ -412,10 +412,9 @@ fn platform_only() -> Vec<PlatformOp> {
     ]
 }
 
-const ASSIGN_PLAN: &str =
-    "mutation($t: UUID!, $i: ChoosePlanInput!) { assignPlan(tenantId: $t, input: $i) { id } }";
-const SET_CLOCK: &str = "mutation($t: UUID!, $at: DateTime) { setBillingClock(tenantId: $t, frozenAt: $at) { frozenAt } }";
-const CREATE_INVOICE: &str = "mutation($t: UUID!, $l: [InvoiceLineInput!]!) { createInvoice(tenantId: $t, currency: \"EUR\", lines: $l) { id } }";
+const ASSIGN_PLAN: &str = "mutation($t: UUID!, $i: ChoosePlanInput!) { assignPlan(reason: \"operator test\", tenantId: $t, input: $i) { id } }";
+const SET_CLOCK: &str = "mutation($t: UUID!, $at: DateTime) { setBillingClock(reason: \"operator test\", tenantId: $t, frozenAt: $at) { frozenAt } }";
+const CREATE_INVOICE: &str = "mutation($t: UUID!, $l: [InvoiceLineInput!]!) { createInvoice(reason: \"operator test\", tenantId: $t, currency: \"EUR\", lines: $l) { id } }";
 
 #[tokio::test]
 async fn platform_operations_are_refused_to_tenants() {

@@ -33,7 +33,7 @@ impl BillingClient<'_> {
         let terms = json!({"currency": "EUR", "monthlyPriceMinor": monthly, "yearlyPriceMinor": monthly * 10,
                            "trialDays": trial_days, "modules": modules, "limits": limits});
         self.ok(
-            "mutation($i: NewPlanInput!) { createPlan(input: $i) { id code current { id version monthlyPriceMinor limits { locations users apiKeys } } } }",
+            "mutation($i: NewPlanInput!) { createPlan(reason: \"operator test\", input: $i) { id code current { id version monthlyPriceMinor limits { locations users apiKeys } } } }",
             json!({"i": {"code": code, "name": code.to_uppercase(), "terms": terms}}),
         )
         .await["createPlan"]
@@ -42,7 +42,7 @@ impl BillingClient<'_> {
 
     pub async fn set_clock(&self, tenant: uuid::Uuid, at: &str) -> Value {
         self.ok(
-            "mutation($t: UUID!, $at: DateTime) { setBillingClock(tenantId: $t, frozenAt: $at) { frozenAt stepsRun } }",
+            "mutation($t: UUID!, $at: DateTime) { setBillingClock(reason: \"operator test\", tenantId: $t, frozenAt: $at) { frozenAt stepsRun } }",
             json!({"t": tenant, "at": at}),
         )
         .await["setBillingClock"]
@@ -51,7 +51,7 @@ impl BillingClient<'_> {
 
     pub async fn advance(&self, tenant: uuid::Uuid, to: &str) -> Value {
         self.ok(
-            "mutation($t: UUID!, $to: DateTime!) { advanceBillingClock(tenantId: $t, to: $to) { frozenAt stepsRun } }",
+            "mutation($t: UUID!, $to: DateTime!) { advanceBillingClock(reason: \"operator test\", tenantId: $t, to: $to) { frozenAt stepsRun } }",
             json!({"t": tenant, "to": to}),
         )
         .await["advanceBillingClock"]
@@ -72,7 +72,7 @@ impl BillingClient<'_> {
 
     pub async fn assign(&self, tenant: uuid::Uuid, code: &str, interval: &str) -> Value {
         self.ok(
-            &format!("mutation($t: UUID!, $i: ChoosePlanInput!) {{ assignPlan(tenantId: $t, input: $i) {{ {SUBSCRIPTION} }} }}"),
+            &format!("mutation($t: UUID!, $i: ChoosePlanInput!) {{ assignPlan(reason: \"operator test\", tenantId: $t, input: $i) {{ {SUBSCRIPTION} }} }}"),
             json!({"t": tenant, "i": {"planCode": code, "interval": interval}}),
         )
         .await["assignPlan"]
@@ -104,7 +104,7 @@ impl BillingClient<'_> {
     /// Superadmins: an invoice moved by `mutation` (`markInvoicePaid`, `voidInvoice`, ...).
     pub async fn invoice_op(&self, mutation: &str, id: &Value) -> Value {
         self.ok(
-            &format!("mutation($id: UUID!) {{ {mutation}(id: $id) {{ {INVOICE} }} }}"),
+            &format!("mutation($id: UUID!) {{ {mutation}(id: $id, reason: \"operator test\") {{ {INVOICE} }} }}"),
             json!({"id": id}),
         )
         .await[mutation]
