@@ -72,6 +72,24 @@ where
         .collect())
 }
 
+/// Writes every column of `row` over the stored row with its primary key;
+/// answers the row as stored.
+pub(crate) async fn overwrite<A>(
+    conn: &impl ConnectionTrait,
+    row: <A::Entity as EntityTrait>::Model,
+) -> AppResult<<A::Entity as EntityTrait>::Model>
+where
+    A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    use sea_orm::IntoActiveModel;
+    Ok(
+        <A::Entity as EntityTrait>::update(row.into_active_model().reset_all())
+            .exec(conn)
+            .await?,
+    )
+}
+
 /// Inserts `row`, or where its primary key exists already, sets `update`
 /// from it: one statement.
 pub(crate) async fn upsert<A>(

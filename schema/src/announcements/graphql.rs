@@ -2,9 +2,8 @@ use super::{Announcement, AnnouncementPatch, NewAnnouncement, Notice, commands, 
 use crate::gql::{rc, svc};
 use crate::superadmin::OperatorReason;
 use async_graphql::{Context, InputObject, Object, Subscription};
-use futures_util::{Stream, StreamExt, stream};
+use futures_util::{Stream, StreamExt};
 use kernel::AnnouncementId;
-use tokio_stream::wrappers::ReceiverStream;
 
 #[derive(InputObject)]
 pub struct UpdateAnnouncementInput {
@@ -100,35 +99,21 @@ impl AnnouncementsSubscription {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Vec<Notice>>>> {
-        let services = svc(ctx)?.clone();
-        let request = rc(ctx)?.clone();
-        let me = request.user_id();
-        let rx = crate::events::service::subscribe(
-            &services,
-            &request,
-            None,
-            Some(vec!["announcement.".to_owned()]),
+        let (services, request) = (svc(ctx)?, rc(ctx)?);
+        let me = request.user_id().map(|m| m.to_string());
+        // Another user's dismissal changes nothing here.
+        let keep = move |e: &jobs::envelope::Envelope| {
+            e.event_type != "announcement.dismissed"
+                || e.data.get("userId").and_then(|u| u.as_str()) == me.as_deref()
+        };
+        let updates = crate::events::service::refreshed(
+            services,
+            request,
+            vec!["announcement.".to_owned()],
+            keep,
+            |services, request| async move { read::visible(&services.db, &request).await },
         )
         .await?;
-        let changes = ReceiverStream::new(rx).filter_map(move |event| {
-            let keep = match &event {
-                // Another user's dismissal changes nothing here.
-                Ok(e) if e.event_type == "announcement.dismissed" => {
-                    e.data.get("userId").and_then(|u| u.as_str())
-                        == me.map(|m| m.to_string()).as_deref()
-                }
-                _ => true,
-            };
-            async move { keep.then_some(event) }
-        });
-        let updates = stream::once(async { Ok(()) }).chain(changes.map(|e| e.map(|_| ())));
-        Ok(updates.then(move |signal| {
-            let services = services.clone();
-            let request = request.clone();
-            async move {
-                signal?;
-                Ok(read::visible(&services.db, &request).await?)
-            }
-        }))
+        Ok(updates.map(|r| r.map_err(Into::into)))
     }
 }

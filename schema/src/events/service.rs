@@ -206,6 +206,37 @@ pub async fn subscribe(
     Ok(rx)
 }
 
+/// A view sent at once and again after every event of the caller's tenant
+/// whose type starts with one of `types` and that `keep` accepts: for
+/// subscriptions that re-read what changed (a list, a thread) rather than
+/// patch it from the event.
+pub async fn refreshed<T, Fut, K, R>(
+    services: &Services,
+    ctx: &RequestContext,
+    types: Vec<String>,
+    keep: K,
+    read: R,
+) -> AppResult<impl futures_util::Stream<Item = AppResult<T>> + Send + use<T, Fut, K, R>>
+where
+    T: Send + 'static,
+    Fut: std::future::Future<Output = AppResult<T>> + Send + 'static,
+    K: Fn(&Envelope) -> bool + Send + 'static,
+    R: Fn(Services, RequestContext) -> Fut + Send + 'static,
+{
+    use futures_util::{StreamExt, stream};
+    let rx = subscribe(services, ctx, None, Some(types)).await?;
+    let changes = tokio_stream::wrappers::ReceiverStream::new(rx).filter_map(move |event| {
+        let wanted = event.as_ref().map_or(true, &keep);
+        async move { wanted.then_some(event) }
+    });
+    let (services, ctx) = (services.clone(), ctx.clone());
+    let signals = stream::once(async { Ok(()) }).chain(changes.map(|e| e.map(|_| ())));
+    Ok(signals.then(move |signal| {
+        let next = signal.map(|()| read(services.clone(), ctx.clone()));
+        async move { next?.await }
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::audience;

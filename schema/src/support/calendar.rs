@@ -150,19 +150,20 @@ impl Calendar {
     }
 }
 
+/// What the calendar's and the clocks' unit tests share.
 #[cfg(test)]
 #[allow(clippy::expect_used)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    fn at(text: &str) -> DateTime<Utc> {
+    pub(crate) fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)
             .expect("an instant")
             .with_timezone(&Utc)
     }
 
     /// Monday to Friday, 09:00-17:00.
-    fn office(zone: &str, holidays: &[NaiveDate]) -> Calendar {
+    pub(crate) fn office(zone: &str, holidays: &[NaiveDate]) -> Calendar {
         let openings: Vec<Opening> = (1..=5)
             .map(|weekday| Opening {
                 weekday,
@@ -172,6 +173,13 @@ mod tests {
             .collect();
         Calendar::new(zone, &openings, holidays).expect("a calendar")
     }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::fixtures::{at, office};
+    use super::*;
 
     #[test]
     fn time_counts_only_while_the_desk_is_open() {

@@ -8,9 +8,8 @@ use super::{
 use crate::gql::{connection, page, rc, svc};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, Subscription};
-use futures_util::{Stream, StreamExt, stream};
+use futures_util::{Stream, StreamExt};
 use kernel::SupportTicketId;
-use tokio_stream::wrappers::ReceiverStream;
 
 #[derive(InputObject)]
 pub struct ReplyToSupportTicketInput {
@@ -215,33 +214,21 @@ impl SupportSubscription {
         ctx: &Context<'_>,
         id: SupportTicketId,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<SupportThread>>> {
-        let services = svc(ctx)?.clone();
-        let request = rc(ctx)?.clone();
+        let (services, request) = (svc(ctx)?, rc(ctx)?);
         // Refuse at once what the first read would refuse.
-        read::thread(&services.db, &request, id).await?;
-        let rx = crate::events::service::subscribe(
-            &services,
-            &request,
-            None,
-            Some(vec!["support.ticket.".to_owned()]),
+        read::thread(&services.db, request, id).await?;
+        let mine = id.to_string();
+        let keep = move |e: &jobs::envelope::Envelope| {
+            e.data.get("ticketId").and_then(|t| t.as_str()) == Some(mine.as_str())
+        };
+        let updates = crate::events::service::refreshed(
+            services,
+            request,
+            vec!["support.ticket.".to_owned()],
+            keep,
+            move |services, request| async move { read::thread(&services.db, &request, id).await },
         )
         .await?;
-        let mine = id.to_string();
-        let changes = ReceiverStream::new(rx).filter_map(move |event| {
-            let keep = match &event {
-                Ok(e) => e.data.get("ticketId").and_then(|t| t.as_str()) == Some(mine.as_str()),
-                Err(_) => true,
-            };
-            async move { keep.then_some(event) }
-        });
-        let updates = stream::once(async { Ok(()) }).chain(changes.map(|e| e.map(|_| ())));
-        Ok(updates.then(move |signal| {
-            let services = services.clone();
-            let request = request.clone();
-            async move {
-                signal?;
-                Ok(read::thread(&services.db, &request, id).await?)
-            }
-        }))
+        Ok(updates.map(|r| r.map_err(Into::into)))
     }
 }

@@ -325,23 +325,10 @@ impl SlaClock {
 #[allow(clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::support::calendar::Opening;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .expect("an instant")
-            .with_timezone(&Utc)
-    }
+    use crate::support::calendar::fixtures::at;
 
     fn office() -> Calendar {
-        let openings: Vec<Opening> = (1..=5)
-            .map(|weekday| Opening {
-                weekday,
-                opens: 9 * 60,
-                closes: 17 * 60,
-            })
-            .collect();
-        Calendar::new("UTC", &openings, &[]).expect("a calendar")
+        crate::support::calendar::fixtures::office("UTC", &[])
     }
 
     fn policy() -> Policy {

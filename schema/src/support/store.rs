@@ -17,8 +17,8 @@ use kernel::db::sql;
 use kernel::{AppError, AppResult, SupportTicketId, TenantId};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -48,9 +48,7 @@ pub(crate) async fn save_settings(
     conn: &impl ConnectionTrait,
     row: settings::Model,
 ) -> AppResult<()> {
-    settings::Entity::update(row.into_active_model().reset_all())
-        .exec(conn)
-        .await?;
+    store_support::overwrite::<settings::ActiveModel>(conn, row).await?;
     Ok(())
 }
 
@@ -75,9 +73,7 @@ pub(crate) async fn save_policy(
     conn: &impl ConnectionTrait,
     row: policies::Model,
 ) -> AppResult<()> {
-    policies::Entity::update(row.into_active_model().reset_all())
-        .exec(conn)
-        .await?;
+    store_support::overwrite::<policies::ActiveModel>(conn, row).await?;
     Ok(())
 }
 
@@ -122,9 +118,7 @@ pub(crate) async fn save_ticket(
     conn: &impl ConnectionTrait,
     row: tickets::Model,
 ) -> AppResult<tickets::Model> {
-    Ok(tickets::Entity::update(row.into_active_model().reset_all())
-        .exec(conn)
-        .await?)
+    store_support::overwrite::<tickets::ActiveModel>(conn, row).await
 }
 
 pub(crate) async fn insert_message(
@@ -590,9 +584,7 @@ pub(crate) async fn due_clocks(
 }
 
 pub(crate) async fn save_clock(conn: &impl ConnectionTrait, row: clocks::Model) -> AppResult<()> {
-    clocks::Entity::update(row.into_active_model().reset_all())
-        .exec(conn)
-        .await?;
+    store_support::overwrite::<clocks::ActiveModel>(conn, row).await?;
     Ok(())
 }
 
