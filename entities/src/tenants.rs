@@ -11,6 +11,8 @@ table! {
     pub updated_at: DateTimeUtc,
     pub approved_at: Option<DateTimeUtc>,
     pub deleted_at: Option<DateTimeUtc>,
+    pub deletion_due_at: Option<DateTimeUtc>,
+    pub final_backup_id: Option<Uuid>,
 }
 
 text_enum! {

@@ -19,8 +19,28 @@ use std::time::Duration;
 
 /// The role the server's queries run as (created by the migrations).
 pub const APP_ROLE: &str = "platform_app";
+/// Names the transaction's tenant (`app.tenant_id`, transaction-local),
+/// the one row-level security keys on.
+async fn name_tenant(tx: &DatabaseTransaction, tenant: TenantId) -> AppResult<()> {
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT set_config('app.tenant_id', $1, true)",
+        [tenant.to_string().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// The role for platform-wide work; it may bypass row-level security.
 pub const SYSTEM_ROLE: &str = "platform_system";
+/// The role a restore or an offboarding writes as: every tenant table, but
+/// only the rows of the tenant its transaction names.
+pub const RESTORE_ROLE: &str = "platform_restore";
+
+/// Whole-tenant work (a backup, a restore) reads or writes every table of a
+/// business at once: longer than a request's statements may take, and with
+/// times rendered the same way whatever the session's zone.
+const WHOLE_TENANT: &str = "SET LOCAL statement_timeout = '30min'; SET LOCAL TimeZone = 'UTC'";
 
 #[derive(Debug, Clone)]
 pub struct DbOptions {
@@ -91,13 +111,39 @@ impl Db {
     /// accepts only that tenant's rows.
     pub async fn tenant_tx(&self, tenant: TenantId) -> AppResult<DatabaseTransaction> {
         let tx = self.conn.begin().await?;
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT set_config('app.tenant_id', $1, true)",
-            [tenant.to_string().into()],
-        ))
-        .await?;
+        name_tenant(&tx, tenant).await?;
         Ok(tx)
+    }
+
+    /// A read-only snapshot of one tenant (repeatable read), for a backup
+    /// whose tables must all show the same moment.
+    pub async fn tenant_snapshot(&self, tenant: TenantId) -> AppResult<DatabaseTransaction> {
+        let tx = self
+            .conn
+            .begin_with_config(
+                Some(sea_orm::IsolationLevel::RepeatableRead),
+                Some(sea_orm::AccessMode::ReadOnly),
+            )
+            .await?;
+        tx.execute_unprepared(WHOLE_TENANT).await?;
+        name_tenant(&tx, tenant).await?;
+        Ok(tx)
+    }
+
+    /// Switches `tx` to [`RESTORE_ROLE`] for `tenant`: from here it may
+    /// write any table of that tenant and no row of another. A transaction
+    /// may do platform work first (minting the tenant) and then this.
+    pub async fn scope_to_restore(tx: &DatabaseTransaction, tenant: TenantId) -> AppResult<()> {
+        tx.execute_unprepared(&format!("SET LOCAL ROLE {RESTORE_ROLE}; {WHOLE_TENANT}"))
+            .await?;
+        name_tenant(tx, tenant).await
+    }
+
+    /// Back to [`SYSTEM_ROLE`] within a transaction (after restore work).
+    pub async fn scope_to_system(tx: &DatabaseTransaction) -> AppResult<()> {
+        tx.execute_unprepared(&format!("SET LOCAL ROLE {SYSTEM_ROLE}"))
+            .await?;
+        Ok(())
     }
 
     /// A transaction for platform work across tenants. Callers must be

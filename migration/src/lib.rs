@@ -19,6 +19,7 @@ mod m20261205_000013_maintenance_windows;
 mod m20261205_000014_impersonation;
 mod m20261205_000015_support;
 mod m20261205_000016_superadmin_mfa;
+mod m20261205_000017_restore_and_offboarding;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ const ALL: &[Sql] = &[
     m20261205_000014_impersonation::MIGRATION,
     m20261205_000015_support::MIGRATION,
     m20261205_000016_superadmin_mfa::MIGRATION,
+    m20261205_000017_restore_and_offboarding::MIGRATION,
 ];
 
 #[async_trait::async_trait]
@@ -59,6 +61,12 @@ pub fn tenant_tables() -> Vec<&'static str> {
     ALL.iter()
         .flat_map(|m| m.tenant_tables.iter().copied())
         .collect()
+}
+
+/// The name of the newest migration: the schema level a backup is taken at,
+/// and the only one it restores into.
+pub fn latest() -> &'static str {
+    ALL.last().map_or("", |m| m.name)
 }
 
 /// The script up of the migration named `name`, for measurements that
@@ -116,6 +124,11 @@ fn tenant_rls(table: &str) -> String {
          ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
          CREATE POLICY tenant_isolation ON {table}
            USING (tenant_id = app_current_tenant())
-           WITH CHECK (tenant_id = app_current_tenant());"
+           WITH CHECK (tenant_id = app_current_tenant());
+         DO $$ BEGIN
+           IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'platform_restore') THEN
+             GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO platform_restore;
+           END IF;
+         END $$;"
     )
 }

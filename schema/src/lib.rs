@@ -8,6 +8,7 @@ pub mod announcements;
 pub mod api_keys;
 pub mod audit;
 pub mod background;
+pub mod backups;
 pub mod billing;
 pub mod command;
 pub mod demo;
@@ -64,6 +65,7 @@ pub struct QueryRoot(
     entitlements::graphql::EntitlementsQuery,
     maintenance::graphql::MaintenanceQuery,
     support::graphql::SupportQuery,
+    backups::graphql::BackupsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -84,6 +86,7 @@ pub struct MutationRoot(
     feature_flags::graphql::FeatureFlagsMutation,
     maintenance::graphql::MaintenanceMutation,
     support::graphql::SupportMutation,
+    backups::graphql::BackupsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -56,6 +56,8 @@ pub struct Services {
     /// Superadmins must sign in with a second factor (and enrol at their
     /// next sign-in when they have none).
     pub superadmin_mfa_required: bool,
+    /// Days an offboarded business's data is kept before it is deleted.
+    pub tenant_retention_days: i64,
 }
 
 /// How billing reaches its payment provider.

@@ -148,6 +148,10 @@ pub struct Config {
     /// Superadmins sign in with a TOTP code; one without MFA enrols at
     /// their next sign-in.
     pub superadmin_mfa_required: bool,
+    /// Days an offboarded business's data is kept (suspended, restorable by
+    /// reactivating) before it is deleted; 0 deletes it once the final
+    /// backup is written.
+    pub tenant_retention_days: u32,
     /// How often the scheduler looks for work that is due (announcements
     /// that start or end); every replica ticks, each item is done once.
     pub scheduler_tick_secs: u64,
@@ -208,6 +212,7 @@ impl Default for Config {
             impersonation_max_minutes: 30,
             support_attachment_max_bytes: 10 * 1024 * 1024,
             superadmin_mfa_required: false,
+            tenant_retention_days: 30,
             billing_provider_url: None,
             billing_provider_api_key: None,
             billing_webhook_secrets: None,
@@ -260,6 +265,7 @@ pub const VARIABLES: &[&str] = &[
     "IMPERSONATION_MAX_MINUTES",
     "SUPPORT_ATTACHMENT_MAX_BYTES",
     "SUPERADMIN_MFA_REQUIRED",
+    "TENANT_RETENTION_DAYS",
     "BILLING_PROVIDER_URL",
     "BILLING_PROVIDER_API_KEY",
     "BILLING_WEBHOOK_SECRETS",
@@ -368,6 +374,9 @@ impl Config {
             .map_err(|e| invalid("LOG_LEVEL", format!("not a valid filter: {e}")))?;
         if self.request_body_limit_bytes < 1024 {
             return Err(invalid("REQUEST_BODY_LIMIT_BYTES", "must be at least 1024"));
+        }
+        if self.tenant_retention_days > 3650 {
+            return Err(invalid("TENANT_RETENTION_DAYS", "must be 0 to 3650"));
         }
         if !(1..=480).contains(&self.impersonation_max_minutes) {
             return Err(invalid("IMPERSONATION_MAX_MINUTES", "must be 1 to 480"));

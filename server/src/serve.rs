@@ -82,7 +82,8 @@ async fn billing_ticker(services: Services, shutdown: CancellationToken) {
 
 /// Work that falls due at a time rather than on a request: maintenance
 /// windows (reminders, starts, ends), announcements that start or end, and
-/// support SLA alerts, auto-closes and stale uploads. Every replica ticks;
+/// support SLA alerts, auto-closes and stale uploads, and offboarded
+/// businesses whose retention has ended. Every replica ticks;
 /// rows are claimed with `SKIP LOCKED`, so each is done once.
 async fn scheduler(services: Services, every: Duration, shutdown: CancellationToken) {
     let mut tick = tokio::time::interval(every);
@@ -100,6 +101,9 @@ async fn scheduler(services: Services, every: Duration, shutdown: CancellationTo
                 }
                 if let Err(err) = schema::support::scheduler::run_due(&services.db, &services.export_dir, &ctx).await {
                     tracing::warn!(module = "support", error = %err, "scheduler tick failed; retrying next tick");
+                }
+                if let Err(err) = schema::backups::offboarding::purge_due(&services.db, &services.export_dir, &ctx).await {
+                    tracing::warn!(module = "tenants", error = %err, "offboarding tick failed; retrying next tick");
                 }
             }
         }
@@ -184,6 +188,7 @@ fn services(
         impersonation_max_minutes: i64::from(config.impersonation_max_minutes),
         support_attachment_max_bytes: config.support_attachment_max_bytes,
         superadmin_mfa_required: config.superadmin_mfa_required,
+        tenant_retention_days: i64::from(config.tenant_retention_days),
     })
 }
 

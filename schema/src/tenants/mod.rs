@@ -3,5 +3,5 @@
 
 pub mod graphql;
 pub mod service;
-mod store;
+pub(crate) mod store;
 pub mod types;

@@ -210,10 +210,14 @@ async fn transition(
         ctx,
         id,
         Change::new(event_type, "tenant", id)
-            .with_before(json!({ "status": before.status, "statusReason": before.status_reason }))
-            .with_after(json!({ "status": after.status, "statusReason": after.status_reason }))
+            .with_before(json!({ "status": before.status, "statusReason": before.status_reason,
+                                 "deletionDueAt": before.deletion_due_at }))
+            .with_after(json!({ "status": after.status, "statusReason": after.status_reason,
+                                "deletionDueAt": after.deletion_due_at }))
             .with_event(json!({
                 "tenantId": id, "slug": after.slug, "status": after.status, "reason": reason,
+                // Reactivating a business being offboarded cancels its deletion.
+                "offboardingCancelled": before.deletion_due_at.is_some() && after.deletion_due_at.is_none(),
             })),
     )
     .await?;

@@ -90,6 +90,8 @@ pub(crate) async fn insert(
         updated_at: Set(at),
         approved_at: Set(None),
         deleted_at: Set(None),
+        deletion_due_at: Set(None),
+        final_backup_id: Set(None),
     })
     .exec_with_returning(conn)
     .await?
@@ -135,8 +137,91 @@ pub(crate) async fn set_status(
         updated_at: Set(at),
         approved_at: if approved { Set(Some(at)) } else { NotSet },
         deleted_at: NotSet,
+        // Reactivating a business cancels its offboarding.
+        deletion_due_at: if status == TenantStatus::Active {
+            Set(None)
+        } else {
+            NotSet
+        },
+        final_backup_id: NotSet,
     }
     .update(conn)
     .await?
     .into())
+}
+
+/// Offboarding: the business is suspended (saying why) and due for
+/// deletion at `due`; its final backup is named once it is queued.
+pub(crate) async fn schedule_deletion(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+    reason: &str,
+    due: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> AppResult<Tenant> {
+    Ok(ActiveModel {
+        id: Unchanged(id.as_uuid()),
+        status: Set(TenantStatus::Suspended.into()),
+        status_reason: Set(Some(reason.to_owned())),
+        updated_at: Set(at),
+        deletion_due_at: Set(Some(due)),
+        final_backup_id: Set(None),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?
+    .into())
+}
+
+pub(crate) async fn set_final_backup(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+    backup: kernel::ExportId,
+) -> AppResult<()> {
+    ActiveModel {
+        id: Unchanged(id.as_uuid()),
+        final_backup_id: Set(Some(backup.as_uuid())),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
+}
+
+/// A business whose deletion is due (not yet deleted), locked so one
+/// replica deletes it; `skip` are those found not ready this tick.
+pub(crate) async fn next_due_for_deletion(
+    conn: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+    skip: &[Uuid],
+) -> AppResult<Option<entities::tenants::Model>> {
+    Ok(Entity::find()
+        .filter(Column::DeletedAt.is_null())
+        .filter(Column::DeletionDueAt.lte(at))
+        .filter(Column::Id.is_not_in(skip.iter().copied()))
+        .order_by_asc(Column::DeletionDueAt)
+        .lock_with_behavior(
+            sea_orm::sea_query::LockType::Update,
+            sea_orm::sea_query::LockBehavior::SkipLocked,
+        )
+        .one(conn)
+        .await?)
+}
+
+/// The business's row stays as a tombstone (its slug free again): the
+/// final backup and the audit trail still point at it.
+pub(crate) async fn mark_deleted(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    ActiveModel {
+        id: Unchanged(id.as_uuid()),
+        deleted_at: Set(Some(at)),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
 }

@@ -62,6 +62,9 @@ pub struct Tenant {
     pub status_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub approved_at: Option<DateTime<Utc>>,
+    /// Offboarding: when the business's data is deleted, unless it is
+    /// reactivated before then.
+    pub deletion_due_at: Option<DateTime<Utc>>,
 }
 
 impl From<entities::tenants::Model> for Tenant {
@@ -74,6 +77,7 @@ impl From<entities::tenants::Model> for Tenant {
             status_reason: m.status_reason,
             created_at: m.created_at,
             approved_at: m.approved_at,
+            deletion_due_at: m.deletion_due_at,
         }
     }
 }

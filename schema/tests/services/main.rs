@@ -8,6 +8,7 @@
 mod harness;
 
 mod maintenance;
+mod offboarding;
 mod payments;
 mod pricing;
 mod support;

@@ -9,8 +9,8 @@
 //! property clients had.
 
 use super::v1::{
-    announcements, auth, billing, exports, feature_flags, impersonation, inventory, locations,
-    maintenance, menu, module_registry, pos, rbac, support, system, tenants,
+    announcements, auth, backups, billing, exports, feature_flags, impersonation, inventory,
+    locations, maintenance, menu, module_registry, pos, rbac, support, system, tenants,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -128,6 +128,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         rbac::Api::openapi(),
         module_registry::Api::openapi(),
         exports::Api::openapi(),
+        backups::Api::openapi(),
         menu::Api::openapi(),
         locations::Api::openapi(),
         inventory::Api::openapi(),

@@ -169,25 +169,41 @@ async fn a_superadmin_backup_is_the_tenants_to_download_and_keeps_secrets_out() 
     let (_, kind, body) = download_completed(&server, &shop.owner_token, &id).await;
     assert_eq!(kind, "application/json");
     let backup: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(backup["format"], "platform-backup/1");
+    assert_eq!(backup["format"], "platform-backup/2");
     assert_eq!(backup["tenant"]["id"], shop.id.to_string());
+    let tables = &backup["tables"];
     assert!(
-        backup["users"]
+        tables["users"]
             .as_array()
             .unwrap()
             .iter()
             .any(|u| u["email"] == shop.owner_email.as_str())
     );
-    assert_eq!(backup["roles"].as_array().unwrap().len(), 4);
-    for secret in [
-        "password_hash",
-        "argon2",
-        "mfa_secret",
-        "secret_hash",
-        "token_hash",
-    ] {
-        assert!(!body.contains(secret), "the backup leaks {secret}");
+    assert_eq!(tables["roles"].as_array().unwrap().len(), 4);
+    // Secrets are named as left out, and no row carries them.
+    assert!(
+        backup["excluded"]["columns"]["users"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("password_hash"))
+    );
+    for (table, rows) in tables.as_object().unwrap() {
+        for row in rows.as_array().unwrap() {
+            for secret in [
+                "password_hash",
+                "mfa_secret_enc",
+                "secret_hash",
+                "token_hash",
+            ] {
+                assert!(row.get(secret).is_none(), "{table} leaks {secret}");
+            }
+        }
     }
+    assert!(
+        !body.contains("$argon2"),
+        "the backup leaks a password hash"
+    );
+    assert!(!tables.as_object().unwrap().contains_key("sessions"));
     let (status, _, _) = download(
         &server,
         &other.owner_token,

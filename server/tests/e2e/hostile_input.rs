@@ -27,7 +27,7 @@ const INTROSPECTION: &str = r#"
 fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }
 { __schema {
     mutationType { fields { name type { ...T } args { name type { ...T } } } }
-    types { kind name inputFields { name defaultValue type { ...T } } enumValues { name } }
+    types { kind name isOneOf inputFields { name defaultValue type { ...T } } enumValues { name } }
 } }"#;
 
 struct Types(BTreeMap<String, Value>);
@@ -67,6 +67,15 @@ fn sample(types: &Types, t: &Value, depth: usize) -> Value {
         "INPUT_OBJECT" => {
             let def = types.get(t["name"].as_str().unwrap());
             let mut obj = Map::new();
+            // A oneOf input takes exactly one of its (nullable) fields: the first.
+            if def["isOneOf"] == true {
+                let first = &def["inputFields"][0];
+                obj.insert(
+                    first["name"].as_str().unwrap().to_owned(),
+                    sample(types, &first["type"], depth + 1),
+                );
+                return Value::Object(obj);
+            }
             if depth < 5 {
                 for f in def["inputFields"].as_array().unwrap() {
                     if f["type"]["kind"] == "NON_NULL" && f["defaultValue"].is_null() {
@@ -151,6 +160,9 @@ fn put(types: &Types, root: &mut Value, t: &Value, path: &[Step], value: Value) 
                 .iter()
                 .find(|f| f["name"] == name.as_str())
                 .unwrap();
+            if def["isOneOf"] == true {
+                root.as_object_mut().unwrap().retain(|k, _| k == name);
+            }
             let slot = root
                 .as_object_mut()
                 .unwrap()

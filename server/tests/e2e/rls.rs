@@ -489,3 +489,75 @@ async fn every_table_with_a_tenant_column_is_listed_and_forced_under_rls() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_restore_role_reaches_every_tenant_table_but_only_its_tenants_rows() {
+    let db = TestDb::create().await;
+    let (a, b) = seed(&db).await;
+    let mut owner = db.owner().await;
+    let bypass: bool =
+        sqlx::query_scalar("SELECT rolbypassrls FROM pg_roles WHERE rolname = 'platform_restore'")
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert!(!bypass, "the restore role is under row-level security");
+    for table in migration::tenant_tables() {
+        let ok: bool = sqlx::query_scalar(
+            "SELECT has_table_privilege('platform_restore', $1, 'SELECT, INSERT, UPDATE, DELETE')",
+        )
+        .bind(table)
+        .fetch_one(&mut owner)
+        .await
+        .unwrap();
+        assert!(ok, "a restore cannot write {table}");
+    }
+    let app = app_db(&db);
+    let tx = app.system_tx().await.unwrap();
+    Db::scope_to_restore(&tx, a).await.unwrap();
+    for table in migration::tenant_tables() {
+        let seeded = if table == "locations" { 2 } else { 1 };
+        assert_eq!(count(&tx, table).await, seeded, "{table} as A's restore");
+    }
+    // Deleting everything it sees deletes A's rows only.
+    for table in [
+        "support_internal_notes",
+        "user_roles",
+        "role_permissions",
+        "announcement_dismissals",
+    ] {
+        tx.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("DELETE FROM {table}"),
+        ))
+        .await
+        .unwrap();
+    }
+    let err = tx
+        .execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("INSERT INTO roles (tenant_id, id, name) VALUES ('{b}', gen_random_uuid(), 'Planted')"),
+        ))
+        .await;
+    assert!(err.is_err(), "a restore scoped to A wrote B's row");
+    drop(tx);
+    let tx = app.system_tx().await.unwrap();
+    Db::scope_to_restore(&tx, a).await.unwrap();
+    tx.execute_raw(Statement::from_string(
+        DbBackend::Postgres,
+        "DELETE FROM user_roles".to_owned(),
+    ))
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let per_tenant: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
+        "SELECT tenant_id, count(*) FROM user_roles GROUP BY tenant_id ORDER BY tenant_id",
+    )
+    .fetch_all(&mut owner)
+    .await
+    .unwrap();
+    assert_eq!(
+        per_tenant,
+        vec![(b.as_uuid(), 1)],
+        "B's row survives A's restore"
+    );
+}

@@ -10,7 +10,7 @@ mod request;
 mod runner;
 mod store;
 
-pub use request::{download, list, request, run_backup};
+pub use request::{backups, download, finished_backup, list, request, run_backup};
 pub use runner::{EXPORT_JOB, ExportRunner};
 
 use chrono::{DateTime, Utc};

@@ -104,3 +104,41 @@ pub async fn download(
     }
     Ok((file_path(&svc.export_dir, tenant, id, export.kind), export))
 }
+
+/// A finished backup of `tenant` and where its file is (for a restore):
+/// another business's export is not found, whatever its id.
+pub async fn finished_backup(
+    db: &Db,
+    export_dir: &std::path::Path,
+    tenant: TenantId,
+    id: ExportId,
+) -> AppResult<(Export, PathBuf)> {
+    let export = find(db, tenant, id).await?;
+    if export.kind != ExportKind::TenantBackup {
+        return Err(AppError::invalid_field("exportId", "is not a backup"));
+    }
+    if export.status != "completed" {
+        return Err(
+            AppError::conflict(format!("the backup is {}", export.status))
+                .with_details(json!({ "progress": export.progress })),
+        );
+    }
+    let path = file_path(export_dir, tenant, id, export.kind);
+    Ok((export, path))
+}
+
+/// The business's backups, newest first (for an operator choosing one).
+pub async fn backups(
+    svc: &Services,
+    ctx: &RequestContext,
+    tenant: TenantId,
+) -> AppResult<Vec<Export>> {
+    ctx.require_superadmin()?;
+    let tx = svc.db.tenant_tx(tenant).await?;
+    let exports = store::recent(&tx, tenant).await?;
+    tx.commit().await?;
+    Ok(exports
+        .into_iter()
+        .filter(|e| e.kind == ExportKind::TenantBackup)
+        .collect())
+}

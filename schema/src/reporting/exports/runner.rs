@@ -4,14 +4,13 @@
 
 use super::csv;
 use super::request::find;
-use super::store::{self, ExportUpdate, Part};
+use super::store::{self, ExportUpdate};
 use super::{ExportKind, download_url, file_path};
 use crate::services::Services;
 use jobs::outbox::{self, NewEvent};
 use jobs::queue::Job;
 use jobs::worker::{Handler, HandlerFuture};
 use kernel::{AppError, AppResult, Clock, ExportId, TenantId};
-use sea_orm::JsonValue;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -43,13 +42,6 @@ impl ExportRunner {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn part(&self, tenant: TenantId, part: Part) -> AppResult<Vec<JsonValue>> {
-        let tx = self.services.db.tenant_tx(tenant).await?;
-        let rows = store::part(&tx, tenant, part).await?;
-        tx.commit().await?;
-        Ok(rows)
     }
 
     async fn users_csv(&self, tenant: TenantId) -> AppResult<String> {
@@ -108,34 +100,6 @@ impl ExportRunner {
         Ok(out)
     }
 
-    async fn backup(&self, tenant: TenantId, id: ExportId) -> AppResult<String> {
-        let parts: [(&str, Part); 9] = [
-            ("tenant", Part::Tenant),
-            ("users", Part::Users),
-            ("roles", Part::Roles),
-            ("rolePermissions", Part::RolePermissions),
-            ("userRoles", Part::UserRoles),
-            ("modules", Part::Modules),
-            ("apiKeys", Part::ApiKeys),
-            ("supportTickets", Part::SupportTickets),
-            ("supportMessages", Part::SupportMessages),
-        ];
-        let mut doc = serde_json::Map::new();
-        doc.insert("format".into(), json!("platform-backup/1"));
-        doc.insert("exportedAt".into(), json!(self.now()));
-        for (i, (name, part)) in parts.iter().enumerate() {
-            let rows = self.part(tenant, *part).await?;
-            let value = match part {
-                Part::Tenant => rows.into_iter().next().unwrap_or(JsonValue::Null),
-                _ => JsonValue::Array(rows),
-            };
-            doc.insert((*name).to_owned(), value);
-            let percent = i32::try_from((i + 1) * 90 / parts.len()).unwrap_or(90);
-            self.progress(tenant, id, percent).await?;
-        }
-        Ok(serde_json::to_string_pretty(&JsonValue::Object(doc))?)
-    }
-
     async fn run(&self, job: &Job) -> AppResult<()> {
         let tenant = TenantId(
             job.tenant_id
@@ -148,9 +112,11 @@ impl ExportRunner {
         }
         self.progress(tenant, id, 0).await?;
         let body = match export.kind {
-            ExportKind::UsersCsv => self.users_csv(tenant).await?,
-            ExportKind::AuditCsv => self.audit_csv(tenant, id).await?,
-            ExportKind::TenantBackup => self.backup(tenant, id).await?,
+            ExportKind::UsersCsv => self.users_csv(tenant).await?.into_bytes(),
+            ExportKind::AuditCsv => self.audit_csv(tenant, id).await?.into_bytes(),
+            ExportKind::TenantBackup => {
+                crate::backups::file::write(&self.services.db, tenant, self.now()).await?
+            }
         };
         let path = file_path(&self.services.export_dir, tenant, id, export.kind);
         let dir = path
@@ -161,7 +127,7 @@ impl ExportRunner {
             .map_err(AppError::internal)?;
         // Written aside and renamed, so a download never sees half a file.
         let partial = path.with_extension("partial");
-        tokio::fs::write(&partial, body.as_bytes())
+        tokio::fs::write(&partial, &body)
             .await
             .map_err(AppError::internal)?;
         tokio::fs::rename(&partial, &path)

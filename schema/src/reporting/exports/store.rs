@@ -1,5 +1,6 @@
 //! Every statement of exports: the `exports` rows, and the reads of the
-//! tenant's data that go into the files (fixed statements, one per part).
+//! tenant's data that go into the CSV reports (a backup's reads live in
+//! `crate::backups`).
 
 use super::{Export, ExportKind};
 use chrono::{DateTime, Utc};
@@ -121,76 +122,9 @@ pub(super) async fn update(
     }
 }
 
-/// A part of a tenant's data, read as one JSON object per row (without
-/// secrets: password hashes, MFA secrets and token digests stay out).
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Part {
-    Tenant,
-    Users,
-    Roles,
-    RolePermissions,
-    UserRoles,
-    Modules,
-    ApiKeys,
-    SupportTickets,
-    SupportMessages,
-}
-
-impl Part {
-    fn statement(self) -> &'static str {
-        match self {
-            Self::Tenant => {
-                "SELECT row_to_json(t) AS row FROM (SELECT id, slug, name, status, status_reason, created_at, approved_at FROM tenants WHERE id = $1) t"
-            }
-            Self::Users => {
-                "SELECT row_to_json(u) AS row FROM (SELECT id, email, display_name, status, mfa_enabled, last_login_at, created_at, updated_at FROM users WHERE tenant_id = $1 ORDER BY id) u"
-            }
-            Self::Roles => {
-                "SELECT row_to_json(r) AS row FROM (SELECT id, key, name, description, built_in, created_at, updated_at FROM roles WHERE tenant_id = $1 ORDER BY id) r"
-            }
-            Self::RolePermissions => {
-                "SELECT row_to_json(p) AS row FROM (SELECT role_id, permission FROM role_permissions WHERE tenant_id = $1 ORDER BY role_id, permission) p"
-            }
-            Self::UserRoles => {
-                "SELECT row_to_json(x) AS row FROM (SELECT user_id, role_id, created_at FROM user_roles WHERE tenant_id = $1 ORDER BY user_id, role_id) x"
-            }
-            Self::Modules => {
-                "SELECT row_to_json(m) AS row FROM (SELECT module_key, enabled, updated_at FROM tenant_modules WHERE tenant_id = $1 ORDER BY module_key) m"
-            }
-            Self::ApiKeys => {
-                "SELECT row_to_json(k) AS row FROM (SELECT id, name, prefix, permissions, created_at, expires_at, last_used_at, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id) k"
-            }
-            // The business's side of support: internal notes are not in a
-            // table its transaction can read.
-            Self::SupportTickets => {
-                "SELECT row_to_json(t) AS row FROM (SELECT id, number, subject, category, priority, status, requester_id, first_replied_at, solved_at, closed_at, created_at, updated_at FROM support_tickets WHERE tenant_id = $1 ORDER BY id) t"
-            }
-            Self::SupportMessages => {
-                "SELECT row_to_json(m) AS row FROM (SELECT id, ticket_id, author_user_id, author_operator_id, author_name, body, created_at FROM support_messages WHERE tenant_id = $1 ORDER BY ticket_id, created_at, id) m"
-            }
-        }
-    }
-}
-
 #[derive(FromQueryResult)]
 struct JsonRow {
     row: JsonValue,
-}
-
-/// The rows of `part`.
-pub(super) async fn part(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    part: Part,
-) -> AppResult<Vec<JsonValue>> {
-    Ok(
-        JsonRow::find_by_statement(sql(part.statement(), [tenant.into()]))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|r| r.row)
-            .collect(),
-    )
 }
 
 /// The users' report: the tenant's (not deleted) users by id.

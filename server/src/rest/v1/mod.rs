@@ -3,6 +3,7 @@
 
 pub mod announcements;
 pub mod auth;
+pub mod backups;
 pub mod billing;
 pub mod exports;
 pub mod feature_flags;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(system::router())
         .merge(billing::router())
         .merge(exports::router())
+        .merge(backups::router())
         .merge(menu::router())
         .merge(locations::router())
         .merge(inventory::router())

@@ -405,6 +405,37 @@ fn platform_only() -> Vec<PlatformOp> {
             variables: |_| json!({}),
         },
         PlatformOp {
+            name: "tenantBackups of another tenant",
+            document: "query($t: UUID!) { tenantBackups(tenantId: $t) { id fileName } }",
+            variables: |w| json!({"t": w.b.t.id}),
+        },
+        PlatformOp {
+            name: "restoreBackup of another tenant into itself",
+            document: "mutation($i: RestoreBackupInput!) { restoreBackup(input: $i) { tenant { id } } }",
+            variables: |w| {
+                json!({"i": {"tenantId": w.b.t.id, "exportId": uuid::Uuid::now_v7(), "reason": "x",
+                "target": {"sameTenant": {"confirmSlug": w.b.t.slug}}}})
+            },
+        },
+        PlatformOp {
+            name: "restoreBackup of another tenant as a new one",
+            document: "mutation($i: RestoreBackupInput!) { restoreBackup(input: $i) { tenant { id } } }",
+            variables: |w| {
+                json!({"i": {"tenantId": w.b.t.id, "exportId": uuid::Uuid::now_v7(), "reason": "x",
+                "target": {"newTenant": {"slug": "hijacked-copy", "name": "Hijacked"}}}})
+            },
+        },
+        PlatformOp {
+            name: "offboardTenant of another tenant",
+            document: "mutation($i: OffboardTenantInput!) { offboardTenant(input: $i) { tenant { id } } }",
+            variables: |w| json!({"i": {"tenantId": w.b.t.id, "confirmSlug": w.b.t.slug, "reason": "x"}}),
+        },
+        PlatformOp {
+            name: "offboardTenant of the caller's own tenant",
+            document: "mutation($i: OffboardTenantInput!) { offboardTenant(input: $i) { tenant { id } } }",
+            variables: |w| json!({"i": {"tenantId": w.a.t.id, "confirmSlug": w.a.t.slug, "reason": "x"}}),
+        },
+        PlatformOp {
             name: "setSlaPolicy",
             document: "mutation { setSlaPolicy(input: {priority: LOW, firstReplyMinutes: 1, nextReplyMinutes: 1, resolutionMinutes: 1, reason: \"x\"}) { timeZone } }",
             variables: |_| json!({}),

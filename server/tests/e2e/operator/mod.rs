@@ -2,6 +2,7 @@
 //! entitlements.
 
 mod announcements;
+mod backups;
 mod feature_flags;
 mod impersonation;
 mod maintenance;
