@@ -46,7 +46,6 @@ pub(crate) fn share(table: &str) -> Option<Share> {
         "tenant_modules" | "tenant_feature_flags" => Settings,
         "api_keys" => Credentials,
         "audit_events"
-        | "event_outbox"
         | "exports"
         | "impersonations"
         | "billing_subscriptions"
@@ -64,10 +63,12 @@ pub(crate) fn share(table: &str) -> Option<Share> {
 
 /// Tenant tables a backup leaves out: sign-in secrets and machinery
 /// (sessions, reset tokens, replay guards, stream positions, the tenant's
-/// database profile), and the operator's internal notes, which a business
-/// never sees.
+/// database profile), the event outbox (its payloads carry invitation and
+/// reset tokens to the email job; the audit trail is the history), and the
+/// operator's internal notes, which a business never sees.
 pub(crate) const UNSAVED: &[&str] = &[
     "sessions",
+    "event_outbox",
     "password_reset_tokens",
     "idempotency_keys",
     "consumed_events",
@@ -120,10 +121,12 @@ impl Table {
         expr
     }
 
+    /// The key as text in byte order: the same order on any cluster,
+    /// whatever its default collation, so the hash is too.
     pub fn order_by(&self) -> String {
         self.key
             .iter()
-            .map(|c| quote(c))
+            .map(|c| format!("{}::text COLLATE \"C\"", quote(c)))
             .collect::<Vec<_>>()
             .join(", ")
     }

@@ -118,6 +118,24 @@ pub async fn read(path: &Path) -> AppResult<Document> {
     Ok(doc)
 }
 
+/// Checks that the file at `path` is a whole backup of `tenant` (before
+/// its data is deleted for good): it parses, it names that business, and
+/// its manifest is there. Any schema level will do.
+pub async fn check(path: &Path, tenant: TenantId) -> AppResult<()> {
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|e| AppError::internal(format!("reading {}: {e}", path.display())))?;
+    let doc: Document = serde_json::from_slice(&bytes)
+        .map_err(|e| AppError::internal(format!("{} is not a backup: {e}", path.display())))?;
+    if doc.format != FORMAT || doc.tenant.id != tenant || doc.manifest.is_empty() {
+        return Err(AppError::internal(format!(
+            "{} is not a whole backup of {tenant}",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 impl Document {
     pub fn digest(&self, table: &str) -> Option<&TableDigest> {
         self.manifest.iter().find(|d| d.table == table)

@@ -63,6 +63,14 @@ async fn into_same(
             "must be the business's slug, typed back",
         ));
     }
+    // Nothing may be sold while its data is set back: the operator
+    // suspends it (which the business sees, with the reason) first.
+    if tenant.status != TenantStatus::Suspended {
+        return Err(AppError::conflict(
+            "suspend the business before restoring into it, and reactivate it after",
+        )
+        .with_details(json!({ "status": tenant.status })));
+    }
     Db::scope_to_restore(&tx, id).await?;
     let catalog = Catalog::load(&tx).await?;
     let target = RestoreTargetKind::SameTenant;
@@ -164,10 +172,15 @@ async fn prove(
         if table.share.restored(target) {
             let now = store::digest(tx, table).await?;
             if now.rows != backup.rows || now.sha256 != backup.sha256 {
-                return Err(AppError::internal(format!(
-                    "restoring {} gave {} rows ({}), the backup has {} ({}); nothing was written",
-                    table.name, now.rows, now.sha256, backup.rows, backup.sha256
-                )));
+                return Err(AppError::conflict(format!(
+                    "restoring {} did not reproduce the backup; nothing was written",
+                    table.name
+                ))
+                .with_details(json!({
+                    "table": table.name,
+                    "backup": { "rows": backup.rows, "sha256": backup.sha256 },
+                    "restored": { "rows": now.rows, "sha256": now.sha256 },
+                })));
             }
             restored.restored_rows = Some(now.rows);
             restored.restored_sha256 = Some(now.sha256);

@@ -225,3 +225,14 @@ pub(crate) async fn mark_deleted(
     .await?;
     Ok(())
 }
+
+/// The final backup named by the business's offboarding, if any.
+pub(crate) async fn final_backup_id(
+    conn: &impl ConnectionTrait,
+    id: TenantId,
+) -> AppResult<Option<Uuid>> {
+    Ok(Entity::find_by_id(id.as_uuid())
+        .one(conn)
+        .await?
+        .and_then(|m| m.final_backup_id))
+}

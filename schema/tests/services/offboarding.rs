@@ -88,7 +88,30 @@ async fn data_goes_when_the_retention_ends_and_only_after_the_final_backup() {
         .unwrap();
     assert_eq!(n, 0);
     assert_eq!(left(&cafe).await.items, 3);
-    // Written: everything but the final backup goes, the tombstone stays.
+    // Marked written, but its file is not there: nothing (the row alone
+    // is no proof).
+    run(
+        &cafe,
+        "UPDATE exports SET status = 'completed', progress = 100 WHERE id = $1",
+        vec![backup.into()],
+    )
+    .await;
+    let n = purge_due(&cafe.db, &dir, &scheduler(due + Duration::minutes(1)))
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(left(&cafe).await.items, 3);
+    // Written for real: everything but the final backup goes, the tombstone stays.
+    let file = dir.join(t.to_string()).join(format!("{backup}.json"));
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let doc = serde_json::json!({
+        "format": schema::backups::FORMAT, "exportedAt": due, "migration": "any",
+        "tenant": {"id": t, "slug": "cafe", "name": "Test Café"},
+        "excluded": {"tables": [], "columns": {}},
+        "manifest": [{"table": "menu_items", "share": "BUSINESS", "rows": 3, "sha256": "x"}],
+        "tables": {},
+    });
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
     run(
         &cafe,
         "UPDATE exports SET status = 'completed', progress = 100 WHERE id = $1",

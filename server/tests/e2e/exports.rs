@@ -156,6 +156,14 @@ async fn a_superadmin_backup_is_the_tenants_to_download_and_keeps_secrets_out() 
     let shop = server.tenant("backup").await;
     let other = server.tenant("backup-other").await;
     let admin = server.superadmin_token().await;
+    // A reset token now travels to the email job; it must not travel in the backup.
+    server
+        .gql_ok(
+            "mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { ok } }",
+            json!({"i": {"tenantSlug": shop.slug, "email": shop.owner_email}}),
+            None,
+        )
+        .await;
     let export = server
         .gql_ok(
             "mutation($i: RunTenantBackupInput!) { runTenantBackup(input: $i) { id kind } }",
@@ -203,6 +211,11 @@ async fn a_superadmin_backup_is_the_tenants_to_download_and_keeps_secrets_out() 
         !body.contains("$argon2"),
         "the backup leaks a password hash"
     );
+    assert!(
+        !body.contains("\"token\""),
+        "the backup leaks a reset token"
+    );
+    assert!(!tables.as_object().unwrap().contains_key("event_outbox"));
     assert!(!tables.as_object().unwrap().contains_key("sessions"));
     let (status, _, _) = download(
         &server,

@@ -10,6 +10,7 @@ mod request;
 mod runner;
 mod store;
 
+pub(crate) use request::find;
 pub use request::{backups, download, finished_backup, list, request, run_backup};
 pub use runner::{EXPORT_JOB, ExportRunner};
 

@@ -78,7 +78,7 @@ pub async fn list(svc: &Services, ctx: &RequestContext) -> AppResult<Vec<Export>
         .collect())
 }
 
-pub(super) async fn find(db: &Db, tenant: TenantId, id: ExportId) -> AppResult<Export> {
+pub(crate) async fn find(db: &Db, tenant: TenantId, id: ExportId) -> AppResult<Export> {
     let tx = db.tenant_tx(tenant).await?;
     let export = store::find(&tx, tenant, id)
         .await?

@@ -46,10 +46,10 @@ pub async fn list(
            ("backupId" = Uuid, Path, description = "The backup (an export of kind `tenant_backup`)")),
     request_body = RestoreInput,
     responses((status = 200, description = "What was restored, table by table", body = DataDoc<RestoreReport>),
-              (status = 400, description = "No reason, a wrong confirmation, a slug in use or a backup that cannot be restored", body = ErrorBody),
+              (status = 400, description = "No reason, a wrong confirmation, or a backup this server cannot restore", body = ErrorBody),
               (status = 403, description = "Not a superadmin", body = ErrorBody),
               (status = 404, description = "No such backup of this business", body = ErrorBody),
-              (status = 409, description = "The backup is not finished, or restoring would remove shared records", body = ErrorBody)))]
+              (status = 409, description = "The backup is not finished, the business is not suspended, the slug is taken, or restoring would remove shared records", body = ErrorBody)))]
 pub async fn restore_backup(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<BackupPath>,
@@ -70,7 +70,7 @@ pub async fn restore_backup(
               (status = 400, description = "No reason or a wrong confirmation", body = ErrorBody),
               (status = 403, description = "Not a superadmin", body = ErrorBody),
               (status = 404, description = "No such business", body = ErrorBody),
-              (status = 409, description = "Already being offboarded", body = ErrorBody)))]
+              (status = 409, description = "Already being offboarded, or neither active nor suspended", body = ErrorBody)))]
 pub async fn offboard(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,

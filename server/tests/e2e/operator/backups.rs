@@ -294,6 +294,17 @@ async fn a_backup_restores_as_a_new_business_with_equal_counts_and_hashes() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Suspends or reactivates a business, as the operator.
+async fn set_status(server: &TestServer, admin: &str, tenant: uuid::Uuid, mutation: &str) {
+    server
+        .gql_ok(
+            &format!("mutation($i: TenantReasonInput!) {{ {mutation}(input: $i) {{ tenant {{ status }} }} }}"),
+            json!({"i": {"tenantId": tenant, "reason": "restoring last night's backup"}}),
+            Some(admin),
+        )
+        .await;
+}
+
 const OPEN_TICKET: &str =
     "mutation($i: NewSupportTicketInput!) { openSupportTicket(input: $i) { ticket { id } } }";
 
@@ -377,8 +388,15 @@ async fn a_restore_into_the_same_business_undoes_a_mistake_and_keeps_what_is_sha
         "nothing changed"
     );
 
+    // An open business keeps selling: it is suspended for the restore.
+    let (code, body) = server
+        .gql_err(RESTORE, same(&shop.slug), Some(&admin))
+        .await;
+    assert_eq!(code, "CONFLICT", "{body}");
+    set_status(&server, &admin, shop.id, "suspendTenant").await;
     let report =
         server.gql_ok(RESTORE, same(&shop.slug), Some(&admin)).await["restoreBackup"].clone();
+    set_status(&server, &admin, shop.id, "reactivateTenant").await;
     assert_eq!(report["target"], "SAME_TENANT");
     assert_eq!(report["tenant"]["id"], tenant);
     for t in report["tables"].as_array().unwrap() {
@@ -440,6 +458,7 @@ async fn a_restore_that_would_take_shared_records_with_it_is_refused_whole() {
     // Someone taken on since opens a ticket: deleting them would delete it.
     let (_, manager) = server.staff(&shop, "manager").await;
     open_ticket(&server, &manager, "Till is stuck").await;
+    set_status(&server, &admin, shop.id, "suspendTenant").await;
     let (code, body) = server
         .gql_err(
             RESTORE,
@@ -451,6 +470,7 @@ async fn a_restore_that_would_take_shared_records_with_it_is_refused_whole() {
     assert_eq!(code, "CONFLICT", "{body}");
     assert!(body.to_string().contains("support_tickets"), "{body}");
     // One transaction: the manager is still there.
+    set_status(&server, &admin, shop.id, "reactivateTenant").await;
     server
         .gql_ok("{ me { id } }", json!({}), Some(&manager))
         .await;
@@ -627,6 +647,16 @@ async fn reactivating_a_business_cancels_its_offboarding() {
     let days = (due - chrono::Utc::now()).num_hours();
     assert!((29 * 24..=30 * 24).contains(&days), "{due}");
     let (code, _) = server.gql_err(OFFBOARD, input.clone(), Some(&admin)).await;
+    assert_eq!(code, "CONFLICT");
+    // A business never approved is rejected, not offboarded.
+    let (pending, pending_slug, _) = server.signup("never-approved").await;
+    let (code, _) = server
+        .gql_err(
+            OFFBOARD,
+            json!({"i": {"tenantId": pending, "confirmSlug": pending_slug, "reason": "closing down"}}),
+            Some(&admin),
+        )
+        .await;
     assert_eq!(code, "CONFLICT");
     let back = server
         .gql_ok(
