@@ -29,6 +29,17 @@ table! {
     pub void_reason: Option<String>,
     pub version: i64,
     pub updated_at: DateTimeUtc,
+    pub dining_option: DiningOption,
+}
+
+text_enum! {
+    /// Eaten here, taken away or delivered (`pos_tickets.dining_option`);
+    /// kitchen routing may depend on it.
+    DiningOption {
+        DineIn = "dine_in",
+        Takeout = "takeout",
+        Delivery = "delivery",
+    }
 }
 
 text_enum! {

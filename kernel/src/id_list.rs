@@ -76,4 +76,8 @@ id_types!(
     SupportAttachmentId,
     /// An operator's internal note on a support ticket.
     SupportNoteId,
+    /// A kitchen station (grill, fry, bar, expo) of a location.
+    StationId,
+    /// One line's work on one kitchen station.
+    KitchenItemId,
 );

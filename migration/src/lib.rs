@@ -20,6 +20,7 @@ mod m20261205_000014_impersonation;
 mod m20261205_000015_support;
 mod m20261205_000016_superadmin_mfa;
 mod m20261205_000017_restore_and_offboarding;
+mod m20261205_000018_kitchen;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ const ALL: &[Sql] = &[
     m20261205_000015_support::MIGRATION,
     m20261205_000016_superadmin_mfa::MIGRATION,
     m20261205_000017_restore_and_offboarding::MIGRATION,
+    m20261205_000018_kitchen::MIGRATION,
 ];
 
 #[async_trait::async_trait]

@@ -21,6 +21,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod introspection;
 pub mod inventory;
+pub mod kitchen;
 pub mod loaders;
 pub mod locations;
 pub mod maintenance;
@@ -66,6 +67,7 @@ pub struct QueryRoot(
     maintenance::graphql::MaintenanceQuery,
     support::graphql::SupportQuery,
     backups::graphql::BackupsQuery,
+    kitchen::graphql::KitchenQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -87,6 +89,7 @@ pub struct MutationRoot(
     maintenance::graphql::MaintenanceMutation,
     support::graphql::SupportMutation,
     backups::graphql::BackupsMutation,
+    kitchen::graphql::KitchenMutation,
 );
 
 #[derive(MergedSubscription, Default)]

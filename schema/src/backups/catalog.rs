@@ -42,7 +42,10 @@ pub(crate) fn share(table: &str) -> Option<Share> {
         | "pos_ticket_lines"
         | "pos_payments"
         | "pos_refunds"
-        | "announcement_dismissals" => Business,
+        | "announcement_dismissals"
+        | "kitchen_stations"
+        | "kitchen_routes"
+        | "kitchen_items" => Business,
         "tenant_modules" | "tenant_feature_flags" => Settings,
         "api_keys" => Credentials,
         "audit_events"

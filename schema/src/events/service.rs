@@ -23,6 +23,7 @@ pub fn audience(event_type: &str) -> Option<Option<&'static str>> {
         "inventory" => Some("inventory.stock.read"),
         "menu" => Some("menu.catalog.read"),
         "orders" => Some("orders.kitchen.read"),
+        "kitchen" => Some("kitchen.ticket.read"),
         "reporting" => Some("reporting.sales.read"),
         "billing" => Some("billing.subscription.read"),
         "support" => Some("support.ticket.read"),

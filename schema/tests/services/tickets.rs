@@ -14,6 +14,7 @@ pub fn new_ticket(cafe: &Cafe) -> NewTicket {
         label: None,
         currency: None,
         service_charge_bp: 0,
+        dining_option: None,
     }
 }
 

@@ -20,6 +20,7 @@ mod identity;
 mod inventory;
 mod inventory_rest;
 mod isolation;
+mod kitchen;
 mod menu;
 mod notifications;
 mod observability;

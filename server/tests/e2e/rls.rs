@@ -117,6 +117,12 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
               VALUES ('{t}', '{t}', '{t}', '{t}', 'a.pdf', 'application/pdf', 1, repeat('a', 64), '{user}', now());
             INSERT INTO support_sla_clocks (tenant_id, ticket_id, metric, target_minutes) VALUES ('{t}', '{t}', 'resolution', 60);
             INSERT INTO support_internal_notes (id, tenant_id, ticket_id, author_operator_id, body, created_at) VALUES ('{t}', '{t}', '{t}', '{t}', 'secret {s}', now());
+            INSERT INTO kitchen_stations (tenant_id, id, location_id, name, prep_target_secs, warn_after_secs, late_after_secs, created_at, updated_at)
+              VALUES ('{t}', '{t}', '{t}', 'Grill', 600, 300, 480, now(), now());
+            INSERT INTO kitchen_routes (tenant_id, location_id, target_kind, target_id, dining_option, station_id, created_at)
+              VALUES ('{t}', '{t}', 'category', '{t}', 'any', '{t}', now());
+            INSERT INTO kitchen_items (tenant_id, id, location_id, station_id, ticket_id, line_id, ticket_number, dining_option, name, quantity, then_expo, status, fired_at)
+              VALUES ('{t}', '{t}', '{t}', '{t}', '{t}', '{t}', 1, 'dine_in', 'Latte', 1, false, 'fired', now());
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)

@@ -67,6 +67,7 @@ pub async fn open(db: &Db, ctx: &RequestContext, input: NewTicket) -> AppResult<
             label,
             currency: currency.map(|c| c.as_str().to_owned()),
             service_charge_bp: service,
+            dining_option: input.dining_option.unwrap_or(super::DiningOption::DineIn),
             opened_by: ctx.user_id(),
             at: unit.now(),
         },
@@ -100,6 +101,9 @@ pub async fn update(
     if let Some(s) = service {
         ticket.service_charge_bp = s;
     }
+    if let Some(d) = patch.dining_option {
+        ticket.dining_option = d;
+    }
     let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;
     unit.commit_with(
         ticket_event("pos.ticket.updated", &after, json!({ "change": "details" })),
@@ -128,6 +132,8 @@ pub async fn send(
     let ids: Vec<LineId> = fresh.iter().map(|l| l.id).collect();
     store::mark_sent(&*unit, unit.tenant, &ids, unit.now()).await?;
     let after = store::update(&*unit, unit.tenant, id, TicketUpdate::Sent, unit.now()).await?;
+    // Routed now, frozen on the kitchen items.
+    crate::kitchen::fire::fire(&*unit, unit.tenant, &after, &fresh, unit.now()).await?;
     let kitchen: Vec<Value> = fresh
         .iter()
         .map(|l| {
@@ -164,6 +170,13 @@ pub async fn void(
         reason: reason.clone(),
     };
     let after = store::update(&*unit, unit.tenant, id, update, unit.now()).await?;
+    let lines: Vec<uuid::Uuid> = store::lines_of(&*unit, unit.tenant, &[id])
+        .await?
+        .iter()
+        .filter(|l| l.sent_at.is_some())
+        .map(|l| l.id.as_uuid())
+        .collect();
+    crate::kitchen::fire::void_lines(&*unit, unit.tenant, &lines, unit.now()).await?;
     unit.commit_with(
         ticket_event("pos.ticket.voided", &after, json!({ "reason": reason })),
         after,

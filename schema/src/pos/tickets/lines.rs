@@ -275,6 +275,11 @@ pub async fn void_line(
         reason: reason.clone(),
     };
     store::update_line(&*unit, unit.tenant, line_id, change).await?;
+    if line.sent_at.is_some() {
+        // Every station that has it shows it voided.
+        crate::kitchen::fire::void_lines(&*unit, unit.tenant, &[line_id.as_uuid()], unit.now())
+            .await?;
+    }
     let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;
     unit.commit_with(ticket_event(
         "pos.ticket.updated",

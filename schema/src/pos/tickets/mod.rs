@@ -170,10 +170,32 @@ pub struct Ticket {
     pub settled_at: Option<DateTime<Utc>>,
     pub voided_at: Option<DateTime<Utc>>,
     pub void_reason: Option<String>,
+    /// Eaten here, taken away or delivered: the kitchen may route by it.
+    pub dining_option: DiningOption,
     /// Bumped by every change; pass it back to change against what you saw.
     pub version: i64,
     pub updated_at: DateTime<Utc>,
 }
+
+/// How a ticket's food leaves the kitchen.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DiningOption {
+    DineIn,
+    Takeout,
+    Delivery,
+}
+
+crate::wire::wire_enum!(
+    DiningOption,
+    ticket_rows::DiningOption {
+        DineIn,
+        Takeout,
+        Delivery
+    }
+);
 
 impl From<ticket_rows::Model> for Ticket {
     fn from(r: ticket_rows::Model) -> Self {
@@ -206,6 +228,7 @@ impl From<ticket_rows::Model> for Ticket {
             settled_at: r.settled_at,
             voided_at: r.voided_at,
             void_reason: r.void_reason,
+            dining_option: r.dining_option.into(),
             version: r.version,
             updated_at: r.updated_at,
         }
@@ -354,6 +377,8 @@ pub struct NewTicket {
     #[graphql(default)]
     #[serde(default)]
     pub service_charge_bp: i32,
+    /// `DINE_IN` when left out.
+    pub dining_option: Option<DiningOption>,
 }
 
 /// Leave a field out to keep it; `expectedVersion` guards against lost updates.
@@ -370,6 +395,8 @@ pub struct TicketPatch {
     pub label: MaybeUndefined<Label>,
     /// Basis points of the net subtotal.
     pub service_charge_bp: Option<i32>,
+    /// Lines already fired keep their stations; new ones route by this.
+    pub dining_option: Option<DiningOption>,
 }
 
 /// `{}`, or the version you read.

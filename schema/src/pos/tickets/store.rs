@@ -79,6 +79,7 @@ pub(crate) struct Opening<'a> {
     pub label: Option<String>,
     pub currency: Option<String>,
     pub service_charge_bp: i32,
+    pub dining_option: super::DiningOption,
     pub opened_by: Option<UserId>,
     pub at: DateTime<Utc>,
 }
@@ -98,8 +99,8 @@ pub(crate) async fn open(conn: &impl ConnectionTrait, row: Opening<'_>) -> AppRe
                RETURNING business_day, last_number
              )
              INSERT INTO pos_tickets (tenant_id, id, location_id, business_day, number, label, currency,
-               service_charge_bp, opened_by, opened_at, updated_at)
-             SELECT $1, $2, $3, business_day, last_number, $4, $5, $6, $7, $8, $8 FROM numbered
+               service_charge_bp, opened_by, opened_at, updated_at, dining_option)
+             SELECT $1, $2, $3, business_day, last_number, $4, $5, $6, $7, $8, $8, $10 FROM numbered
              RETURNING *",
             [
                 row.tenant.as_uuid().into(),
@@ -111,6 +112,7 @@ pub(crate) async fn open(conn: &impl ConnectionTrait, row: Opening<'_>) -> AppRe
                 row.opened_by.map(|u| u.as_uuid()).into(),
                 row.at.into(),
                 row.timezone.to_owned().into(),
+                tickets::DiningOption::from(row.dining_option).into(),
             ],
         ))
         .one(conn)
@@ -164,6 +166,10 @@ pub(crate) async fn update(
                 .col_expr(C::Currency, Expr::value(ticket.currency.clone()))
                 .col_expr(C::Label, Expr::value(ticket.label.clone()))
                 .col_expr(C::ServiceChargeBp, Expr::value(ticket.service_charge_bp))
+                .col_expr(
+                    C::DiningOption,
+                    Expr::value(tickets::DiningOption::from(ticket.dining_option)),
+                )
                 .col_expr(C::SubtotalMinor, Expr::value(totals.subtotal))
                 .col_expr(C::DiscountMinor, Expr::value(totals.discount))
                 .col_expr(C::TaxMinor, Expr::value(totals.tax))

@@ -107,6 +107,28 @@ impl TestServer {
         }
     }
 
+    /// The demo café (`server seed-demo`, its people's password
+    /// [`PASSWORD`]): its id and its owner's access token.
+    pub async fn demo_cafe(&self) -> (uuid::Uuid, String) {
+        let out = std::process::Command::new(super::BIN)
+            .env_clear()
+            .env("DATABASE_URL", &self.db.url)
+            .env("LOG_LEVEL", "warn")
+            .args(["seed-demo", "--password", PASSWORD])
+            .output()
+            .expect("run seed-demo");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let auth = self
+            .login("demo-cafe", "owner@demo-cafe.test", PASSWORD)
+            .await;
+        let id = uuid::Uuid::parse_str(auth["tenantId"].as_str().unwrap()).unwrap();
+        (id, auth["accessToken"].as_str().unwrap().to_owned())
+    }
+
     /// A user of `tenant` holding the built-in role `role_key`, signed in; returns (user id, access token).
     pub async fn staff(&self, tenant: &TenantFixture, role_key: &str) -> (uuid::Uuid, String) {
         let roles = self

@@ -594,6 +594,9 @@ const SNAPSHOT: &[(&str, &str)] = &[
     ("support_attachments", "to_jsonb(t)"),
     ("support_sla_clocks", "to_jsonb(t)"),
     ("support_internal_notes", "to_jsonb(t)"),
+    ("kitchen_stations", "to_jsonb(t)"),
+    ("kitchen_routes", "to_jsonb(t)"),
+    ("kitchen_items", "to_jsonb(t)"),
     // The relay moves delivery columns on its own; what matters is which events exist.
     (
         "event_outbox",

@@ -100,26 +100,8 @@ async fn assert_sign_in_refused(server: &TestServer, slug: &str, email: &str) {
 /// The demo café with a ticket open and a line on it: rows in menu, stock,
 /// POS and audit.
 async fn cafe(server: &TestServer) -> (Value, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .env_clear()
-        .env("DATABASE_URL", &server.db.url)
-        .env("LOG_LEVEL", "warn")
-        .args(["seed-demo", "--password", PASSWORD])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let auth = server
-        .login("demo-cafe", "owner@demo-cafe.test", PASSWORD)
-        .await;
-    let owner = auth["accessToken"].as_str().unwrap().to_owned();
-    let tenant = server
-        .gql_ok("{ tenant { id } }", json!({}), Some(&owner))
-        .await["tenant"]["id"]
-        .clone();
+    let (tenant, owner) = server.demo_cafe().await;
+    let tenant = json!(tenant);
     let t = Some(owner.as_str());
     let menu = server
         .gql_ok(
