@@ -4,6 +4,9 @@
 //! and `graphql.rs` (thin resolvers). Domain values derive their GraphQL and
 //! JSON views; transports live in the `server` crate.
 
+// The merged roots nest one generic per module; the default 128 is too few.
+#![recursion_limit = "256"]
+
 pub mod announcements;
 pub mod api_keys;
 pub mod audit;
@@ -101,6 +104,7 @@ pub struct SubscriptionRoot(
     pos::graphql::PosSubscription,
     announcements::graphql::AnnouncementsSubscription,
     support::graphql::SupportSubscription,
+    kitchen::graphql::KitchenSubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -62,6 +62,7 @@ pub(crate) async fn fire(
         .collect();
     let head = TicketHead {
         id: ticket.id,
+        location_id: ticket.location_id,
         number: ticket.number,
         label: ticket.label.clone(),
         dining_option: ticket.dining_option,
@@ -140,7 +141,8 @@ pub(super) async fn announce(
             event_type,
             head.id,
             json!({
-                "ticketId": head.id, "number": head.number, "stationIds": stations,
+                "ticketId": head.id, "number": head.number, "locationId": head.location_id,
+                "stationIds": stations,
                 "items": items.iter().map(|i| json!({
                     "id": i.id, "stationId": i.station_id, "lineId": i.line_id,
                     "name": i.name, "quantity": i.quantity, "status": i.status,

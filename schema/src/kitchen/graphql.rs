@@ -3,7 +3,8 @@ use super::{
     TicketMove, routes, screens, stations, work,
 };
 use crate::gql::{rc, svc};
-use async_graphql::{Context, InputObject, Object};
+use async_graphql::{Context, InputObject, Object, Subscription};
+use futures_util::{Stream, StreamExt};
 use kernel::{LocationId, StationId};
 
 #[derive(InputObject)]
@@ -112,5 +113,46 @@ impl KitchenMutation {
         input: TicketMove,
     ) -> async_graphql::Result<Vec<KitchenItem>> {
         Ok(work::recall(&svc(ctx)?.db, rc(ctx)?, input).await?)
+    }
+}
+
+#[derive(Default)]
+pub struct KitchenSubscription;
+
+#[Subscription]
+impl KitchenSubscription {
+    /// A station's screen at once, and again whenever its work changes (a
+    /// fire, a move, a void); expo's whenever work of its location does.
+    async fn kitchen_screen(
+        &self,
+        ctx: &Context<'_>,
+        station_id: StationId,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<StationScreen>>> {
+        let (services, request) = (svc(ctx)?, rc(ctx)?);
+        // Refuse at once what the first read would refuse.
+        let first = screens::screen(&services.db, request, station_id).await?;
+        let station = first.station;
+        let (id, location) = (station.id.to_string(), station.location_id.to_string());
+        let keep = move |e: &jobs::envelope::Envelope| {
+            if station.is_expo {
+                e.data.get("locationId").and_then(|l| l.as_str()) == Some(location.as_str())
+            } else {
+                e.data
+                    .get("stationIds")
+                    .and_then(|s| s.as_array())
+                    .is_some_and(|s| s.iter().any(|s| s.as_str() == Some(id.as_str())))
+            }
+        };
+        let updates = crate::events::service::refreshed(
+            services,
+            request,
+            vec!["kitchen.".to_owned()],
+            keep,
+            move |services, request| async move {
+                screens::screen(&services.db, &request, station_id).await
+            },
+        )
+        .await?;
+        Ok(updates.map(|r| r.map_err(Into::into)))
     }
 }

@@ -253,6 +253,7 @@ pub struct KitchenItem {
 #[derive(Debug, Clone)]
 pub(crate) struct TicketHead {
     pub id: TicketId,
+    pub location_id: LocationId,
     pub number: i32,
     pub label: Option<String>,
     pub dining_option: DiningOption,
@@ -262,6 +263,7 @@ impl KitchenItem {
     fn split(m: entities::kitchen_items::Model) -> (TicketHead, LocationId, Self) {
         let head = TicketHead {
             id: m.ticket_id.into(),
+            location_id: m.location_id.into(),
             number: m.ticket_number,
             label: m.ticket_label.clone(),
             dining_option: m.dining_option.into(),

@@ -10,7 +10,7 @@
 
 use super::v1::{
     announcements, auth, backups, billing, exports, feature_flags, impersonation, inventory,
-    locations, maintenance, menu, module_registry, pos, rbac, support, system, tenants,
+    kitchen, locations, maintenance, menu, module_registry, pos, rbac, support, system, tenants,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -35,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         (name = "menu", description = "Categories, items, variants, modifier groups and availability"),
         (name = "locations", description = "The business's shops, kitchens and warehouses"),
         (name = "inventory", description = "Stock items, levels, the ledger, counts, transfers, reorder points and recipes. Quantities are decimal strings in answers; requests may send strings or numbers"),
+        (name = "kitchen", description = "Kitchen stations, routing from the menu, a station's screen and its moves: start, ready, bump and recall"),
         (name = "pos", description = "The point of sale: tickets with lines, modifiers and discounts, kitchen sends, cash and card payments (split, partial, tips), settling, voids, refunds with restock, receipts, and shifts with X/Z reports. Money is in minor units. Payments and refunds take an `Idempotency-Key` header"),
         (name = "billing", description = "The business's plan, subscription and invoices, and the payment provider's signed webhooks. Money is in minor units (64-bit)"),
         (name = "support", description = "The business and the operator's support desk: tickets with their public conversation and attachments (uploaded raw to `/v1/support/uploads`, then named by `attachmentIds`), announcements (dismissable per user until edited) and maintenance windows. While a window runs, writes to its modules answer 409 `CONFLICT` with `details.reason` `maintenance`, the window and its end, and `Retry-After`"),
@@ -132,6 +133,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         menu::Api::openapi(),
         locations::Api::openapi(),
         inventory::Api::openapi(),
+        kitchen::Api::openapi(),
         pos::Api::openapi(),
         billing::Api::openapi(),
         announcements::Api::openapi(),

@@ -458,3 +458,92 @@ async fn the_kitchen_refuses_bad_setups_and_other_businesses() {
         "the café's screen is untouched"
     );
 }
+
+/// Reads a screen subscription until a screen with `count` tickets arrives
+/// (an event committed just before subscribing may bring one more screen).
+async fn screen_with(ws: &mut crate::harness::Ws, count: usize) -> Value {
+    for _ in 0..10 {
+        let message = crate::harness::ws_next(ws).await.expect("a screen");
+        assert_eq!(message["type"], "next", "{message}");
+        let screen = message["payload"]["data"]["kitchenScreen"].clone();
+        if screen["tickets"].as_array().map(Vec::len) == Some(count) {
+            return screen;
+        }
+    }
+    panic!("no screen with {count} tickets");
+}
+
+#[tokio::test]
+async fn a_screen_follows_its_station_live_and_rest_drives_the_same_kitchen() {
+    let k = kitchen().await;
+    let mut ws = crate::harness::ws_subscribe(
+        &k.server,
+        &k.owner,
+        "subscription($s: UUID!) { kitchenScreen(stationId: $s) { station { name } tickets { ticketId items { id status } } } }",
+        json!({"s": k.bar}),
+    )
+    .await;
+    let first = screen_with(&mut ws, 0).await;
+    assert_eq!(first["station"]["name"], "Bar");
+
+    // A coffee sent from the till appears; the oven's bread does not.
+    let (ticket, _) = send(&k, &[&k.coffee_item, &k.bakery_item]).await;
+    let live = screen_with(&mut ws, 1).await;
+    assert_eq!(live["tickets"][0]["ticketId"], ticket);
+    assert_eq!(live["tickets"][0]["items"].as_array().unwrap().len(), 1);
+
+    // Over REST: the stations, a bad rule, and a bump the screen sees.
+    let rest = |method: reqwest::Method, path: &str| {
+        k.server
+            .http
+            .request(method, k.server.url(path))
+            .bearer_auth(&k.owner)
+    };
+    let stations: Value = rest(
+        reqwest::Method::GET,
+        &format!("/v1/kitchen/stations?locationId={}", s(&k.location)),
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(stations["data"].as_array().unwrap().len(), 3, "{stations}");
+    let bad = rest(reqwest::Method::PUT, "/v1/kitchen/routes")
+        .json(&json!({"locationId": k.location, "target": "ITEM", "targetId": uuid::Uuid::now_v7(), "stationIds": [k.bar]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let screen: Value = rest(
+        reqwest::Method::GET,
+        &format!("/v1/kitchen/stations/{}/screen", s(&k.bar)),
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let item = screen["data"]["tickets"][0]["items"][0]["id"].clone();
+    let ready = rest(
+        reqwest::Method::POST,
+        &format!("/v1/kitchen/items/{}/ready", s(&item)),
+    )
+    .json(&json!({}))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(ready.status(), 200);
+    let bump = json!({"stationId": k.bar, "ticketId": ticket, "idempotencyKey": "rest-bump-1"});
+    for _ in 0..2 {
+        let done = rest(reqwest::Method::POST, "/v1/kitchen/bumps")
+            .json(&bump)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), 200, "the same key answers the same, twice");
+    }
+    screen_with(&mut ws, 0).await;
+}

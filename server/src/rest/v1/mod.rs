@@ -9,6 +9,7 @@ pub mod exports;
 pub mod feature_flags;
 pub mod impersonation;
 pub mod inventory;
+pub mod kitchen;
 pub mod locations;
 pub mod maintenance;
 pub mod menu;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(menu::router())
         .merge(locations::router())
         .merge(inventory::router())
+        .merge(kitchen::router())
         .merge(pos::router())
         .merge(auth::router())
         .merge(tenants::router())
