@@ -12,7 +12,6 @@ use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub(super) async fn station(
@@ -131,27 +130,29 @@ pub(super) async fn routes_of(
         .order_by_asc(routes::Column::StationId)
         .all(conn)
         .await?;
-    let mut grouped: BTreeMap<(Uuid, String, Uuid, String), Route> = BTreeMap::new();
+    // Ordered by rule, then station: each rule's rows are consecutive.
+    let mut rules: Vec<Route> = Vec::new();
     for r in rows {
-        let key = (
-            r.location_id,
-            format!("{:?}", r.target_kind),
-            r.target_id,
-            format!("{:?}", r.dining_option),
-        );
-        grouped
-            .entry(key)
-            .or_insert_with(|| Route {
-                location_id: r.location_id.into(),
-                target: r.target_kind.into(),
-                target_id: r.target_id,
-                dining_option: dining_of(r.dining_option),
-                station_ids: Vec::new(),
-            })
-            .station_ids
-            .push(r.station_id.into());
+        let rule = Route {
+            location_id: r.location_id.into(),
+            target: r.target_kind.into(),
+            target_id: r.target_id,
+            dining_option: dining_of(r.dining_option),
+            station_ids: vec![r.station_id.into()],
+        };
+        match rules.last_mut() {
+            Some(last)
+                if last.location_id == rule.location_id
+                    && last.target == rule.target
+                    && last.target_id == rule.target_id
+                    && last.dining_option == rule.dining_option =>
+            {
+                last.station_ids.extend(rule.station_ids);
+            }
+            _ => rules.push(rule),
+        }
     }
-    Ok(grouped.into_values().collect())
+    Ok(rules)
 }
 
 /// Replaces the stations of one rule.

@@ -112,12 +112,6 @@ async fn data_goes_when_the_retention_ends_and_only_after_the_final_backup() {
         "tables": {},
     });
     std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
-    run(
-        &cafe,
-        "UPDATE exports SET status = 'completed', progress = 100 WHERE id = $1",
-        vec![backup.into()],
-    )
-    .await;
     let n = purge_due(&cafe.db, &dir, &scheduler(due + Duration::minutes(1)))
         .await
         .unwrap();
