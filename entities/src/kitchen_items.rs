@@ -18,7 +18,7 @@ table! {
     pub quantity: i32,
     pub then_expo: bool,
     pub status: KitchenStatus,
-    pub fired_at: DateTimeUtc,
+    pub fired_at: Option<DateTimeUtc>,
     pub started_at: Option<DateTimeUtc>,
     pub ready_at: Option<DateTimeUtc>,
     pub bumped_at: Option<DateTimeUtc>,
@@ -26,16 +26,32 @@ table! {
     pub voided_at: Option<DateTimeUtc>,
     pub expo_bumped_at: Option<DateTimeUtc>,
     pub version: i32,
+    pub course: i32,
+    pub sent_at: DateTimeUtc,
+    pub hold: Option<Hold>,
+    pub fire_at: Option<DateTimeUtc>,
+    pub paced: bool,
+    pub prep_secs: i32,
 }
 
 text_enum! {
     /// Where a kitchen item is (`kitchen_items.status`).
     KitchenStatus {
+        Held = "held",
         Fired = "fired",
         Started = "started",
         Ready = "ready",
         Bumped = "bumped",
         Recalled = "recalled",
         Voided = "voided",
+    }
+}
+
+text_enum! {
+    /// Why a kitchen item was held before firing (`kitchen_items.hold`).
+    Hold {
+        Course = "course",
+        Time = "time",
+        Hand = "hand",
     }
 }

@@ -16,4 +16,5 @@ table! {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,
+    pub prep_secs: Option<i32>,
 }

@@ -27,6 +27,8 @@ table! {
     pub returned: i32,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub course: i32,
+    pub seat: Option<i32>,
 }
 
 text_enum! {

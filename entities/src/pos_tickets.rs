@@ -30,6 +30,7 @@ table! {
     pub version: i64,
     pub updated_at: DateTimeUtc,
     pub dining_option: DiningOption,
+    pub merged_into: Option<Uuid>,
 }
 
 text_enum! {
@@ -48,6 +49,7 @@ text_enum! {
         Open = "open",
         Settled = "settled",
         Voided = "voided",
+        Merged = "merged",
     }
 }
 

@@ -21,6 +21,7 @@ mod m20261205_000015_support;
 mod m20261205_000016_superadmin_mfa;
 mod m20261205_000017_restore_and_offboarding;
 mod m20261205_000018_kitchen;
+mod m20261205_000019_courses_and_pacing;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ const ALL: &[Sql] = &[
     m20261205_000016_superadmin_mfa::MIGRATION,
     m20261205_000017_restore_and_offboarding::MIGRATION,
     m20261205_000018_kitchen::MIGRATION,
+    m20261205_000019_courses_and_pacing::MIGRATION,
 ];
 
 #[async_trait::async_trait]

@@ -183,6 +183,7 @@ pub async fn seed(db: &Db, password: &str) -> AppResult<Option<Demo>> {
             price_minor: price,
             currency: CurrencyCode::parse_field("currency", "EUR")?,
             tax_rate_bp: tax,
+            prep_secs: None,
             variants,
             modifier_group_ids: groups,
         })

@@ -82,8 +82,8 @@ async fn billing_ticker(services: Services, shutdown: CancellationToken) {
 
 /// Work that falls due at a time rather than on a request: maintenance
 /// windows (reminders, starts, ends), announcements that start or end, and
-/// support SLA alerts, auto-closes and stale uploads, and offboarded
-/// businesses whose retention has ended. Every replica ticks;
+/// support SLA alerts, auto-closes and stale uploads, offboarded
+/// businesses whose retention has ended, and kitchen work held until a time. Every replica ticks;
 /// rows are claimed with `SKIP LOCKED`, so each is done once.
 async fn scheduler(services: Services, every: Duration, shutdown: CancellationToken) {
     let mut tick = tokio::time::interval(every);
@@ -101,6 +101,9 @@ async fn scheduler(services: Services, every: Duration, shutdown: CancellationTo
                 }
                 if let Err(err) = schema::support::scheduler::run_due(&services.db, &services.export_dir, &ctx).await {
                     tracing::warn!(module = "support", error = %err, "scheduler tick failed; retrying next tick");
+                }
+                if let Err(err) = schema::kitchen::pacing::fire_due(&services.db, &ctx).await {
+                    tracing::warn!(module = "kitchen", error = %err, "held kitchen work could not be fired; retrying next tick");
                 }
                 if let Err(err) = schema::backups::offboarding::purge_due(&services.db, &services.export_dir, &ctx).await {
                     tracing::warn!(module = "tenants", error = %err, "offboarding tick failed; retrying next tick");

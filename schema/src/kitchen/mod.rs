@@ -1,16 +1,18 @@
 //! The kitchen display: stations per location, routing rules from the menu
-//! to the stations, and kitchen items (one fired line's work on one
-//! station) moving `FIRED` → `STARTED` → `READY` → `BUMPED`, recalled or
-//! voided, with every timing stored. A line is routed when it is fired
-//! (`sendTicket`) and its stations are frozen on its items.
+//! to the stations, and kitchen items (one sent line's work on one
+//! station) moving `HELD` → `FIRED` → `STARTED` → `READY` → `BUMPED`,
+//! recalled or voided, with every timing stored. A line is routed when it
+//! is sent (`sendTicket`) and its stations are frozen on its items.
 //!
 //! Types here; `routing.rs` (the rules, pure), `stations.rs` and
 //! `routes.rs` (setting the kitchen up), `fire.rs` (what `sendTicket` and
-//! voids do to the kitchen), `work.rs` (the moves), `screens.rs` (what a
+//! voids do to the kitchen), `pacing.rs` (courses held and fired, items
+//! fired to finish together), `work.rs` (the moves), `screens.rs` (what a
 //! station and expo show), `store.rs`, `graphql.rs`.
 
 pub mod fire;
 pub mod graphql;
+pub mod pacing;
 pub mod routes;
 pub mod routing;
 pub mod screens;
@@ -21,6 +23,7 @@ pub mod work;
 pub use crate::pos::tickets::DiningOption;
 use crate::text::{IdempotencyKey, Name};
 use chrono::{DateTime, Utc};
+use entities::kitchen_items::Hold as HoldRow;
 use entities::kitchen_items::KitchenStatus as StatusRow;
 use entities::kitchen_routes::TargetKind as TargetRow;
 use entities::kitchen_stations::ExpoMode as ExpoRow;
@@ -84,6 +87,8 @@ crate::wire::wire_enum!(
 #[graphql(name = "KitchenItemStatus")]
 #[schema(as = KitchenItemStatus)]
 pub enum KitchenStatus {
+    /// Sent, waiting to be fired (see `hold`).
+    Held,
     Fired,
     Started,
     Ready,
@@ -95,6 +100,7 @@ pub enum KitchenStatus {
 crate::wire::wire_enum!(
     KitchenStatus,
     StatusRow {
+        Held,
         Fired,
         Started,
         Ready,
@@ -103,6 +109,25 @@ crate::wire::wire_enum!(
         Voided
     }
 );
+
+/// What a held item waits for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum, utoipa::ToSchema,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[graphql(name = "KitchenHold")]
+#[schema(as = KitchenHold)]
+pub enum Hold {
+    /// Every item of the courses before it is bumped (and handed out at
+    /// expo) or voided.
+    Course,
+    /// `fireAt` (a course timed, or an item paced to finish with the rest).
+    Time,
+    /// Someone fires it (`fireCourse`).
+    Hand,
+}
+
+crate::wire::wire_enum!(Hold, HoldRow { Course, Time, Hand });
 
 impl KitchenStatus {
     /// Still on a screen (not bumped, not voided).
@@ -222,8 +247,9 @@ pub struct RouteInput {
     pub station_ids: Vec<StationId>,
 }
 
-/// One fired line's work on one station, as fired (names, modifiers and
-/// note frozen) with its timings: `firedAt ≤ startedAt ≤ readyAt ≤ bumpedAt`.
+/// One sent line's work on one station, as sent (names, modifiers and
+/// note frozen) with its timings:
+/// `sentAt ≤ firedAt ≤ startedAt ≤ readyAt ≤ bumpedAt`.
 #[derive(Debug, Clone, Serialize, Deserialize, async_graphql::SimpleObject, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KitchenItem {
@@ -239,7 +265,20 @@ pub struct KitchenItem {
     /// Expo sees it once it is ready here.
     pub then_expo: bool,
     pub status: KitchenStatus,
-    pub fired_at: DateTime<Utc>,
+    /// The line's course.
+    pub course: i32,
+    /// Seconds it takes (the item's prep time, or the station's target).
+    pub prep_secs: i32,
+    /// Fired with its ticket's other items so they finish together.
+    pub paced: bool,
+    /// Why it was held before firing (kept once fired).
+    pub hold: Option<Hold>,
+    /// When a `TIME` hold fires it.
+    pub fire_at: Option<DateTime<Utc>>,
+    /// When it reached the kitchen, held or fired.
+    pub sent_at: DateTime<Utc>,
+    /// `null` while held (and for work voided while held).
+    pub fired_at: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
     pub ready_at: Option<DateTime<Utc>>,
     pub bumped_at: Option<DateTime<Utc>>,
@@ -280,6 +319,12 @@ impl KitchenItem {
             quantity: m.quantity,
             then_expo: m.then_expo,
             status: m.status.into(),
+            course: m.course,
+            prep_secs: m.prep_secs,
+            paced: m.paced,
+            hold: m.hold.map(Into::into),
+            fire_at: m.fire_at,
+            sent_at: m.sent_at,
             fired_at: m.fired_at,
             started_at: m.started_at,
             ready_at: m.ready_at,
@@ -316,6 +361,9 @@ pub struct KitchenTicket {
     /// Expo: every item it waits for is ready.
     pub ready: bool,
     pub items: Vec<KitchenItem>,
+    /// This station's work on the ticket that is still held (a later
+    /// course, or an item paced to start later): what is coming.
+    pub held: Vec<KitchenItem>,
 }
 
 #[derive(

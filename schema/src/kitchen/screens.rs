@@ -28,10 +28,13 @@ fn aging(station: &Station, age: i64) -> Aging {
     }
 }
 
-/// Groups items by ticket, in the order their oldest item was fired.
+/// Groups items by ticket, in the order their oldest item was fired; held
+/// work shows under the ticket it belongs to, and a ticket with only held
+/// work here is not on the screen yet.
 fn group(station: &Station, rows: Rows, now: DateTime<Utc>) -> Vec<KitchenTicket> {
     let mut tickets: Vec<KitchenTicket> = Vec::new();
     for (head, _, item) in rows {
+        let fired_at = item.fired_at.unwrap_or(item.sent_at);
         let at = tickets.iter().position(|t| t.ticket_id == head.id);
         let ticket = match at {
             Some(i) => &mut tickets[i],
@@ -41,20 +44,29 @@ fn group(station: &Station, rows: Rows, now: DateTime<Utc>) -> Vec<KitchenTicket
                     number: head.number,
                     label: head.label.clone(),
                     dining_option: head.dining_option,
-                    fired_at: item.fired_at,
+                    fired_at,
                     age_secs: 0,
                     aging: Aging::Ok,
                     ready: false,
                     items: Vec::new(),
+                    held: Vec::new(),
                 });
                 let last = tickets.len() - 1;
                 &mut tickets[last]
             }
         };
-        ticket.fired_at = ticket.fired_at.min(item.fired_at);
-        ticket.items.push(item);
+        if item.status == KitchenStatus::Held {
+            ticket.held.push(item);
+        } else {
+            ticket.fired_at = ticket.fired_at.min(fired_at);
+            ticket.items.push(item);
+        }
     }
+    tickets.retain(|t| !t.items.is_empty());
     for ticket in &mut tickets {
+        if let Some(first) = ticket.items.iter().filter_map(|i| i.fired_at).min() {
+            ticket.fired_at = first;
+        }
         ticket.age_secs = (now - ticket.fired_at).num_seconds().max(0);
         ticket.aging = aging(station, ticket.age_secs);
         ticket.ready = ticket

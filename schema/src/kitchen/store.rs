@@ -1,6 +1,7 @@
 //! Every statement of the kitchen: stations, routing rules, kitchen items.
 
-use super::{DiningOption, KitchenItem, KitchenStatus, Route, Station, TicketHead};
+use super::pacing::Placement;
+use super::{DiningOption, Hold, KitchenItem, KitchenStatus, Route, Station, TicketHead};
 use crate::store_support;
 use chrono::{DateTime, Utc};
 use entities::kitchen_items as items;
@@ -189,50 +190,67 @@ pub(super) async fn replace_route(
     Ok(())
 }
 
-/// A kitchen item to insert.
-pub(super) struct Fired<'a> {
+/// A kitchen item to insert, fired or held.
+pub(super) struct Sent<'a> {
     pub id: KitchenItemId,
     pub location: LocationId,
     pub station: StationId,
     pub head: &'a TicketHead,
     pub line: &'a crate::pos::tickets::TicketLine,
     pub then_expo: bool,
+    pub prep_secs: i32,
+    pub paced: bool,
+    pub placement: Placement,
     pub at: DateTime<Utc>,
 }
 
 pub(super) async fn insert_items(
     conn: &impl ConnectionTrait,
     tenant: kernel::TenantId,
-    fired: &[Fired<'_>],
+    sent: &[Sent<'_>],
 ) -> AppResult<Vec<KitchenItem>> {
-    if fired.is_empty() {
+    if sent.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = fired.iter().map(|f| items::ActiveModel {
-        tenant_id: Set(tenant.as_uuid()),
-        id: Set(f.id.as_uuid()),
-        location_id: Set(f.location.as_uuid()),
-        station_id: Set(f.station.as_uuid()),
-        ticket_id: Set(f.head.id.as_uuid()),
-        line_id: Set(f.line.id.as_uuid()),
-        ticket_number: Set(f.head.number),
-        ticket_label: Set(f.head.label.clone()),
-        dining_option: Set(f.head.dining_option.into()),
-        name: Set(f.line.name.clone()),
-        variant_name: Set(f.line.variant_name.clone()),
-        modifiers: Set(f.line.modifiers.iter().map(|m| m.name.clone()).collect()),
-        note: Set(f.line.note.clone()),
-        quantity: Set(f.line.quantity),
-        then_expo: Set(f.then_expo),
-        status: Set(items::KitchenStatus::Fired),
-        fired_at: Set(f.at),
-        started_at: Set(None),
-        ready_at: Set(None),
-        bumped_at: Set(None),
-        recalled_at: Set(None),
-        voided_at: Set(None),
-        expo_bumped_at: Set(None),
-        version: Set(1),
+    let rows = sent.iter().map(|f| {
+        let (status, fired_at, hold, fire_at) = match f.placement {
+            Placement::Fire => (items::KitchenStatus::Fired, Some(f.at), None, None),
+            Placement::Hold { hold, fire_at } => {
+                (items::KitchenStatus::Held, None, Some(hold.into()), fire_at)
+            }
+        };
+        items::ActiveModel {
+            tenant_id: Set(tenant.as_uuid()),
+            id: Set(f.id.as_uuid()),
+            location_id: Set(f.location.as_uuid()),
+            station_id: Set(f.station.as_uuid()),
+            ticket_id: Set(f.head.id.as_uuid()),
+            line_id: Set(f.line.id.as_uuid()),
+            ticket_number: Set(f.head.number),
+            ticket_label: Set(f.head.label.clone()),
+            dining_option: Set(f.head.dining_option.into()),
+            name: Set(f.line.name.clone()),
+            variant_name: Set(f.line.variant_name.clone()),
+            modifiers: Set(f.line.modifiers.iter().map(|m| m.name.clone()).collect()),
+            note: Set(f.line.note.clone()),
+            quantity: Set(f.line.quantity),
+            then_expo: Set(f.then_expo),
+            status: Set(status),
+            fired_at: Set(fired_at),
+            started_at: Set(None),
+            ready_at: Set(None),
+            bumped_at: Set(None),
+            recalled_at: Set(None),
+            voided_at: Set(None),
+            expo_bumped_at: Set(None),
+            version: Set(1),
+            course: Set(f.line.course),
+            sent_at: Set(f.at),
+            hold: Set(hold),
+            fire_at: Set(fire_at),
+            paced: Set(f.paced),
+            prep_secs: Set(f.prep_secs),
+        }
     });
     Ok(items::Entity::insert_many(rows)
         .exec_with_returning(conn)
@@ -277,7 +295,7 @@ pub(super) async fn ticket_items_locked(
     }
     Ok(split(
         query
-            .order_by_asc(items::Column::FiredAt)
+            .order_by_asc(items::Column::SentAt)
             .order_by_asc(items::Column::Id)
             .lock_exclusive()
             .all(conn)
@@ -296,6 +314,7 @@ pub(super) async fn live_items_of_lines(
             .filter(items::Column::TenantId.eq(tenant))
             .filter(items::Column::LineId.is_in(lines.iter().copied()))
             .filter(items::Column::Status.is_in([
+                items::KitchenStatus::Held,
                 items::KitchenStatus::Fired,
                 items::KitchenStatus::Started,
                 items::KitchenStatus::Ready,
@@ -323,9 +342,13 @@ pub(super) async fn screen_items(
     ];
     // Live work, and voided work nobody has acknowledged (bumped) yet: a
     // void after firing shows, marked, until the screen bumps it.
-    let on_screen = items::Column::Status.is_in(live).or(items::Column::Status
-        .eq(items::KitchenStatus::Voided)
-        .and(items::Column::BumpedAt.is_null()));
+    // What is coming (held) shows apart.
+    let on_screen = items::Column::Status
+        .is_in(live)
+        .or(items::Column::Status.eq(items::KitchenStatus::Held))
+        .or(items::Column::Status
+            .eq(items::KitchenStatus::Voided)
+            .and(items::Column::BumpedAt.is_null()));
     let mut query = items::Entity::find().filter(items::Column::TenantId.eq(tenant));
     query = match expo_of {
         // Expo: its own items, and the work stations send on that it has
@@ -345,7 +368,7 @@ pub(super) async fn screen_items(
     };
     Ok(split(
         query
-            .order_by_asc(items::Column::FiredAt)
+            .order_by_asc(items::Column::SentAt)
             .order_by_asc(items::Column::Id)
             .limit(2000)
             .all(conn)
@@ -362,6 +385,8 @@ pub(super) enum Move {
     ExpoBumped,
     /// Back on expo's screen.
     ExpoRecalled,
+    /// Held until this time (a paced item of a released course).
+    Delay(DateTime<Utc>),
 }
 
 /// Applies `change` to items `ids` at `at`, keeping the timings in order
@@ -402,7 +427,8 @@ pub(super) async fn apply(
                     .col_expr(C::RecalledAt, Expr::value(at))
                     .col_expr(C::BumpedAt, Expr::value(Option::<DateTime<Utc>>::None)),
                 KitchenStatus::Voided => q.col_expr(C::VoidedAt, Expr::value(at)),
-                KitchenStatus::Fired => q,
+                KitchenStatus::Fired => q.col_expr(C::FiredAt, Expr::value(at)),
+                KitchenStatus::Held => q,
             }
         }
         Move::Acknowledged => query.col_expr(C::BumpedAt, Expr::value(at)),
@@ -410,8 +436,64 @@ pub(super) async fn apply(
         Move::ExpoRecalled => {
             query.col_expr(C::ExpoBumpedAt, Expr::value(Option::<DateTime<Utc>>::None))
         }
+        Move::Delay(until) => query
+            .col_expr(C::Hold, Expr::value(items::Hold::from(Hold::Time)))
+            .col_expr(C::FireAt, Expr::value(until)),
     };
     Ok(query
+        .exec_with_returning(conn)
+        .await?
+        .into_iter()
+        .map(KitchenItem::from)
+        .collect())
+}
+
+/// Held items due by now, on every tenant (a system transaction), claimed
+/// so another replica's scheduler skips them; a few hundred a tick.
+pub(super) async fn due_items(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(kernel::TenantId, TicketHead, KitchenItem)>> {
+    Ok(items::Entity::find()
+        .filter(items::Column::Status.eq(items::KitchenStatus::Held))
+        .filter(items::Column::Hold.eq(items::Hold::Time))
+        .filter(items::Column::FireAt.lte(now))
+        .order_by_asc(items::Column::FireAt)
+        .limit(500)
+        .lock_with_behavior(
+            sea_orm::sea_query::LockType::Update,
+            sea_orm::sea_query::LockBehavior::SkipLocked,
+        )
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let tenant = kernel::TenantId(m.tenant_id);
+            let (head, _, item) = KitchenItem::split(m);
+            (tenant, head, item)
+        })
+        .collect())
+}
+
+/// Puts the kitchen items of `lines` under ticket `head` (its id, number and
+/// label) as they are: nothing is fired again, nothing is lost.
+pub(super) async fn retarget(
+    conn: &impl ConnectionTrait,
+    tenant: kernel::TenantId,
+    lines: &[Uuid],
+    head: &TicketHead,
+) -> AppResult<Vec<KitchenItem>> {
+    use items::Column as C;
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(items::Entity::update_many()
+        .filter(C::TenantId.eq(tenant))
+        .filter(C::LineId.is_in(lines.iter().copied()))
+        .col_expr(C::TicketId, Expr::value(head.id.as_uuid()))
+        .col_expr(C::TicketNumber, Expr::value(head.number))
+        .col_expr(C::TicketLabel, Expr::value(head.label.clone()))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
         .exec_with_returning(conn)
         .await?
         .into_iter()

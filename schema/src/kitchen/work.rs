@@ -2,7 +2,7 @@
 //! Illegal moves are `CONFLICT`; a bump or recall sent twice with the same
 //! idempotency key acts once. Bumping at expo hands a ticket out once every
 //! item it waits for is ready; recalling there brings it back on every
-//! station that had it.
+//! station that had it. A bump that finishes a course fires the next one.
 
 use super::fire::announce;
 use super::store::{self, Move};
@@ -128,7 +128,9 @@ pub async fn bump(db: &Db, ctx: &RequestContext, input: TicketMove) -> AppResult
             let waiting: Vec<&KitchenItem> = all
                 .iter()
                 .map(|(_, _, i)| i)
+                // Held work (a later course) is not expected yet.
                 .filter(|i| i.then_expo && i.expo_bumped_at.is_none())
+                .filter(|i| i.status != KitchenStatus::Held)
                 .collect();
             let not_ready: Vec<_> = waiting
                 .iter()
@@ -161,6 +163,8 @@ pub async fn bump(db: &Db, ctx: &RequestContext, input: TicketMove) -> AppResult
         );
         changed.extend(store::apply(&*unit, tenant, &voids, Move::Acknowledged, now).await?);
         announce(&*unit, tenant, "kitchen.ticket.bumped", &head, &changed).await?;
+        // The course done, the next one fires.
+        super::pacing::advance(&*unit, tenant, head.id, now).await?;
         Ok(changed)
     })
     .await?;

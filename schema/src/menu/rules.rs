@@ -52,6 +52,17 @@ pub(super) fn tax(bp: i32) -> AppResult<()> {
     Ok(())
 }
 
+/// How long an item takes to make: a second to a day, when given.
+pub(super) fn prep(secs: Option<i32>) -> AppResult<()> {
+    if secs.is_some_and(|s| !(1..=86_400).contains(&s)) {
+        return Err(AppError::invalid_field(
+            "prepSecs",
+            "must be between 1 and 86400 seconds",
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn sku(raw: &str) -> AppResult<String> {
     let sku = raw.trim().to_owned();
     if sku.is_empty()

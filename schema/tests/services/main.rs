@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
+mod kitchen;
 
 mod maintenance;
 mod offboarding;

@@ -5,7 +5,7 @@ use crate::harness::{Cafe, LATTE, OAT, code, reason};
 use kernel::{ErrorCode, MenuItemId, RequestContext, TicketId};
 use schema::pos::tickets::{
     self, LinePatch, LineStatus, LineVoid, NewLine, NewTicket, Ticket, TicketPatch, TicketStatus,
-    TicketVersion, TicketVoid,
+    TicketVoid,
 };
 
 pub fn new_ticket(cafe: &Cafe) -> NewTicket {
@@ -26,6 +26,8 @@ pub fn line(item: MenuItemId) -> NewLine {
         modifier_ids: vec![],
         quantity: 1,
         note: None,
+        course: 1,
+        seat: None,
     }
 }
 
@@ -168,11 +170,11 @@ async fn a_line_changes_until_the_kitchen_has_it_then_only_a_void_with_a_reason_
         .unwrap();
     assert_eq!(changed.subtotal_minor, 3 * (LATTE + OAT));
 
-    let sent = tickets::send(&cafe.db, &ctx, t.id, TicketVersion::default())
+    let sent = tickets::send(&cafe.db, &ctx, t.id, tickets::SendTicket::default())
         .await
         .unwrap();
     assert!(sent.sent_at.is_some());
-    let again = tickets::send(&cafe.db, &ctx, t.id, TicketVersion::default()).await;
+    let again = tickets::send(&cafe.db, &ctx, t.id, tickets::SendTicket::default()).await;
     assert_eq!(code(again), ErrorCode::Conflict, "nothing new to send");
     let late = LinePatch {
         quantity: Some(1),

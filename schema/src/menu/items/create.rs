@@ -4,7 +4,7 @@ use super::{Item, NewItem, children, store};
 use crate::audit::service::Change;
 use crate::command::Unit;
 use crate::menu::WRITE;
-use crate::menu::rules::{name, price, sku, taken, tax};
+use crate::menu::rules::{name, prep, price, sku, taken, tax};
 use kernel::{AppResult, Currency, Db, MenuItemId, RequestContext};
 
 pub async fn create_item(db: &Db, ctx: &RequestContext, input: NewItem) -> AppResult<Item> {
@@ -14,6 +14,7 @@ pub async fn create_item(db: &Db, ctx: &RequestContext, input: NewItem) -> AppRe
     price("priceMinor", input.price_minor)?;
     let currency = Currency::parse("currency", &input.currency)?;
     tax(input.tax_rate_bp)?;
+    prep(input.prep_secs)?;
     children::check_refs(
         &*unit,
         unit.tenant,
@@ -33,6 +34,7 @@ pub async fn create_item(db: &Db, ctx: &RequestContext, input: NewItem) -> AppRe
             price_minor: input.price_minor,
             currency: currency.as_str(),
             tax_rate_bp: input.tax_rate_bp,
+            prep_secs: input.prep_secs,
             at: unit.now(),
         },
     )

@@ -35,6 +35,9 @@ pub struct Item {
     pub tax_rate_bp: i32,
     pub active: bool,
     pub sold_out: bool,
+    /// Seconds it takes to make, for firing a ticket's items to finish
+    /// together; the kitchen station's target when `null`.
+    pub prep_secs: Option<i32>,
     /// Bumped by every change; pass it back to update against what you saw.
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -54,6 +57,7 @@ impl From<entities::menu_items::Model> for Item {
             tax_rate_bp: m.tax_rate_bp,
             active: m.active,
             sold_out: m.sold_out,
+            prep_secs: m.prep_secs,
             version: m.version,
             created_at: m.created_at,
             updated_at: m.updated_at,
@@ -118,6 +122,8 @@ pub struct NewItem {
     pub currency: CurrencyCode,
     /// Basis points: 2000 = 20 %.
     pub tax_rate_bp: i32,
+    /// Seconds it takes to make (1 to 86400); the station's target when left out.
+    pub prep_secs: Option<i32>,
     /// In display order.
     #[serde(default)]
     #[graphql(default)]
@@ -141,6 +147,8 @@ pub struct ItemPatch {
     pub description: Option<Description>,
     pub price_minor: Option<i64>,
     pub tax_rate_bp: Option<i32>,
+    /// Seconds it takes to make (1 to 86400).
+    pub prep_secs: Option<i32>,
     pub active: Option<bool>,
     /// Replaces the variants when given.
     pub variants: Option<Vec<NewVariant>>,

@@ -85,6 +85,7 @@ pub(crate) struct Insert<'a> {
     pub price_minor: i64,
     pub currency: &'a str,
     pub tax_rate_bp: i32,
+    pub prep_secs: Option<i32>,
     pub at: DateTime<Utc>,
 }
 
@@ -105,6 +106,7 @@ pub(crate) async fn insert(conn: &impl ConnectionTrait, row: Insert<'_>) -> AppR
         created_at: Set(row.at),
         updated_at: Set(row.at),
         deleted_at: Set(None),
+        prep_secs: Set(row.prep_secs),
     })
     .exec_with_returning(conn)
     .await?
@@ -119,6 +121,7 @@ pub(crate) struct Fields<'a> {
     pub description: Option<&'a str>,
     pub price_minor: Option<i64>,
     pub tax_rate_bp: Option<i32>,
+    pub prep_secs: Option<i32>,
     pub active: Option<bool>,
 }
 
@@ -159,6 +162,7 @@ pub(crate) async fn update(
             row.description = set(f.description);
             row.price_minor = f.price_minor.map_or(NotSet, Set);
             row.tax_rate_bp = f.tax_rate_bp.map_or(NotSet, Set);
+            row.prep_secs = f.prep_secs.map_or(NotSet, |s| Set(Some(s)));
             row.active = f.active.map_or(NotSet, Set);
         }
         ItemUpdate::SoldOut(sold_out) => row.sold_out = Set(sold_out),

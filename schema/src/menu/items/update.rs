@@ -5,7 +5,7 @@ use super::{Item, ItemPatch, children, store};
 use crate::audit::service::Change;
 use crate::command::Unit;
 use crate::menu::WRITE;
-use crate::menu::rules::{name, price, tax};
+use crate::menu::rules::{name, prep, price, tax};
 use kernel::{AppError, AppResult, Db, MenuItemId, RequestContext};
 use serde_json::json;
 
@@ -27,6 +27,7 @@ pub async fn update_item(
     if let Some(t) = patch.tax_rate_bp {
         tax(t)?;
     }
+    prep(patch.prep_secs)?;
     let before = store::lock(&*unit, unit.tenant, id)
         .await?
         .ok_or_else(|| AppError::not_found("menu item"))?;
@@ -58,6 +59,7 @@ pub async fn update_item(
             description: patch.description.as_deref(),
             price_minor: patch.price_minor,
             tax_rate_bp: patch.tax_rate_bp,
+            prep_secs: patch.prep_secs,
             active: patch.active,
         }),
     )

@@ -7,8 +7,9 @@ use crate::menu::items::Item;
 use crate::pos::payments::{Payment, Refund};
 use crate::pos::relations::{self, Wanted};
 use crate::pos::tickets::{
-    self, DiscountInput, LinePatch, LineVoid, NewLine, NewTicket, Ticket, TicketFilter, TicketLine,
-    TicketPatch, TicketStatus, TicketVersion, TicketVoid,
+    self, DiscountInput, FireCourse, LinePatch, LineVoid, MergeTickets, MoveTicket, NewLine,
+    NewTicket, SendTicket, SplitTicket, Ticket, TicketFilter, TicketLine, TicketPatch, TicketSplit,
+    TicketStatus, TicketVersion, TicketVoid,
 };
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, InputObject, Object};
@@ -156,6 +157,42 @@ pub struct TicketIdInput {
 }
 
 #[derive(InputObject)]
+pub struct SendTicketInput {
+    pub ticket_id: TicketId,
+    #[graphql(flatten)]
+    pub send: SendTicket,
+}
+
+#[derive(InputObject)]
+pub struct SplitTicketInput {
+    pub ticket_id: TicketId,
+    #[graphql(flatten)]
+    pub split: SplitTicket,
+}
+
+#[derive(InputObject)]
+pub struct MergeTicketsInput {
+    /// The ticket that takes the lines.
+    pub ticket_id: TicketId,
+    #[graphql(flatten)]
+    pub merge: MergeTickets,
+}
+
+#[derive(InputObject)]
+pub struct MoveTicketInput {
+    pub ticket_id: TicketId,
+    #[graphql(flatten)]
+    pub to: MoveTicket,
+}
+
+#[derive(InputObject)]
+pub struct FireCourseInput {
+    pub ticket_id: TicketId,
+    #[graphql(flatten)]
+    pub fire: FireCourse,
+}
+
+#[derive(InputObject)]
 pub struct VoidTicketInput {
     pub ticket_id: TicketId,
     #[graphql(flatten)]
@@ -251,13 +288,52 @@ impl TicketsMutation {
         Ok(tickets::update(&svc(ctx)?.db, rc(ctx)?, input.ticket_id, input.patch).await?)
     }
 
-    /// Sends new lines to the kitchen (`pos.ticket.sent`).
+    /// Sends new lines to the kitchen (`pos.ticket.sent`): course 1 fires,
+    /// later courses wait for the one before them unless timed otherwise.
     async fn send_ticket(
         &self,
         ctx: &Context<'_>,
-        input: TicketIdInput,
+        input: SendTicketInput,
     ) -> async_graphql::Result<Ticket> {
-        Ok(tickets::send(&svc(ctx)?.db, rc(ctx)?, input.ticket_id, input.version).await?)
+        Ok(tickets::send(&svc(ctx)?.db, rc(ctx)?, input.ticket_id, input.send).await?)
+    }
+
+    /// Takes some lines (or seats) to a new ticket; their kitchen work
+    /// follows, never fired again.
+    async fn split_ticket(
+        &self,
+        ctx: &Context<'_>,
+        input: SplitTicketInput,
+    ) -> async_graphql::Result<TicketSplit> {
+        Ok(tickets::split(&svc(ctx)?.db, rc(ctx)?, input.ticket_id, input.split).await?)
+    }
+
+    /// Moves every line of another ticket onto this one; that one ends
+    /// `MERGED`.
+    async fn merge_tickets(
+        &self,
+        ctx: &Context<'_>,
+        input: MergeTicketsInput,
+    ) -> async_graphql::Result<Ticket> {
+        Ok(tickets::merge(&svc(ctx)?.db, rc(ctx)?, input.ticket_id, input.merge).await?)
+    }
+
+    /// Moves a ticket to another table; the kitchen's screens follow.
+    async fn move_ticket(
+        &self,
+        ctx: &Context<'_>,
+        input: MoveTicketInput,
+    ) -> async_graphql::Result<Ticket> {
+        Ok(tickets::move_to(&svc(ctx)?.db, rc(ctx)?, input.ticket_id, input.to).await?)
+    }
+
+    /// Fires a held course now, whatever it waits for.
+    async fn fire_course(
+        &self,
+        ctx: &Context<'_>,
+        input: FireCourseInput,
+    ) -> async_graphql::Result<Ticket> {
+        Ok(tickets::fire_course(&svc(ctx)?.db, rc(ctx)?, input.ticket_id, input.fire).await?)
     }
 
     /// Voids an unpaid ticket; needs `pos.ticket.void`.

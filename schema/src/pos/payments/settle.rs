@@ -28,6 +28,9 @@ pub async fn settle(
         match ticket.status {
             TicketStatus::Settled => return Ok(ticket),
             TicketStatus::Voided => return Err(AppError::conflict("the ticket is voided")),
+            TicketStatus::Merged => {
+                return Err(AppError::conflict("the ticket was merged into another"));
+            }
             TicketStatus::Open => {}
         }
         let lines: Vec<_> = tickets::lines_of(&*unit, tenant, &[ticket_id])

@@ -52,6 +52,9 @@ pub async fn take(
             TicketStatus::Open => {}
             TicketStatus::Voided => return Err(AppError::conflict("the ticket is voided")),
             TicketStatus::Settled => return Err(AppError::conflict("the ticket is settled")),
+            TicketStatus::Merged => {
+                return Err(AppError::conflict("the ticket was merged into another"));
+            }
         }
         let currency = ticket
             .currency

@@ -4,14 +4,16 @@
 
 use super::change::{begin_change, reprice, ticket_event};
 use super::store::{self, Opening, TicketUpdate};
-use super::{LineStatus, NewTicket, Ticket, TicketLine, TicketPatch, TicketVersion, TicketVoid};
+use super::{
+    FireCourse, LineStatus, NewTicket, SendTicket, Ticket, TicketLine, TicketPatch, TicketVoid,
+};
 use crate::command::Unit;
 use crate::pos::{VOID, WRITE, check_text};
 use async_graphql::MaybeUndefined;
-use kernel::{AppError, AppResult, Currency, Db, LineId, RequestContext, TicketId};
+use kernel::{AppError, AppResult, Currency, Db, LineId, LocationId, RequestContext, TicketId};
 use serde_json::{Value, json};
 
-fn check_label(label: Option<&str>) -> AppResult<Option<String>> {
+pub(super) fn check_label(label: Option<&str>) -> AppResult<Option<String>> {
     let value = label.map(str::trim).filter(|s| !s.is_empty());
     if value.is_some_and(|v| v.chars().count() > 100) {
         return Err(AppError::invalid_field(
@@ -32,6 +34,52 @@ fn check_service(bp: i32) -> AppResult<i32> {
     Ok(bp)
 }
 
+/// What a new ticket starts with.
+pub(super) struct Header {
+    pub location: LocationId,
+    pub label: Option<String>,
+    pub currency: Option<String>,
+    pub service_charge_bp: i32,
+    pub dining_option: super::DiningOption,
+}
+
+/// Numbers and inserts a new ticket at an open location, within the plan's
+/// tickets a month (an opening or a split).
+pub(super) async fn open_row(unit: &Unit<'_>, header: Header) -> AppResult<Ticket> {
+    let location =
+        crate::locations::service::referenced(&**unit, unit.tenant, "locationId", header.location)
+            .await?;
+    if !location.active {
+        return Err(AppError::invalid_field(
+            "locationId",
+            "the location is closed",
+        ));
+    }
+    crate::billing::entitlements::check(
+        &**unit,
+        unit.tenant,
+        crate::billing::entitlements::Limit::MonthlyTickets,
+        unit.now(),
+    )
+    .await?;
+    store::open(
+        &**unit,
+        Opening {
+            tenant: unit.tenant,
+            id: TicketId::new(),
+            location: header.location,
+            timezone: &location.timezone,
+            label: header.label,
+            currency: header.currency,
+            service_charge_bp: header.service_charge_bp,
+            dining_option: header.dining_option,
+            opened_by: unit.ctx.user_id(),
+            at: unit.now(),
+        },
+    )
+    .await
+}
+
 pub async fn open(db: &Db, ctx: &RequestContext, input: NewTicket) -> AppResult<Ticket> {
     let unit = Unit::begin(db, ctx, WRITE).await?;
     let label = check_label(input.label.as_deref())?;
@@ -41,35 +89,14 @@ pub async fn open(db: &Db, ctx: &RequestContext, input: NewTicket) -> AppResult<
         .as_deref()
         .map(|c| Currency::parse("currency", c))
         .transpose()?;
-    let location =
-        crate::locations::service::referenced(&*unit, unit.tenant, "locationId", input.location_id)
-            .await?;
-    if !location.active {
-        return Err(AppError::invalid_field(
-            "locationId",
-            "the location is closed",
-        ));
-    }
-    crate::billing::entitlements::check(
-        &*unit,
-        unit.tenant,
-        crate::billing::entitlements::Limit::MonthlyTickets,
-        unit.now(),
-    )
-    .await?;
-    let ticket = store::open(
-        &*unit,
-        Opening {
-            tenant: unit.tenant,
-            id: TicketId::new(),
+    let ticket = open_row(
+        &unit,
+        Header {
             location: input.location_id,
-            timezone: &location.timezone,
             label,
             currency: currency.map(|c| c.as_str().to_owned()),
             service_charge_bp: service,
             dining_option: input.dining_option.unwrap_or(super::DiningOption::DineIn),
-            opened_by: ctx.user_id(),
-            at: unit.now(),
         },
     )
     .await?;
@@ -95,6 +122,7 @@ pub async fn update(
     };
     let service = patch.service_charge_bp.map(check_service).transpose()?;
     let mut ticket = begin_change(&*unit, unit.tenant, id, patch.expected_version).await?;
+    let relabelled = label.as_ref().is_some_and(|l| *l != ticket.label);
     if let Some(label) = label {
         ticket.label = label;
     }
@@ -105,6 +133,10 @@ pub async fn update(
         ticket.dining_option = d;
     }
     let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;
+    if relabelled {
+        // The kitchen's screens show the new table.
+        super::regroup::kitchen_follows(&*unit, unit.tenant, &after).await?;
+    }
     unit.commit_with(
         ticket_event("pos.ticket.updated", &after, json!({ "change": "details" })),
         after,
@@ -112,15 +144,17 @@ pub async fn update(
     .await
 }
 
-/// Sends the lines the kitchen has not seen yet (`pos.ticket.sent`).
+/// Sends the lines the kitchen has not seen yet (`pos.ticket.sent`), their
+/// courses held or fired as `input` says.
 pub async fn send(
     db: &Db,
     ctx: &RequestContext,
     id: TicketId,
-    version: TicketVersion,
+    input: SendTicket,
 ) -> AppResult<Ticket> {
     let unit = Unit::begin(db, ctx, WRITE).await?;
-    begin_change(&*unit, unit.tenant, id, version.expected_version).await?;
+    crate::kitchen::pacing::check_timings(&input.courses, unit.now())?;
+    begin_change(&*unit, unit.tenant, id, input.expected_version).await?;
     let fresh: Vec<TicketLine> = store::lines_of(&*unit, unit.tenant, &[id])
         .await?
         .into_iter()
@@ -133,14 +167,18 @@ pub async fn send(
     store::mark_sent(&*unit, unit.tenant, &ids, unit.now()).await?;
     let after = store::update(&*unit, unit.tenant, id, TicketUpdate::Sent, unit.now()).await?;
     // Routed now, frozen on the kitchen items.
-    crate::kitchen::fire::fire(&*unit, unit.tenant, &after, &fresh, unit.now()).await?;
+    let pacing = crate::kitchen::fire::Pacing {
+        timings: &input.courses,
+        by_prep_time: input.fire_by_prep_time,
+    };
+    crate::kitchen::fire::fire(&*unit, unit.tenant, &after, &fresh, pacing, unit.now()).await?;
     let kitchen: Vec<Value> = fresh
         .iter()
         .map(|l| {
             json!({
                 "lineId": l.id, "menuItemId": l.menu_item_id, "name": l.name, "variant": l.variant_name,
                 "quantity": l.quantity, "modifiers": l.modifiers.iter().map(|m| &m.name).collect::<Vec<_>>(),
-                "note": l.note,
+                "note": l.note, "course": l.course,
             })
         })
         .collect();
@@ -149,6 +187,27 @@ pub async fn send(
         after,
     )
     .await
+}
+
+/// Fires what the kitchen holds of one course of the ticket, whatever it
+/// waits for (the server calls the mains).
+pub async fn fire_course(
+    db: &Db,
+    ctx: &RequestContext,
+    id: TicketId,
+    input: FireCourse,
+) -> AppResult<Ticket> {
+    let unit = Unit::begin(db, ctx, WRITE).await?;
+    let course = super::check_course(input.course)?;
+    let ticket = super::lock(&*unit, unit.tenant, id).await?;
+    let fired =
+        crate::kitchen::pacing::fire_course(&*unit, unit.tenant, id, course, unit.now()).await?;
+    let event = ticket_event(
+        "pos.ticket.course_fired",
+        &ticket,
+        json!({ "course": course, "items": fired.len() }),
+    );
+    unit.commit_with(event, ticket).await
 }
 
 /// Voids an unpaid ticket. Needs `pos.ticket.void` and a reason.

@@ -24,6 +24,20 @@ fn check_quantity(quantity: i32) -> AppResult<i32> {
     Ok(quantity)
 }
 
+pub(crate) fn check_course(course: i32) -> AppResult<i32> {
+    if !(1..=9).contains(&course) {
+        return Err(AppError::invalid_field("course", "must be between 1 and 9"));
+    }
+    Ok(course)
+}
+
+fn check_seat(seat: Option<i32>) -> AppResult<Option<i32>> {
+    if seat.is_some_and(|s| !(1..=99).contains(&s)) {
+        return Err(AppError::invalid_field("seat", "must be between 1 and 99"));
+    }
+    Ok(seat)
+}
+
 /// The menu item as a line will sell it, checked against the menu: on
 /// sale here, the variant its own, the modifiers from its groups within
 /// their limits.
@@ -140,6 +154,8 @@ pub async fn add_line(
 ) -> AppResult<Ticket> {
     let unit = Unit::begin(db, ctx, WRITE).await?;
     check_quantity(line.quantity)?;
+    let course = check_course(line.course)?;
+    let seat = check_seat(line.seat)?;
     let note = check_text("note", line.note.as_deref(), false)?;
     let mut ticket = begin_change(&*unit, unit.tenant, id, line.expected_version).await?;
     let priced = price_item(&*unit, unit.tenant, ticket.location_id, &line).await?;
@@ -176,6 +192,8 @@ pub async fn add_line(
             modifiers: &priced.modifiers,
             tax_rate_bp: priced.tax_rate_bp,
             note,
+            course,
+            seat,
             at: unit.now(),
         },
     )
@@ -214,6 +232,12 @@ pub async fn update_line(
     if let Some(q) = patch.quantity {
         check_quantity(q)?;
     }
+    let course = patch.course.map(check_course).transpose()?;
+    let seat = match patch.seat {
+        async_graphql::MaybeUndefined::Undefined => None,
+        async_graphql::MaybeUndefined::Null => Some(None),
+        async_graphql::MaybeUndefined::Value(s) => Some(check_seat(Some(s))?),
+    };
     let note = check_text("note", patch.note.as_deref(), false)?;
     let ticket = begin_change(&*unit, unit.tenant, ticket_id, patch.expected_version).await?;
     let line = find_line(&*unit, unit.tenant, ticket_id, line_id).await?;
@@ -233,6 +257,8 @@ pub async fn update_line(
         quantity: patch.quantity,
         note: patch.note.is_some().then_some(note),
         modifiers: modifiers.as_deref(),
+        course,
+        seat,
     };
     store::update_line(&*unit, unit.tenant, line_id, change).await?;
     let after = reprice(&*unit, unit.tenant, &ticket, unit.now()).await?;

@@ -13,13 +13,16 @@ mod discounts;
 mod lifecycle;
 mod lines;
 pub(crate) mod read;
+mod regroup;
 pub(crate) mod store;
 
 pub(crate) use change::{lock, ticket_event};
 pub use discounts::set_discount;
-pub use lifecycle::{open, send, update, void};
+pub use lifecycle::{fire_course, open, send, update, void};
+pub(crate) use lines::check_course;
 pub use lines::{add_line, update_line, void_line};
 pub use read::{get, lines_of_tickets, list};
+pub use regroup::{TicketSplit, merge, move_to, split};
 
 use super::pricing::Discount;
 use crate::text::{CurrencyCode, Label, Note, Reason};
@@ -41,6 +44,8 @@ pub enum TicketStatus {
     Open,
     Settled,
     Voided,
+    /// Its lines were merged into another ticket (`mergedInto`).
+    Merged,
 }
 
 impl TicketStatus {
@@ -49,6 +54,7 @@ impl TicketStatus {
             Self::Open => "open",
             Self::Settled => "settled",
             Self::Voided => "voided",
+            Self::Merged => "merged",
         }
     }
 }
@@ -59,6 +65,7 @@ impl From<ticket_rows::TicketStatus> for TicketStatus {
             ticket_rows::TicketStatus::Open => Self::Open,
             ticket_rows::TicketStatus::Settled => Self::Settled,
             ticket_rows::TicketStatus::Voided => Self::Voided,
+            ticket_rows::TicketStatus::Merged => Self::Merged,
         }
     }
 }
@@ -69,6 +76,7 @@ impl From<TicketStatus> for ticket_rows::TicketStatus {
             TicketStatus::Open => Self::Open,
             TicketStatus::Settled => Self::Settled,
             TicketStatus::Voided => Self::Voided,
+            TicketStatus::Merged => Self::Merged,
         }
     }
 }
@@ -172,6 +180,8 @@ pub struct Ticket {
     pub void_reason: Option<String>,
     /// Eaten here, taken away or delivered: the kitchen may route by it.
     pub dining_option: DiningOption,
+    /// The ticket that took its lines, when merged.
+    pub merged_into: Option<TicketId>,
     /// Bumped by every change; pass it back to change against what you saw.
     pub version: i64,
     pub updated_at: DateTime<Utc>,
@@ -229,6 +239,7 @@ impl From<ticket_rows::Model> for Ticket {
             voided_at: r.voided_at,
             void_reason: r.void_reason,
             dining_option: r.dining_option.into(),
+            merged_into: r.merged_into.map(Into::into),
             version: r.version,
             updated_at: r.updated_at,
         }
@@ -303,6 +314,11 @@ pub struct TicketLine {
     pub returned: i32,
     pub sent_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// 1 for starters, 2 for mains...: the kitchen holds a course until
+    /// the one before it is done (or it is fired).
+    pub course: i32,
+    /// The guest's seat, for splitting by seat.
+    pub seat: Option<i32>,
 }
 
 impl TicketLine {
@@ -347,6 +363,8 @@ impl TryFrom<line_rows::Model> for TicketLine {
             returned: r.returned,
             sent_at: r.sent_at,
             created_at: r.created_at,
+            course: r.course,
+            seat: r.seat,
         })
     }
 }
@@ -409,6 +427,80 @@ pub struct TicketVersion {
     pub expected_version: Option<i64>,
 }
 
+/// Sends what the kitchen has not seen; `{}` fires course 1 and holds the
+/// later ones while an earlier course is in the kitchen.
+#[derive(Debug, Clone, Default, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
+#[graphql(name = "SendTicketOptionsInput")]
+#[schema(as = SendTicketBody)]
+#[serde(rename_all = "camelCase")]
+pub struct SendTicket {
+    /// The ticket version you read; a stale one is `CONFLICT`.
+    pub expected_version: Option<i64>,
+    /// Courses to hold otherwise: by hand, or until a time.
+    #[graphql(default)]
+    #[serde(default)]
+    pub courses: Vec<crate::kitchen::pacing::CourseTiming>,
+    /// Spread each course's items so they finish together: the slowest
+    /// starts at once, each other one its prep time minus theirs later.
+    #[graphql(default)]
+    #[serde(default)]
+    pub fire_by_prep_time: bool,
+}
+
+/// Which course to fire now.
+#[derive(Debug, Clone, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
+#[graphql(name = "FireCourseOptionsInput")]
+#[schema(as = FireCourseBody)]
+#[serde(rename_all = "camelCase")]
+pub struct FireCourse {
+    /// 1 to 9: everything of it the kitchen holds is fired.
+    pub course: i32,
+}
+
+/// Lines to take to a new ticket: give `lineIds` or `seats`.
+#[derive(Debug, Clone, Default, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
+#[graphql(name = "SplitTicketOptionsInput")]
+#[schema(as = SplitTicketBody)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitTicket {
+    /// The ticket version you read; a stale one is `CONFLICT`.
+    pub expected_version: Option<i64>,
+    /// Active lines of the ticket to take.
+    #[graphql(default)]
+    #[serde(default)]
+    pub line_ids: Vec<LineId>,
+    /// Or every active line at these seats.
+    #[graphql(default)]
+    #[serde(default)]
+    pub seats: Vec<i32>,
+    /// The new ticket's label; the ticket's own when left out.
+    pub label: Option<Label>,
+}
+
+/// The ticket whose lines come onto this one.
+#[derive(Debug, Clone, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
+#[graphql(name = "MergeTicketsOptionsInput")]
+#[schema(as = MergeTicketsBody)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeTickets {
+    /// This ticket's version you read; a stale one is `CONFLICT`.
+    pub expected_version: Option<i64>,
+    /// Open, unpaid, at the same location; it ends `MERGED`.
+    pub source_ticket_id: TicketId,
+}
+
+/// Where the ticket goes.
+#[derive(Debug, Clone, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
+#[graphql(name = "MoveTicketOptionsInput")]
+#[schema(as = MoveTicketBody)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveTicket {
+    /// The ticket version you read; a stale one is `CONFLICT`.
+    pub expected_version: Option<i64>,
+    /// The table (or name, or buzzer) it moves to.
+    pub label: Label,
+}
+
 /// Why a ticket is voided.
 #[derive(Debug, Clone, Deserialize, async_graphql::InputObject, utoipa::ToSchema)]
 #[graphql(name = "TicketVoidInput")]
@@ -442,6 +534,13 @@ pub struct NewLine {
     pub quantity: i32,
     /// Up to 500 characters, for the kitchen.
     pub note: Option<Note>,
+    /// 1 to 9; 1 when left out.
+    #[graphql(default = 1)]
+    #[serde(default = "one")]
+    #[schema(default = 1)]
+    pub course: i32,
+    /// 1 to 99: the guest's seat.
+    pub seat: Option<i32>,
 }
 
 /// Leave a field out to keep it. Only lines the kitchen has not seen change.
@@ -458,6 +557,12 @@ pub struct LinePatch {
     pub note: Option<Note>,
     /// Replaces the modifiers when given.
     pub modifier_ids: Option<Vec<ModifierId>>,
+    /// 1 to 9.
+    pub course: Option<i32>,
+    /// 1 to 99; `null` clears it.
+    #[serde(default)]
+    #[schema(value_type = Option<i32>, nullable)]
+    pub seat: MaybeUndefined<i32>,
 }
 
 /// Why a line is voided.

@@ -143,6 +143,10 @@ pub(crate) enum TicketUpdate<'a> {
     Refunded {
         amount_minor: i64,
     },
+    /// Its lines went to `into`.
+    Merged {
+        into: TicketId,
+    },
 }
 
 pub(crate) async fn update(
@@ -196,6 +200,9 @@ pub(crate) async fn update(
         TicketUpdate::Refunded { amount_minor } => {
             base.col_expr(C::RefundedMinor, add(C::RefundedMinor, amount_minor))
         }
+        TicketUpdate::Merged { into } => base
+            .col_expr(C::Status, Expr::value(tickets::TicketStatus::Merged))
+            .col_expr(C::MergedInto, Expr::value(into.as_uuid())),
     };
     query
         .exec_with_returning(conn)
@@ -240,6 +247,8 @@ pub(crate) struct NewLineRow<'a> {
     pub modifiers: &'a [ChosenModifier],
     pub tax_rate_bp: i32,
     pub note: Option<String>,
+    pub course: i32,
+    pub seat: Option<i32>,
     pub at: DateTime<Utc>,
 }
 
@@ -247,10 +256,10 @@ pub(crate) struct NewLineRow<'a> {
 pub(crate) async fn insert_line(conn: &impl ConnectionTrait, row: NewLineRow<'_>) -> AppResult<()> {
     conn.execute_raw(sql(
         "INSERT INTO pos_ticket_lines (tenant_id, id, ticket_id, position, menu_item_id, variant_id, sku, name,
-           variant_name, quantity, unit_price_minor, modifiers, tax_rate_bp, note, created_at)
+           variant_name, quantity, unit_price_minor, modifiers, tax_rate_bp, note, created_at, course, seat)
          VALUES ($1, $2, $3,
            (SELECT COALESCE(max(position), 0) + 1 FROM pos_ticket_lines WHERE tenant_id = $1 AND ticket_id = $3),
-           $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+           $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         [
             row.tenant.as_uuid().into(),
             row.id.as_uuid().into(),
@@ -266,6 +275,8 @@ pub(crate) async fn insert_line(conn: &impl ConnectionTrait, row: NewLineRow<'_>
             row.tax_rate_bp.into(),
             row.note.into(),
             row.at.into(),
+            row.course.into(),
+            row.seat.into(),
         ],
     ))
     .await?;
@@ -280,6 +291,9 @@ pub(crate) enum LineUpdate<'a> {
         /// `Some(None)` clears the note.
         note: Option<Option<String>>,
         modifiers: Option<&'a [ChosenModifier]>,
+        course: Option<i32>,
+        /// `Some(None)` clears the seat.
+        seat: Option<Option<i32>>,
     },
     Voided {
         reason: Option<String>,
@@ -320,9 +334,13 @@ pub(crate) async fn update_line(
             quantity,
             note,
             modifiers,
+            course,
+            seat,
         } => {
             let modifiers = modifiers.map(serde_json::to_value).transpose()?;
             base.apply_if(quantity, |q, n| q.col_expr(C::Quantity, Expr::value(n)))
+                .apply_if(course, |q, c| q.col_expr(C::Course, Expr::value(c)))
+                .apply_if(seat, |q, s| q.col_expr(C::Seat, Expr::value(s)))
                 .apply_if(note, |q, n| q.col_expr(C::Note, Expr::value(n)))
                 .apply_if(modifiers, |q, m| q.col_expr(C::Modifiers, Expr::value(m)))
         }
@@ -487,4 +505,25 @@ pub(crate) async fn receipt_names(
     ))
     .one(conn)
     .await?)
+}
+
+/// Moves `lines` to ticket `to`, after its own lines, in their order.
+pub(crate) async fn move_lines(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    lines: &[LineId],
+    to: TicketId,
+) -> AppResult<()> {
+    let ids: Vec<uuid::Uuid> = lines.iter().map(|l| l.as_uuid()).collect();
+    conn.execute_raw(sql(
+        "UPDATE pos_ticket_lines l SET ticket_id = $3, position = base.n + moved.n
+         FROM (SELECT id, row_number() OVER (ORDER BY ticket_id, position) AS n
+                 FROM pos_ticket_lines WHERE tenant_id = $1 AND id = ANY($2)) moved,
+              (SELECT COALESCE(max(position), 0) AS n
+                 FROM pos_ticket_lines WHERE tenant_id = $1 AND ticket_id = $3) base
+         WHERE l.tenant_id = $1 AND l.id = moved.id",
+        [tenant.as_uuid().into(), ids.into(), to.as_uuid().into()],
+    ))
+    .await?;
+    Ok(())
 }

@@ -341,7 +341,7 @@ async fn sales_of(
             .await;
         server
             .gql_ok(
-                "mutation($i: TicketIdInput!) { sendTicket(input: $i) { id } }",
+                "mutation($i: SendTicketInput!) { sendTicket(input: $i) { id } }",
                 json!({"i": {"ticketId": ticket}}),
                 Some(owner),
             )

@@ -47,7 +47,7 @@ async fn a_full_sale_is_watched_moves_stock_and_a_refund_puts_it_back() {
         .await;
     server
         .gql_ok(
-            "mutation($i: TicketIdInput!) { sendTicket(input: $i) { sentAt } }",
+            "mutation($i: SendTicketInput!) { sendTicket(input: $i) { sentAt } }",
             json!({"i": {"ticketId": id}}),
             Some(&cashier),
         )

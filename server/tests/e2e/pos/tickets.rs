@@ -46,7 +46,7 @@ async fn ticket_numbers_count_per_business_day_and_lines_change_until_sent() {
     assert_eq!(changed["updateTicketLine"]["lines"][0]["quantity"], 3);
     server
         .gql_ok(
-            "mutation($i: TicketIdInput!) { sendTicket(input: $i) { id } }",
+            "mutation($i: SendTicketInput!) { sendTicket(input: $i) { id } }",
             json!({"i": {"ticketId": id}}),
             o,
         )

@@ -11,8 +11,8 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use kernel::{LineId, LocationId, TicketId};
 use schema::pos::tickets::{
-    self, DiscountInput, LinePatch, LineVoid, NewLine, NewTicket, TicketFilter, TicketPatch,
-    TicketStatus, TicketVersion, TicketVoid,
+    self, DiscountInput, FireCourse, LinePatch, LineVoid, MergeTickets, MoveTicket, NewLine,
+    NewTicket, SendTicket, SplitTicket, TicketFilter, TicketPatch, TicketStatus, TicketVoid,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -180,18 +180,96 @@ pub async fn set_ticket_line_discount(
     Ok(Data(view(&state, &ctx, ticket).await?))
 }
 
-#[utoipa::path(post, path = "/v1/pos/tickets/{id}/send", tag = "pos", security(("bearer" = [])), request_body = TicketVersion,
+#[utoipa::path(post, path = "/v1/pos/tickets/{id}/send", tag = "pos", security(("bearer" = [])), request_body = SendTicket,
     params(("id" = Uuid, Path, description = "Ticket id")),
-    responses((status = 200, description = "The ticket, its new lines sent to the kitchen (`pos.ticket.sent`)", body = DataDoc<TicketView>),
+    responses((status = 200, description = "The ticket, its new lines sent to the kitchen (`pos.ticket.sent`): course 1 fired, later courses held while an earlier one is in the kitchen unless timed otherwise", body = DataDoc<TicketView>),
+              (status = 400, description = "A course timing is out of range", body = ErrorBody),
               (status = 403, description = "Missing `pos.ticket.write`", body = ErrorBody),
               (status = 404, description = "No such ticket", body = ErrorBody),
-              (status = 409, description = "`expectedVersion` is stale, or the ticket is settled or voided", body = ErrorBody)))]
+              (status = 409, description = "`expectedVersion` is stale, nothing is new, or the ticket is settled or voided", body = ErrorBody)))]
 pub async fn send_ticket(
     Caller { state, ctx }: Caller,
     PathParams(path): PathParams<IdPath>,
-    JsonBody(body): JsonBody<TicketVersion>,
+    JsonBody(body): JsonBody<SendTicket>,
 ) -> Result<Data<TicketView>, ApiError> {
     let ticket = tickets::send(&state.services.db, &ctx, path.id.into(), body).await?;
+    Ok(Data(view(&state, &ctx, ticket).await?))
+}
+
+/// Both halves of a split.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketSplitView {
+    /// The ticket split, with the lines it kept.
+    pub source: TicketView,
+    /// The new ticket, with the lines it took.
+    pub created: TicketView,
+}
+
+#[utoipa::path(post, path = "/v1/pos/tickets/{id}/split", tag = "pos", security(("bearer" = [])), request_body = SplitTicket,
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses((status = 200, description = "Both tickets; the lines taken (and their kitchen work, never fired again) are on the new one", body = DataDoc<TicketSplitView>),
+              (status = 400, description = "Neither or both of `lineIds` and `seats`, a line not on the ticket, no line at the seats, or every line taken", body = ErrorBody),
+              (status = 403, description = "Missing `pos.ticket.write`", body = ErrorBody),
+              (status = 404, description = "No such ticket", body = ErrorBody),
+              (status = 409, description = "`expectedVersion` is stale, the ticket is not open, or it has payments", body = ErrorBody)))]
+pub async fn split_ticket(
+    Caller { state, ctx }: Caller,
+    PathParams(path): PathParams<IdPath>,
+    JsonBody(body): JsonBody<SplitTicket>,
+) -> Result<Data<TicketSplitView>, ApiError> {
+    let split = tickets::split(&state.services.db, &ctx, path.id.into(), body).await?;
+    Ok(Data(TicketSplitView {
+        source: view(&state, &ctx, split.source).await?,
+        created: view(&state, &ctx, split.created).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/v1/pos/tickets/{id}/merge", tag = "pos", security(("bearer" = [])), request_body = MergeTickets,
+    params(("id" = Uuid, Path, description = "The ticket that takes the lines")),
+    responses((status = 200, description = "This ticket with every line of the source; the source is `MERGED`", body = DataDoc<TicketView>),
+              (status = 400, description = "The same ticket, another location or another currency", body = ErrorBody),
+              (status = 403, description = "Missing `pos.ticket.write`", body = ErrorBody),
+              (status = 404, description = "No such ticket", body = ErrorBody),
+              (status = 409, description = "`expectedVersion` is stale, a ticket is not open, or one has payments", body = ErrorBody)))]
+pub async fn merge_tickets(
+    Caller { state, ctx }: Caller,
+    PathParams(path): PathParams<IdPath>,
+    JsonBody(body): JsonBody<MergeTickets>,
+) -> Result<Data<TicketView>, ApiError> {
+    let ticket = tickets::merge(&state.services.db, &ctx, path.id.into(), body).await?;
+    Ok(Data(view(&state, &ctx, ticket).await?))
+}
+
+#[utoipa::path(post, path = "/v1/pos/tickets/{id}/move", tag = "pos", security(("bearer" = [])), request_body = MoveTicket,
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses((status = 200, description = "The ticket at its new table; the kitchen's screens follow", body = DataDoc<TicketView>),
+              (status = 400, description = "The label is empty or too long", body = ErrorBody),
+              (status = 403, description = "Missing `pos.ticket.write`", body = ErrorBody),
+              (status = 404, description = "No such ticket", body = ErrorBody),
+              (status = 409, description = "`expectedVersion` is stale, or the ticket is not open", body = ErrorBody)))]
+pub async fn move_ticket(
+    Caller { state, ctx }: Caller,
+    PathParams(path): PathParams<IdPath>,
+    JsonBody(body): JsonBody<MoveTicket>,
+) -> Result<Data<TicketView>, ApiError> {
+    let ticket = tickets::move_to(&state.services.db, &ctx, path.id.into(), body).await?;
+    Ok(Data(view(&state, &ctx, ticket).await?))
+}
+
+#[utoipa::path(post, path = "/v1/pos/tickets/{id}/fire", tag = "pos", security(("bearer" = [])), request_body = FireCourse,
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses((status = 200, description = "The ticket; what the kitchen held of the course is fired", body = DataDoc<TicketView>),
+              (status = 400, description = "`course` is not 1 to 9", body = ErrorBody),
+              (status = 403, description = "Missing `pos.ticket.write`", body = ErrorBody),
+              (status = 404, description = "No such ticket", body = ErrorBody),
+              (status = 409, description = "Nothing of the course is held", body = ErrorBody)))]
+pub async fn fire_course(
+    Caller { state, ctx }: Caller,
+    PathParams(path): PathParams<IdPath>,
+    JsonBody(body): JsonBody<FireCourse>,
+) -> Result<Data<TicketView>, ApiError> {
+    let ticket = tickets::fire_course(&state.services.db, &ctx, path.id.into(), body).await?;
     Ok(Data(view(&state, &ctx, ticket).await?))
 }
 
@@ -231,5 +309,9 @@ pub fn router() -> axum::Router<AppState> {
         )
         .route("/pos/tickets/{id}/discount", put(set_ticket_discount))
         .route("/pos/tickets/{id}/send", post(send_ticket))
+        .route("/pos/tickets/{id}/fire", post(fire_course))
+        .route("/pos/tickets/{id}/split", post(split_ticket))
+        .route("/pos/tickets/{id}/merge", post(merge_tickets))
+        .route("/pos/tickets/{id}/move", post(move_ticket))
         .route("/pos/tickets/{id}/void", post(void_ticket))
 }

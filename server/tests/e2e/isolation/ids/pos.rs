@@ -42,8 +42,32 @@ pub(super) fn pos_cases() -> Vec<Case> {
         },
         Case {
             name: "sendTicket of B's ticket",
-            document: "mutation($i: TicketIdInput!) { sendTicket(input: $i) { id } }",
+            document: "mutation($i: SendTicketInput!) { sendTicket(input: $i) { id } }",
             variables: |w| json!({"i": {"ticketId": w.b.ticket}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "fireCourse of B's ticket",
+            document: "mutation($i: FireCourseInput!) { fireCourse(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "course": 2}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "splitTicket of B's ticket",
+            document: "mutation($i: SplitTicketInput!) { splitTicket(input: $i) { created { id } } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "seats": [1]}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "mergeTickets pulling B's ticket into A's",
+            document: "mutation($i: MergeTicketsInput!) { mergeTickets(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.a.ticket, "sourceTicketId": w.b.ticket}}),
+            witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
+        },
+        Case {
+            name: "moveTicket of B's ticket",
+            document: "mutation($i: MoveTicketInput!) { moveTicket(input: $i) { id } }",
+            variables: |w| json!({"i": {"ticketId": w.b.ticket, "label": "Stolen"}}),
             witness: (TICKET_VIEW, |w| json!({"id": w.b.ticket})),
         },
         Case {

@@ -4,21 +4,24 @@
 //! only when all is ready, a bump sent twice acting once, a recall bringing
 //! it back on every station, and a void after firing reaching the station.
 
+mod courses;
+mod regroup;
+
 use crate::harness::{TestServer, s};
 use serde_json::{Value, json};
 
-struct Kitchen {
-    server: TestServer,
-    owner: String,
-    location: Value,
-    coffee_item: Value,
-    bakery_item: Value,
-    bar: Value,
-    oven: Value,
-    expo: Value,
+pub struct Kitchen {
+    pub server: TestServer,
+    pub owner: String,
+    pub location: Value,
+    pub coffee_item: Value,
+    pub bakery_item: Value,
+    pub bar: Value,
+    pub oven: Value,
+    pub expo: Value,
 }
 
-async fn gql(k: &Kitchen, query: &str, variables: Value) -> Value {
+pub async fn gql(k: &Kitchen, query: &str, variables: Value) -> Value {
     k.server.gql_ok(query, variables, Some(&k.owner)).await
 }
 
@@ -35,8 +38,11 @@ async fn station(server: &TestServer, owner: &str, input: Value) -> Value {
 
 /// The demo café with the kitchen module on, a bar, an oven and an expo;
 /// coffee goes to the bar, the bakery to the oven.
-async fn kitchen() -> Kitchen {
-    let server = TestServer::start().await;
+pub async fn kitchen() -> Kitchen {
+    kitchen_on(TestServer::start().await).await
+}
+
+pub async fn kitchen_on(server: TestServer) -> Kitchen {
     let (tenant, owner) = server.demo_cafe().await;
     let admin = server.superadmin_token().await;
     server
@@ -114,7 +120,7 @@ async fn kitchen() -> Kitchen {
 }
 
 /// Opens a ticket with `items`, sends it; the ticket and its lines' ids.
-async fn send(k: &Kitchen, items: &[&Value]) -> (Value, Vec<Value>) {
+pub async fn send(k: &Kitchen, items: &[&Value]) -> (Value, Vec<Value>) {
     let ticket = gql(
         k,
         "mutation($i: OpenTicketInput!) { openTicket(input: $i) { id } }",
@@ -132,7 +138,7 @@ async fn send(k: &Kitchen, items: &[&Value]) -> (Value, Vec<Value>) {
     }
     let sent = gql(
         k,
-        "mutation($i: TicketIdInput!) { sendTicket(input: $i) { lines { id } } }",
+        "mutation($i: SendTicketInput!) { sendTicket(input: $i) { lines { id } } }",
         json!({"i": {"ticketId": ticket}}),
     )
     .await;
@@ -140,12 +146,13 @@ async fn send(k: &Kitchen, items: &[&Value]) -> (Value, Vec<Value>) {
     (ticket, lines.into_iter().map(|l| l["id"].clone()).collect())
 }
 
-const SCREEN: &str = "query($s: UUID!) { kitchenScreen(stationId: $s) {
+pub const SCREEN: &str = "query($s: UUID!) { kitchenScreen(stationId: $s) {
     station { name isExpo }
     tickets { ticketId number label diningOption ageSecs aging ready
-      items { id stationId lineId name status firedAt startedAt readyAt bumpedAt recalledAt voidedAt expoBumpedAt version } } } }";
+      items { id stationId lineId name status course firedAt startedAt readyAt bumpedAt recalledAt voidedAt expoBumpedAt version }
+      held { id stationId lineId name status course hold fireAt sentAt firedAt prepSecs } } } }";
 
-async fn screen(k: &Kitchen, station: &Value) -> Vec<Value> {
+pub async fn screen(k: &Kitchen, station: &Value) -> Vec<Value> {
     gql(k, SCREEN, json!({"s": station})).await["kitchenScreen"]["tickets"]
         .as_array()
         .unwrap()
@@ -168,7 +175,7 @@ fn timings_in_order(item: &Value) {
     );
 }
 
-const MOVE: &str = "mutation($i: KitchenTicketMoveInput!) { bump: bumpKitchenTicket(input: $i) { id status bumpedAt expoBumpedAt firedAt startedAt readyAt } }";
+pub const MOVE: &str = "mutation($i: KitchenTicketMoveInput!) { bump: bumpKitchenTicket(input: $i) { id status bumpedAt expoBumpedAt firedAt startedAt readyAt } }";
 const RECALL: &str = "mutation($i: KitchenTicketMoveInput!) { recallKitchenTicket(input: $i) { id stationId status } }";
 
 #[tokio::test]
