@@ -191,7 +191,7 @@ entities! {
     feature_flags { kind },
     idempotency_keys,
     impersonations,
-    kitchen_items { dining_option, status },
+    kitchen_items { dining_option, status, hold: Option },
     kitchen_routes { target_kind, dining_option },
     kitchen_stations { expo_mode },
     locations,
