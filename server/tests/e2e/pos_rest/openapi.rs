@@ -19,6 +19,10 @@ async fn rest_openapi_documents_pos() {
         ("/v1/pos/tickets/{id}/lines/{lineId}/discount", "put"),
         ("/v1/pos/tickets/{id}/discount", "put"),
         ("/v1/pos/tickets/{id}/send", "post"),
+        ("/v1/pos/tickets/{id}/fire", "post"),
+        ("/v1/pos/tickets/{id}/split", "post"),
+        ("/v1/pos/tickets/{id}/merge", "post"),
+        ("/v1/pos/tickets/{id}/move", "post"),
         ("/v1/pos/tickets/{id}/void", "post"),
         ("/v1/pos/tickets/{id}/payments", "post"),
         ("/v1/pos/tickets/{id}/settle", "post"),
@@ -55,7 +59,7 @@ async fn rest_openapi_documents_pos() {
             }
         }
     }
-    assert_eq!(pos_ids.len(), 26);
+    assert_eq!(pos_ids.len(), 30);
     for id in pos_ids {
         assert_eq!(ids[&id], 1, "operation id {id} is not unique");
     }
@@ -108,7 +112,7 @@ async fn rest_openapi_documents_pos() {
     }
     assert_eq!(
         schemas["TicketStatus"]["enum"],
-        json!(["OPEN", "SETTLED", "VOIDED"])
+        json!(["OPEN", "SETTLED", "VOIDED", "MERGED"])
     );
     assert_eq!(schemas["PaymentMethod"]["enum"], json!(["CASH", "CARD"]));
     assert_eq!(schemas["CashMovementKind"]["enum"], json!(["IN", "OUT"]));
