@@ -121,8 +121,8 @@ async fn seed(db: &TestDb) -> (TenantId, TenantId) {
               VALUES ('{t}', '{t}', '{t}', 'Grill', 600, 300, 480, now(), now());
             INSERT INTO kitchen_routes (tenant_id, location_id, target_kind, target_id, dining_option, station_id, created_at)
               VALUES ('{t}', '{t}', 'category', '{t}', 'any', '{t}', now());
-            INSERT INTO kitchen_items (tenant_id, id, location_id, station_id, ticket_id, line_id, ticket_number, dining_option, name, quantity, then_expo, status, fired_at)
-              VALUES ('{t}', '{t}', '{t}', '{t}', '{t}', '{t}', 1, 'dine_in', 'Latte', 1, false, 'fired', now());
+            INSERT INTO kitchen_items (tenant_id, id, location_id, station_id, ticket_id, line_id, ticket_number, dining_option, name, quantity, then_expo, status, fired_at, sent_at)
+              VALUES ('{t}', '{t}', '{t}', '{t}', '{t}', '{t}', 1, 'dine_in', 'Latte', 1, false, 'fired', now(), now());
         "#, s = t.as_uuid().simple()))).await.expect("seed");
     }
     (a, b)
